@@ -1,0 +1,71 @@
+# pkish - plain Makefile. `make` builds ./pkish.
+# `make run`  : install missing Debian packages, build, start the console.
+# `make test` : install missing packages (incl. test peers), build plain and
+#               ASan+UBSan binaries, run every test.
+CC	?= cc
+PKGS	 = openssl libcurl json-c libssh
+PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	   -D_GNU_SOURCE -I. $(PKGCFLAGS) -MMD -MP
+LDLIBS	+= $(PKGLIBS) -lcrypt -lpthread
+STATE	?= $(HOME)/.pkish
+
+BUILD	?= build
+ifeq ($(SAN),1)
+BUILD	 = build-san
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+SRCS	 = $(wildcard lib/*.c shell/*.c parser/*.c pki/*.c acme/*.c scep/*.c)
+OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
+TSRCS	 = $(wildcard tests/unit/test_*.c)
+TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test deps test-deps san unit clean bench
+all: pkish
+
+ifeq ($(SAN),1)
+all: $(BUILD)/pkish $(TBINS)
+else
+pkish: $(BUILD)/pkish
+	cp $< $@
+endif
+
+$(BUILD)/pkish: $(BUILD)/main.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+unit: $(TBINS)
+
+deps:
+	@sh scripts/deps.sh run
+
+test-deps:
+	@sh scripts/deps.sh test
+
+run: deps
+	$(MAKE) pkish
+	./pkish --state $(STATE)
+
+test: test-deps
+	$(MAKE) pkish unit
+	$(MAKE) SAN=1 all
+	sh tests/run.sh
+
+bench: pkish
+	@for b in bench/*.sh; do sh $$b; done
+
+clean:
+	rm -rf build build-san pkish
+
+-include $(OBJS:.o=.d) $(BUILD)/main.d

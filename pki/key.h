@@ -1,0 +1,43 @@
+/* pki/key.h - the keystore: the only code that reads, writes or generates
+ * private keys. Keys live in <state>/keys/<label>.pem, mode 0600, written
+ * atomically; metadata (exportable, created) in <label>.meta. Thread-safe.
+ * Other parts get refcounted EVP_PKEY handles for in-process signing only. */
+#ifndef PKI_KEY_H
+#define PKI_KEY_H
+#include <stddef.h>
+#include <time.h>
+#include <openssl/evp.h>
+#include "lib/err.h"
+
+enum key_type { KEY_RSA, KEY_EC };
+
+struct key_info {
+	char		 label[128];
+	enum key_type	 type;
+	int		 bits;		/* RSA modulus or EC field size */
+	int		 exportable;
+	time_t		 created;	/* UTC seconds (virtual clock) */
+};
+
+int	 key_store_init(const char *dir, struct err *);	/* creates dir 0700 */
+int	 key_generate(const char *label, enum key_type, int bits, int exportable,
+	    struct err *);		/* replaces an existing label */
+int	 key_exists(const char *label);
+int	 key_info(const char *label, struct key_info *, struct err *);
+/* All keys sorted by label; *out malloc'd (free()). */
+int	 key_list(struct key_info **out, size_t *n, struct err *);
+int	 key_zeroize(const char *label, struct err *);
+int	 key_rename(const char *from, const char *to, struct err *);
+EVP_PKEY *key_get1(const char *label, struct err *);	/* private handle */
+EVP_PKEY *key_get1_public(const char *label, struct err *);
+/* Store an externally obtained key (PKCS#12/PEM import). */
+int	 key_import(const char *label, EVP_PKEY *, int exportable, struct err *);
+/* PEM (encrypted with AES-256-CBC when pass is set); refuses
+ * non-exportable keys with E_PERM. *pem malloc'd. */
+int	 key_export_pem(const char *label, const char *pass, char **pem,
+	    struct err *);
+/* DER SubjectPublicKeyInfo for `show crypto key mypubkey`. */
+int	 key_public_der(const char *label, unsigned char **der, size_t *len,
+	    struct err *);
+
+#endif
