@@ -8,7 +8,7 @@ PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-	   -D_GNU_SOURCE -I. $(PKGCFLAGS) -MMD -MP
+	   -D_GNU_SOURCE= -I. $(PKGCFLAGS) -MMD -MP
 LDLIBS	+= $(PKGLIBS) -lcrypt -lpthread
 STATE	?= $(HOME)/.pkish
 

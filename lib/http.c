@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 #include <curl/curl.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
