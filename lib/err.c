@@ -49,6 +49,7 @@ err_ctx(struct err *e, const char *fmt, ...)
 {
 	va_list ap;
 	char pre[256], old[sizeof(e->msg)];
+	size_t n, o;
 
 	if (e == NULL)
 		return -1;
@@ -56,7 +57,17 @@ err_ctx(struct err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	n = strlen(pre);
+	if (n > sizeof(e->msg) - 3)
+		n = sizeof(e->msg) - 3;
+	memcpy(e->msg, pre, n);
+	memcpy(e->msg + n, ": ", 2);
+	n += 2;
+	o = strnlen(old, sizeof(old) - 1);
+	if (o > sizeof(e->msg) - 1 - n)
+		o = sizeof(e->msg) - 1 - n;
+	memcpy(e->msg + n, old, o);
+	e->msg[n + o] = '\0';
 	return -1;
 }
 
