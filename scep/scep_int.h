@@ -1,0 +1,45 @@
+/* scep/scep_int.h - internal to scep/: attribute NIDs, the decryption
+ * library context, HTTP plumbing. Not for other parts. */
+#ifndef SCEP_SCEP_INT_H
+#define SCEP_SCEP_INT_H
+#include <openssl/crypto.h>
+#include "lib/http.h"
+#include "scep/scep.h"
+
+/* SCEP signed attributes (RFC 8894 section 3.2.1) */
+enum scep_attr {
+	SA_MESSAGE_TYPE, SA_PKI_STATUS, SA_FAIL_INFO, SA_SENDER_NONCE,
+	SA_RECIPIENT_NONCE, SA_TRANSACTION_ID, SA_FAIL_INFO_TEXT, SA__MAX
+};
+
+/* NID of an attribute; NID_undef before scep_init(). */
+int		 scep_nid(enum scep_attr);
+/* Library context with "default" + "legacy" for CertRep decryption;
+ * NULL before scep_init() (callers then use the default context). */
+OSSL_LIB_CTX	*scep_libctx(void);
+
+/* GET base?operation=op[&message=msg] or, with body, POST it as
+ * application/x-pki-message. Any HTTP status other than 200 is an
+ * E_PROTO error unless allow_status is set. */
+struct scep_http {
+	const char		*url;
+	const char		*op;
+	const char		*msg;		/* GET message= value, or NULL */
+	const unsigned char	*body;		/* POST body, or NULL */
+	size_t			 body_len;
+	long			 timeout_ms;
+	int			 allow_status;	/* return non-200 as success */
+};
+int	 scep_http_do(const struct scep_http *, struct http_resp *,
+	    struct err *);
+/* PKIOperation with GET or POST per caps; *rep is the raw CertRep. */
+int	 scep_pkiop(const struct scep_req *, const unsigned char *der,
+	    size_t len, struct http_resp *rep, struct err *);
+/* A DER certificate or degenerate PKCS#7 as an owned, non-empty stack;
+ * what names the operation in errors. */
+STACK_OF(X509) *scep_certs_from_der(const unsigned char *, size_t,
+	    const char *what, struct err *);
+/* Hex dump for debug lines; returns out. */
+char	*scep_hex(const unsigned char *, size_t, char *out, size_t outlen);
+
+#endif
