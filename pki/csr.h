@@ -20,5 +20,18 @@ struct csr_params {
 X509_REQ *csr_build(const char *label, const struct csr_params *, struct err *);
 /* Parse "CN=a,O=b" / "cn=a, o=b" (commas, optional spaces, \, escapes). */
 X509_NAME *csr_parse_dn(const char *, struct err *);
+/* PEM with armour ("-----BEGIN CERTIFICATE REQUEST-----"). malloc'd. */
+char	*csr_to_pem(X509_REQ *);
+/* Base64 DER in 64-character lines, each ending "\n", no armour (IOS
+ * terminal enrollment). malloc'd. */
+char	*csr_to_base64(X509_REQ *);
+/* DER, *len set; malloc'd. */
+unsigned char *csr_to_der(X509_REQ *, size_t *len);
+/* Digest for "sha1", "sha256", "sha384", "sha512" (NULL/"": sha256). */
+const EVP_MD *csr_md(const char *hash, struct err *);
+/* subjectAltName extension (dNSName, iPAddress) from p's dns/ips; *ext is
+ * NULL when p has none. Shared with self-signed certificates. */
+int	 csr_san_ext(const struct csr_params *p, X509_EXTENSION **ext,
+	    struct err *);
 
 #endif

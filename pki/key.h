@@ -40,4 +40,20 @@ int	 key_export_pem(const char *label, const char *pass, char **pem,
 int	 key_public_der(const char *label, unsigned char **der, size_t *len,
 	    struct err *);
 
+/* 0 if label is 1..127 chars of [A-Za-z0-9._-] without a leading dot;
+ * -1 and E_INVAL otherwise. */
+int	 key_label_valid(const char *label, struct err *);
+/* The IOS `show crypto key mypubkey rsa|ec` block for one key (malloc'd,
+ * every line ends in "\n"). */
+char	*key_show_mypubkey(const char *label, struct err *);
+/* In-memory private key PEM (PKCS#8; AES-256-CBC encrypted when pass is
+ * set), for PEM bundles. The only PEM private key writer besides the store;
+ * *pem malloc'd. The caller checks exportability (key_info). */
+int	 key_pkey_to_pem(EVP_PKEY *, const char *pass, char **pem,
+	    struct err *);
+/* Parse one private key PEM block (PKCS#8, encrypted PKCS#8 or
+ * traditional). Wrong or missing password: E_PERM. */
+EVP_PKEY *key_pkey_from_pem(const char *text, size_t len, const char *pass,
+	    struct err *);
+
 #endif

@@ -1,0 +1,398 @@
+/* pkish - BSD-2-Clause */
+/*
+ * DOC: certificate requests
+ * PKCS#10 (RFC 2986) requests built from trustpoint settings: subject from
+ * `subject-name` (IOS order kept: the first attribute typed is the first
+ * RDN), `serial-number` appended as a serialNumber RDN, `fqdn` /
+ * `subject-alt-name` / `ip-address` as one subjectAltName extension in the
+ * extensionRequest attribute (RFC 2985 section 5.4.2), and `password` as
+ * the challengePassword attribute (RFC 2985 section 5.4.1) that SCEP uses
+ * (RFC 8894 section 2.2). Signed with the keystore key through a get1
+ * handle. No state.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include "lib/b64.h"
+#include "pki/csr.h"
+#include "pki/key.h"
+
+/* Attribute names accepted in subject-name (case-insensitive). */
+static const struct dn_attr {
+	const char	*name;
+	int		 nid;
+} dn_attrs[] = {
+	{ "cn", NID_commonName }, { "commonName", NID_commonName },
+	{ "o", NID_organizationName }, { "ou", NID_organizationalUnitName },
+	{ "l", NID_localityName }, { "st", NID_stateOrProvinceName },
+	{ "c", NID_countryName }, { "e", NID_pkcs9_emailAddress },
+	{ "emailAddress", NID_pkcs9_emailAddress },
+	{ "dc", NID_domainComponent }, { "serialNumber", NID_serialNumber },
+	{ "unstructuredName", NID_pkcs9_unstructuredName },
+	{ "unstructuredAddress", NID_pkcs9_unstructuredAddress },
+	{ "hostname", NID_pkcs9_unstructuredName },	/* IOS show names */
+	{ "ipaddress", NID_pkcs9_unstructuredAddress },
+};
+
+static int
+dn_nid(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dn_attrs) / sizeof(dn_attrs[0]); i++)
+		if (strcasecmp(name, dn_attrs[i].name) == 0)
+			return dn_attrs[i].nid;
+	return NID_undef;
+}
+
+/* Add one "name=value" to nm. */
+static int
+dn_add(X509_NAME *nm, const char *dn, const char *name, const char *val,
+    struct err *e)
+{
+	int nid;
+
+	if ((nid = dn_nid(name)) == NID_undef)
+		return err_set(e, E_INVAL, "'%s' is not a valid subject name: "
+		    "unknown attribute '%s'", dn, name);
+	if (val[0] == '\0')
+		return err_set(e, E_INVAL, "'%s' is not a valid subject name: "
+		    "empty value for '%s'", dn, name);
+	if (nid == NID_countryName && (strlen(val) != 2 ||
+	    !isalpha((unsigned char)val[0]) || !isalpha((unsigned char)val[1])))
+		return err_set(e, E_INVAL, "'%s' is not a valid subject name: "
+		    "country must be two letters", dn);
+	if (!X509_NAME_add_entry_by_NID(nm, nid, MBSTRING_UTF8,
+	    (const unsigned char *)val, -1, -1, 0)) {
+		ERR_clear_error();
+		return err_set(e, E_INVAL, "'%s' is not a valid subject name: "
+		    "bad value for '%s' (too long or invalid characters)",
+		    dn, name);
+	}
+	return 0;
+}
+
+/*
+ * One "name = value" component starting at *pp, up to an unescaped comma.
+ * Backslash escapes the next character; unescaped spaces around the name
+ * and value are dropped. Advances *pp past the comma (*more = 1).
+ */
+static int
+dn_component(const char *dn, const char **pp, char *name, char *val,
+    size_t len, int *more, struct err *e)
+{
+	const char *p = *pp;
+	size_t n = 0, keep = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p != '\0' && *p != '=' && *p != ',' && *p != ' ' && n < 63)
+		name[n++] = *p++;
+	name[n] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (n == 0 || *p != '=')
+		return err_set(e, E_INVAL, "'%s' is not a valid subject name: "
+		    "expected attribute=value", dn);
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	for (n = 0; *p != '\0' && *p != ','; p++) {
+		if (n + 1 >= len)
+			return err_set(e, E_INVAL, "subject name value too long");
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return err_set(e, E_INVAL, "'%s' is not a valid "
+				    "subject name: trailing backslash", dn);
+			val[n++] = *p;
+			keep = n;
+		} else {
+			val[n++] = *p;
+			if (*p != ' ' && *p != '\t')
+				keep = n;
+		}
+	}
+	val[keep] = '\0';
+	*more = *p == ',';
+	*pp = *more ? p + 1 : p;
+	return 0;
+}
+
+/*
+ * Parse an IOS subject-name ("CN=a,O=b", "cn=a, o=b", "\," escapes) into a
+ * new X509_NAME whose RDNs keep the order typed. NULL with E_INVAL on bad
+ * input.
+ */
+X509_NAME *
+csr_parse_dn(const char *dn, struct err *e)
+{
+	X509_NAME *nm;
+	const char *p = dn;
+	char name[64], val[1024];
+	int more = 0;
+
+	if (dn == NULL || dn[strspn(dn, " \t")] == '\0')
+		return err_set(e, E_INVAL, "empty subject name"), NULL;
+	if ((nm = X509_NAME_new()) == NULL)
+		return err_ssl(e, "out of memory"), NULL;
+	while (*p != '\0') {
+		if (dn_component(dn, &p, name, val, sizeof(val), &more,
+		    e) == -1 || dn_add(nm, dn, name, val, e) == -1) {
+			X509_NAME_free(nm);
+			return NULL;
+		}
+	}
+	if (more) {
+		X509_NAME_free(nm);
+		return err_set(e, E_INVAL, "'%s' is not a valid subject name: "
+		    "trailing comma", dn), NULL;
+	}
+	return nm;
+}
+
+const EVP_MD *
+csr_md(const char *hash, struct err *e)
+{
+	static const char *const ok[] = { "sha1", "sha256", "sha384",
+	    "sha512" };
+	size_t i;
+
+	if (hash == NULL || hash[0] == '\0')
+		hash = "sha256";
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcasecmp(hash, ok[i]) == 0)
+			return EVP_get_digestbyname(ok[i]);
+	err_set(e, E_INVAL, "unsupported hash '%s' (sha1, sha256, sha384, "
+	    "sha512)", hash);
+	return NULL;
+}
+
+static int
+dns_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(".-_*", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Append one name of the given type; takes ownership of v. */
+static int
+push_gen(GENERAL_NAMES *gens, int type, ASN1_STRING *v, struct err *e)
+{
+	GENERAL_NAME *g;
+
+	if ((g = GENERAL_NAME_new()) == NULL) {
+		ASN1_STRING_free(v);
+		return err_ssl(e, "out of memory");
+	}
+	GENERAL_NAME_set0_value(g, type, v);
+	if (!sk_GENERAL_NAME_push(gens, g)) {
+		GENERAL_NAME_free(g);
+		return err_ssl(e, "out of memory");
+	}
+	return 0;
+}
+
+int
+csr_san_ext(const struct csr_params *cp, X509_EXTENSION **ext, struct err *e)
+{
+	GENERAL_NAMES *gens;
+	ASN1_STRING *v;
+	size_t i;
+	int rc = -1;
+
+	*ext = NULL;
+	if (cp == NULL || cp->ndns + cp->nips == 0)
+		return 0;
+	if ((gens = GENERAL_NAMES_new()) == NULL)
+		return err_ssl(e, "out of memory");
+	for (i = 0; i < cp->ndns; i++) {
+		if (!dns_name_ok(cp->dns[i])) {
+			err_set(e, E_INVAL, "'%s' is not a valid DNS name",
+			    cp->dns[i]);
+			goto out;
+		}
+		if ((v = ASN1_IA5STRING_new()) == NULL ||
+		    !ASN1_STRING_set(v, cp->dns[i], -1)) {
+			ASN1_STRING_free(v);
+			err_ssl(e, "out of memory");
+			goto out;
+		}
+		if (push_gen(gens, GEN_DNS, v, e) == -1)
+			goto out;
+	}
+	for (i = 0; i < cp->nips; i++) {
+		if ((v = a2i_IPADDRESS(cp->ips[i])) == NULL) {
+			ERR_clear_error();
+			err_set(e, E_INVAL, "'%s' is not a valid IP address",
+			    cp->ips[i]);
+			goto out;
+		}
+		if (push_gen(gens, GEN_IPADD, v, e) == -1)
+			goto out;
+	}
+	if ((*ext = X509V3_EXT_i2d(NID_subject_alt_name, 0, gens)) == NULL)
+		err_ssl(e, "subjectAltName");
+	else
+		rc = 0;
+ out:
+	GENERAL_NAMES_free(gens);
+	return rc;
+}
+
+/* Subject, SAN extension request and challengePassword onto req. */
+static int
+csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
+{
+	X509_NAME *nm = NULL;
+	X509_EXTENSION *san = NULL;
+	STACK_OF(X509_EXTENSION) *exts = NULL;
+	int rc = -1;
+
+	if (cp->subject != NULL && cp->subject[strspn(cp->subject, " ")])
+		nm = csr_parse_dn(cp->subject, e);
+	else if ((nm = X509_NAME_new()) == NULL)
+		err_ssl(e, "out of memory");
+	if (nm == NULL)
+		return -1;
+	if (cp->serial != NULL && dn_add(nm, cp->serial, "serialNumber",
+	    cp->serial, e) == -1)
+		goto out;
+	if (!X509_REQ_set_subject_name(req, nm)) {
+		err_ssl(e, "X509_REQ_set_subject_name");
+		goto out;
+	}
+	if (csr_san_ext(cp, &san, e) == -1)
+		goto out;
+	if (san != NULL && ((exts = sk_X509_EXTENSION_new_null()) == NULL ||
+	    !sk_X509_EXTENSION_push(exts, san) ||
+	    !X509_REQ_add_extensions(req, exts))) {
+		err_ssl(e, "extensionRequest");
+		goto out;
+	}
+	if (cp->challenge != NULL && !X509_REQ_add1_attr_by_NID(req,
+	    NID_pkcs9_challengePassword, MBSTRING_UTF8,
+	    (const unsigned char *)cp->challenge, -1)) {
+		err_ssl(e, "challengePassword");
+		goto out;
+	}
+	rc = 0;
+ out:
+	sk_X509_EXTENSION_free(exts);
+	X509_EXTENSION_free(san);
+	X509_NAME_free(nm);
+	return rc;
+}
+
+/*
+ * Build a PKCS#10 request for the keystore key label from cp (may be NULL:
+ * empty subject, SHA-256) and sign it. Returns a new X509_REQ or NULL.
+ */
+X509_REQ *
+csr_build(const char *label, const struct csr_params *cp, struct err *e)
+{
+	static const struct csr_params none;
+	EVP_PKEY *pk = NULL;
+	X509_REQ *req = NULL, *ret = NULL;
+	const EVP_MD *md;
+
+	if (cp == NULL)
+		cp = &none;
+	if ((md = csr_md(cp->hash, e)) == NULL ||
+	    (pk = key_get1(label, e)) == NULL)
+		goto out;
+	if ((req = X509_REQ_new()) == NULL ||
+	    !X509_REQ_set_version(req, 0) || !X509_REQ_set_pubkey(req, pk)) {
+		err_ssl(e, "X509_REQ_new");
+		goto out;
+	}
+	if (csr_fill(req, cp, e) == -1)
+		goto out;
+	if (X509_REQ_sign(req, pk, md) <= 0) {
+		err_ssl(e, "cannot sign the certificate request");
+		goto out;
+	}
+	ret = req;
+	req = NULL;
+ out:
+	X509_REQ_free(req);
+	EVP_PKEY_free(pk);
+	return ret;
+}
+
+unsigned char *
+csr_to_der(X509_REQ *req, size_t *len)
+{
+	unsigned char *tmp = NULL, *der;
+	int n;
+
+	if ((n = i2d_X509_REQ(req, &tmp)) <= 0) {
+		ERR_clear_error();
+		return NULL;
+	}
+	if ((der = malloc((size_t)n)) != NULL) {
+		memcpy(der, tmp, (size_t)n);
+		*len = (size_t)n;
+	}
+	OPENSSL_free(tmp);
+	return der;
+}
+
+char *
+csr_to_pem(X509_REQ *req)
+{
+	BIO *bio;
+	BUF_MEM *bm;
+	char *out = NULL;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (PEM_write_bio_X509_REQ(bio, req)) {
+		BIO_get_mem_ptr(bio, &bm);
+		if ((out = malloc(bm->length + 1)) != NULL) {
+			memcpy(out, bm->data, bm->length);
+			out[bm->length] = '\0';
+		}
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	return out;
+}
+
+/* Base64 DER, 64 characters per line, each line ending "\n". */
+char *
+csr_to_base64(X509_REQ *req)
+{
+	unsigned char *der;
+	size_t len, n, i;
+	char *b64, *out, *o;
+
+	if ((der = csr_to_der(req, &len)) == NULL)
+		return NULL;
+	b64 = b64_encode(der, len, 0);
+	free(der);
+	if (b64 == NULL)
+		return NULL;
+	n = strlen(b64);
+	if ((out = malloc(n + n / 64 + 2)) != NULL) {
+		for (o = out, i = 0; i < n; i += 64) {
+			memcpy(o, b64 + i, n - i < 64 ? n - i : 64);
+			o += n - i < 64 ? n - i : 64;
+			*o++ = '\n';
+		}
+		*o = '\0';
+	}
+	free(b64);
+	return out;
+}

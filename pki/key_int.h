@@ -1,0 +1,17 @@
+/* pki/key_int.h - keystore internals shared by pki/key*.c only. */
+#ifndef PKI_KEY_INT_H
+#define PKI_KEY_INT_H
+#include <stddef.h>
+#include "pki/key.h"
+
+void	 key_lock(void);		/* the keystore mutex */
+void	 key_unlock(void);
+/* The keystore directory (borrowed; caller holds the lock). */
+const char *key_dir_locked(struct err *);
+/* <dir>/<label>.<ext>; caller holds the lock. */
+int	 key_path(const char *label, const char *ext, char *buf, size_t len,
+	    struct err *);
+/* key_info() for a caller that holds the lock. */
+int	 key_info_locked(const char *label, struct key_info *, struct err *);
+
+#endif
