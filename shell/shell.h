@@ -34,6 +34,15 @@ const char *sh_state_dir(void);
 /* Whether `transport input` allows ssh/telnet (1/0). */
 int	sh_transport_allowed(enum sh_transport);
 
+/* shell/daemon.c */
+void	sh_set_state_dir(const char *);
+void	sh_stop(void);
+int	sh_load_startup(void);
+int	sh_replay(const char *text, size_t len, const char *what);
+int	console_run(void);
+int	telnet_server_start(const char *addr, int port, struct err *);
+void	telnet_server_stop(void);
+
 /* shell/ssh.c */
 int	ssh_server_start(const char *addr, int port, struct err *);
 void	ssh_server_stop(void);

@@ -1,0 +1,280 @@
+/* parser/cmd_show.c - show version/clock/users/running-config/
+ * startup-config/logging, clear logging, debug */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/clock.h"
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "parser/commands.h"
+#include "parser/render.h"
+#include "parser/sys.h"
+#include "parser/vty.h"
+#include "shell/shell_int.h"
+
+#define PKISH_VERSION "0.1.0"
+
+static void
+uptime_str(long s, char *buf, size_t len)
+{
+	long w = s / 604800, d = s / 86400 % 7, h = s / 3600 % 24,
+	    m = s / 60 % 60;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (w)
+		n += (size_t)snprintf(buf + n, len - n, "%ld week%s, ", w,
+		    w == 1 ? "" : "s");
+	if (w || d)
+		n += (size_t)snprintf(buf + n, len - n, "%ld day%s, ", d,
+		    d == 1 ? "" : "s");
+	if (w || d || h)
+		n += (size_t)snprintf(buf + n, len - n, "%ld hour%s, ", h,
+		    h == 1 ? "" : "s");
+	snprintf(buf + n, len - n, "%ld minute%s", m, m == 1 ? "" : "s");
+}
+
+static int
+cmd_show_version(struct vty *v, struct args *a)
+{
+	char host[64], up[96];
+
+	sys_hostname(host, sizeof(host));
+	uptime_str((long)(time(NULL) - clock_started()), up, sizeof(up));
+	vty_out(v, "pkish Software, Version %s\n", PKISH_VERSION);
+	vty_out(v, "Technical Support: see the pkish README\n");
+	vty_out(v, "Copyright (c) 2026 the pkish authors\n\n");
+	vty_out(v, "ROM: pkish\n\n");
+	vty_out(v, "%s uptime is %s\n", host, up);
+	vty_out(v, "System image file is \"pkish\"\n");
+	vty_out(v, "Crypto: OpenSSL 3, ACME (RFC 8555), SCEP (RFC 8894)\n");
+	return 0;
+}
+
+static int
+cmd_show_clock(struct vty *v, struct args *a)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct timeval tv;
+	struct tm tm;
+
+	clock_now_tv(&tv);
+	gmtime_r(&tv.tv_sec, &tm);
+	vty_out(v, "%s%02d:%02d:%02d.%03d UTC %s %s %d %d\n",
+	    clock_user_set() ? "" : "*", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    (int)(tv.tv_usec / 1000), wd[tm.tm_wday], mon[tm.tm_mon],
+	    tm.tm_mday, tm.tm_year + 1900);
+	if (args_has(a, "detail"))
+		vty_out(v, "Time source is %s\n", clock_user_set() ?
+		    "user configuration" : "hardware calendar");
+	return 0;
+}
+
+struct users_ctx {
+	struct vty	*self;
+	struct vty	*out;
+};
+
+static void
+user_line(struct vty *s, void *arg)
+{
+	struct users_ctx *u = arg;
+	long idle = (long)(clock_now() - s->last_input);
+	int num = s->transport == SH_CONSOLE ? 0 : s->line_no + 2;
+
+	if (s->wfn)
+		return;
+	if (idle < 0)
+		idle = 0;
+	vty_out(u->out, "%c%3d %-9s %-10s %-20s %02ld:%02ld:%02ld %s\n",
+	    s == u->self ? '*' : ' ', num, s->line_name, s->user, "idle",
+	    idle / 3600, idle / 60 % 60, idle % 60, s->peer);
+}
+
+static int
+cmd_show_users(struct vty *v, struct args *a)
+{
+	struct users_ctx u = { v, v };
+
+	vty_out(v, "    Line       User       Host(s)              Idle       "
+	    "Location\n");
+	sh_foreach(user_line, &u);
+	vty_out(v, "\n  Interface    User               Mode         Idle     "
+	    "Peer Address\n");
+	return 0;
+}
+
+static int
+cmd_show_running(struct vty *v, struct args *a)
+{
+	size_t len;
+	char *cfg = render_config(&len);
+
+	if (cfg == NULL) {
+		vty_err(v, "Out of memory");
+		return -1;
+	}
+	vty_out(v, "Building configuration...\n\n");
+	vty_out(v, "Current configuration : %zu bytes\n", len);
+	vty_write(v, cfg, len);
+	free(cfg);
+	return 0;
+}
+
+static int
+cmd_show_startup(struct vty *v, struct args *a)
+{
+	char path[4096], *cfg;
+	size_t len;
+	struct err e = { 0 };
+
+	snprintf(path, sizeof(path), "%s/startup-config", sh_state_dir());
+	if ((cfg = file_read(path, 64 << 20, &len, &e)) == NULL) {
+		if (e.code == E_NOTFOUND)
+			vty_out(v, "startup-config is not present\n");
+		else
+			vty_err(v, "%s", e.msg);
+		return e.code == E_NOTFOUND ? 0 : -1;
+	}
+	vty_out(v, "Using %zu out of 2097152 bytes\n", len);
+	vty_write(v, cfg, len);
+	free(cfg);
+	return 0;
+}
+
+static const char *const sevn[] = { "emergencies", "alerts", "critical",
+	"errors", "warnings", "notifications", "informational", "debugging" };
+
+static const char *
+lvl(int l)
+{
+	return l < 0 ? "disabled" : sevn[l];
+}
+
+static int
+cmd_show_logging(struct vty *v, struct args *a)
+{
+	struct log_cfg c;
+	unsigned long logged, dropped;
+	char *buf, addr[64];
+	int port;
+
+	log_cfg_get(&c);
+	log_stats(&logged, &dropped);
+	vty_out(v, "Syslog logging: enabled (%lu messages dropped, 0 messages "
+	    "rate-limited, 0 flushes, 0 overruns, xml disabled, filtering "
+	    "disabled)\n\nNo Active Message Discriminator.\n\n"
+	    "No Inactive Message Discriminator.\n\n", dropped);
+	if (c.console_level < 0)
+		vty_out(v, "    Console logging: disabled\n");
+	else
+		vty_out(v, "    Console logging: level %s, %lu messages logged, "
+		    "xml disabled,\n                     filtering disabled\n",
+		    lvl(c.console_level), logged);
+	vty_out(v, "    Monitor logging: level %s, %lu messages logged, xml "
+	    "disabled,\n                     filtering disabled\n",
+	    lvl(c.monitor_level), logged);
+	vty_out(v, "    Buffer logging:  level %s, %lu messages logged, xml "
+	    "disabled,\n                    filtering disabled\n",
+	    lvl(c.buffered_level), logged);
+	vty_out(v, "    Exception Logging: size (4096 bytes)\n"
+	    "    Count and timestamp logging messages: disabled\n"
+	    "    Persistent logging: disabled\n\nNo active filter modules.\n\n");
+	vty_out(v, "    Trap logging: level %s, %lu message lines logged\n",
+	    lvl(c.trap_level), logged);
+	for (int i = 0; log_host_get(i, addr, sizeof(addr), &port) == 0; i++)
+		vty_out(v, "        Logging to %s  (udp port %d, audit disabled,"
+		    "\n              link up),\n              %lu message lines "
+		    "logged,\n              0 message lines rate-limited,\n"
+		    "              0 message lines dropped-by-MD,\n"
+		    "              xml disabled, sequence number disabled\n"
+		    "              filtering disabled\n", addr, port, logged);
+	vty_out(v, "\nLog Buffer (%d bytes):\n", c.buffered_size);
+	if ((buf = log_buffer_dump(NULL)) != NULL) {
+		vty_write(v, buf, strlen(buf));
+		free(buf);
+	}
+	return 0;
+}
+
+static int
+cmd_clear_logging(struct vty *v, struct args *a)
+{
+	if (vty_confirm(v, "Clear logging buffer [confirm]", 1) != 1)
+		return 0;
+	log_buffer_clear();
+	return 0;
+}
+
+static int
+cmd_debug(struct vty *v, struct args *a)
+{
+	int on = !a->no && !args_has(a, "undebug");
+
+	if (args_has(a, "all")) {
+		for (int d = 0; d < DBG__MAX; d++)
+			log_dbg_set(d, 0);
+		vty_out(v, "All possible debugging has been turned off\n");
+		return 0;
+	}
+	if (args_has(a, "acme")) {
+		log_dbg_set(DBG_ACME, on ? (int)args_int(a, "acme", 1) : 0);
+		vty_out(v, "Crypto CA ACME debugging is %s\n", on ? "on" : "off");
+	} else if (args_has(a, "transactions")) {
+		log_dbg_set(DBG_PKI_TRANS, on);
+		vty_out(v, "Crypto PKI Trans debugging is %s\n", on ? "on" : "off");
+	} else if (args_has(a, "messages")) {
+		log_dbg_set(DBG_PKI_MSG, on);
+		vty_out(v, "Crypto PKI Msg debugging is %s\n", on ? "on" : "off");
+	}
+	return 0;
+}
+
+static int
+cmd_show_debugging(struct vty *v, struct args *a)
+{
+	if (log_dbg_level(DBG_ACME))
+		vty_out(v, "Crypto CA ACME debugging is on (level %d)\n",
+		    log_dbg_level(DBG_ACME));
+	if (log_dbg_level(DBG_PKI_TRANS))
+		vty_out(v, "Crypto PKI Trans debugging is on\n");
+	if (log_dbg_level(DBG_PKI_MSG))
+		vty_out(v, "Crypto PKI Msg debugging is on\n");
+	return 0;
+}
+
+static const struct cmd_def show_cmds[] = {
+	{ M(MODE_EXEC), 1, "show version", NULL, cmd_show_version, 0 },
+	{ M(MODE_EXEC), 1, "show clock [detail]", "clock=Display the system "
+	    "clock\ndetail=Display detailed information", cmd_show_clock, 0 },
+	{ M(MODE_EXEC), 1, "show users", NULL, cmd_show_users, 0 },
+	{ M(MODE_EXEC), 15, "show running-config", NULL, cmd_show_running, 0 },
+	{ M(MODE_EXEC), 15, "write terminal", "terminal=Write to terminal",
+	    cmd_show_running, 0 },
+	{ M(MODE_EXEC), 15, "show startup-config", NULL, cmd_show_startup, 0 },
+	{ M(MODE_EXEC), 1, "show logging", "logging=Show the contents of "
+	    "logging buffers", cmd_show_logging, 0 },
+	{ M(MODE_EXEC), 15, "clear logging", "logging=Clear logging buffer",
+	    cmd_clear_logging, 0 },
+	{ M(MODE_EXEC), 15, "[no] debug crypto ca acme <1-255>",
+	    "ca=Certification authority\nacme=ACME debugging\n"
+	    "<1-255>=Debug level", cmd_debug, 0 },
+	{ M(MODE_EXEC), 15, "[no] debug crypto pki {transactions|messages}",
+	    "transactions=PKI transactions\nmessages=PKI messages",
+	    cmd_debug, 0 },
+	{ M(MODE_EXEC), 15, "{undebug|no debug} all", "undebug=Disable "
+	    "debugging functions (see also 'debug')\nall=Disable all "
+	    "debugging", cmd_debug, 0 },
+	{ M(MODE_EXEC), 15, "show debugging", "debugging=State of each "
+	    "debugging option", cmd_show_debugging, 0 },
+	{ 0, 0, NULL, NULL, NULL, 0 }
+};
+
+void
+cmds_show_install(void)
+{
+	cmd_install(show_cmds);
+}

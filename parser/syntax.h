@@ -1,0 +1,26 @@
+/* parser/syntax.h - part-internal: syntax strings to token sequences */
+#ifndef PARSER_SYNTAX_H
+#define PARSER_SYNTAX_H
+#include <stddef.h>
+
+enum tok_type { T_KW, T_WORD, T_LINE, T_URL, T_RANGE, T_IPV4, T_IPV6,
+	T_TIME };
+
+struct tspec {
+	enum tok_type	 type;
+	char		*text;		/* keyword or placeholder text */
+	char		*var;		/* "$name", or NULL */
+	long		 lo, hi;	/* T_RANGE */
+};
+
+struct tseq {
+	struct tspec	**t;		/* borrowed from the token list */
+	size_t		 n;
+};
+
+/* Expand; *out (array of sequences, each t[] malloc'd) and *toks (every
+ * token, owned by the caller) are malloc'd. */
+int	syntax_expand(const char *, struct tseq **out, size_t *n,
+	    struct tspec ***toks, size_t *ntoks);
+
+#endif

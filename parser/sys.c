@@ -1,0 +1,186 @@
+/* parser/sys.c - the system configuration store and its rendering */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "parser/sys.h"
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sys_conf conf;
+
+void
+sys_init(void)
+{
+	pthread_mutex_lock(&mu);
+	memset(&conf, 0, sizeof(conf));
+	snprintf(conf.hostname, sizeof(conf.hostname), "pkish");
+	conf.vty_first = 0;
+	conf.vty_last = 15;
+	conf.vty_login = 1;
+	conf.vty_transport = TRANSPORT_TELNET | TRANSPORT_SSH;
+	conf.vty_timeout = 600;
+	conf.http_port = 80;
+	pthread_mutex_unlock(&mu);
+}
+
+struct sys_conf *
+sys_lock(void)
+{
+	pthread_mutex_lock(&mu);
+	return &conf;
+}
+
+void
+sys_unlock(void)
+{
+	pthread_mutex_unlock(&mu);
+}
+
+void
+sys_hostname(char *buf, size_t len)
+{
+	pthread_mutex_lock(&mu);
+	snprintf(buf, len, "%s", conf.hostname);
+	pthread_mutex_unlock(&mu);
+}
+
+int
+sys_http_port(void)
+{
+	int p;
+
+	pthread_mutex_lock(&mu);
+	p = conf.http_port;
+	pthread_mutex_unlock(&mu);
+	return p;
+}
+
+int
+sys_if_addr(const char *name, char *addr, size_t len)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < conf.nifs; i++)
+		if (strcasecmp(conf.ifs[i].name, name) == 0 &&
+		    conf.ifs[i].addr[0]) {
+			snprintf(addr, len, "%s", conf.ifs[i].addr);
+			rc = 0;
+		}
+	pthread_mutex_unlock(&mu);
+	return rc;
+}
+
+void
+sys_changed(const char *by)
+{
+	pthread_mutex_lock(&mu);
+	conf.changed = clock_now();
+	snprintf(conf.changed_by, sizeof(conf.changed_by), "%s", by);
+	pthread_mutex_unlock(&mu);
+}
+
+static const char *const sev_names[] = { "emergencies", "alerts",
+	"critical", "errors", "warnings", "notifications", "informational",
+	"debugging" };
+
+static void
+render_logging(FILE *f)
+{
+	struct log_cfg c;
+	char addr[64];
+	int port, any = 0;
+
+	log_cfg_get(&c);
+	if (c.buffered_size != 4096 || c.buffered_level != SEV_DEBUG) {
+		fprintf(f, "logging buffered");
+		if (c.buffered_size != 4096)
+			fprintf(f, " %d", c.buffered_size);
+		if (c.buffered_level != SEV_DEBUG)
+			fprintf(f, " %s", sev_names[c.buffered_level]);
+		fprintf(f, "\n");
+	}
+	if (c.console_level < 0)
+		fprintf(f, "no logging console\n");
+	else if (c.console_level != SEV_DEBUG)
+		fprintf(f, "logging console %s\n", sev_names[c.console_level]);
+	if (c.monitor_level >= 0 && c.monitor_level != SEV_DEBUG)
+		fprintf(f, "logging monitor %s\n", sev_names[c.monitor_level]);
+	if (c.trap_level != SEV_INFO)
+		fprintf(f, "logging trap %s\n", sev_names[c.trap_level]);
+	for (int i = 0; log_host_get(i, addr, sizeof(addr), &port) == 0; i++) {
+		if (port == 514)
+			fprintf(f, "logging host %s\n", addr);
+		else
+			fprintf(f, "logging host %s transport udp port %d\n",
+			    addr, port);
+		any = 1;
+	}
+	if (any || c.buffered_size != 4096 || c.buffered_level != SEV_DEBUG ||
+	    c.console_level != SEV_DEBUG || c.monitor_level != SEV_DEBUG ||
+	    c.trap_level != SEV_INFO)
+		fprintf(f, "!\n");
+}
+
+void
+sys_render(FILE *f)
+{
+	pthread_mutex_lock(&mu);
+	fprintf(f, "hostname %s\n!\n", conf.hostname);
+	if (conf.enable_secret[0])
+		fprintf(f, "enable secret %c %s\n!\n", conf.enable_secret[1],
+		    conf.enable_secret);
+	for (int i = 0; i < conf.nusers; i++)
+		fprintf(f, "username %s privilege %d secret %c %s\n",
+		    conf.users[i].name, conf.users[i].priv,
+		    conf.users[i].secret[1], conf.users[i].secret);
+	if (conf.nusers)
+		fprintf(f, "!\n");
+	if (conf.domain[0])
+		fprintf(f, "ip domain name %s\n!\n", conf.domain);
+	pthread_mutex_unlock(&mu);
+	render_logging(f);
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < conf.nifs; i++) {
+		struct sys_if *x = &conf.ifs[i];
+		fprintf(f, "interface %s\n", x->name);
+		if (x->desc[0])
+			fprintf(f, " description %s\n", x->desc);
+		if (x->addr[0])
+			fprintf(f, " ip address %s %s\n", x->addr, x->mask);
+		else
+			fprintf(f, " no ip address\n");
+		if (x->shutdown)
+			fprintf(f, " shutdown\n");
+		fprintf(f, "!\n");
+	}
+	if (conf.http_port != 80)
+		fprintf(f, "ip http port %d\n!\n", conf.http_port);
+	pthread_mutex_unlock(&mu);
+}
+
+void
+sys_render_lines(FILE *f)
+{
+	pthread_mutex_lock(&mu);
+	fprintf(f, "line con 0\n");
+	if (conf.vty_present || conf.vty_login != 1 ||
+	    conf.vty_transport != (TRANSPORT_TELNET | TRANSPORT_SSH) ||
+	    conf.vty_timeout != 600) {
+		fprintf(f, "line vty %d %d\n", conf.vty_first, conf.vty_last);
+		if (conf.vty_timeout != 600)
+			fprintf(f, " exec-timeout %d %d\n",
+			    conf.vty_timeout / 60, conf.vty_timeout % 60);
+		fprintf(f, conf.vty_login ? " login local\n" : " no login\n");
+		switch (conf.vty_transport) {
+		case 0: fprintf(f, " transport input none\n"); break;
+		case TRANSPORT_TELNET: fprintf(f, " transport input telnet\n");
+			break;
+		case TRANSPORT_SSH: fprintf(f, " transport input ssh\n"); break;
+		default: fprintf(f, " transport input all\n"); break;
+		}
+	}
+	fprintf(f, "!\n");
+	pthread_mutex_unlock(&mu);
+}

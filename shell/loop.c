@@ -1,0 +1,207 @@
+/* shell/loop.c - session lifecycle: registry, login, the command loop,
+ * exec requests */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/secret.h"
+#include "parser/sys.h"
+#include "parser/vty.h"
+#include "shell/shell_int.h"
+
+#define MAX_SESSIONS	256
+
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct vty *sessions;
+static unsigned char vty_used[MAX_SESSIONS];
+
+void
+sh_register(struct vty *v)
+{
+	pthread_mutex_lock(&reg_mu);
+	if (v->transport != SH_CONSOLE) {
+		for (v->line_no = 0; v->line_no < MAX_SESSIONS - 1 &&
+		    vty_used[v->line_no]; v->line_no++)
+			;
+		vty_used[v->line_no] = 1;
+		snprintf(v->line_name, sizeof(v->line_name), "vty %d",
+		    v->line_no);
+	} else
+		snprintf(v->line_name, sizeof(v->line_name), "con 0");
+	v->next = sessions;
+	sessions = v;
+	pthread_mutex_unlock(&reg_mu);
+}
+
+void
+sh_unregister(struct vty *v)
+{
+	pthread_mutex_lock(&reg_mu);
+	for (struct vty **pp = &sessions; *pp; pp = &(*pp)->next)
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
+	if (v->transport != SH_CONSOLE)
+		vty_used[v->line_no] = 0;
+	pthread_mutex_unlock(&reg_mu);
+}
+
+/* Visit every session under the registry lock (show users). */
+void
+sh_foreach(void (*fn)(struct vty *, void *), void *ctx)
+{
+	pthread_mutex_lock(&reg_mu);
+	for (struct vty *v = sessions; v; v = v->next)
+		fn(v, ctx);
+	pthread_mutex_unlock(&reg_mu);
+}
+
+int
+sh_auth_password(const char *user, const char *pass, int *priv)
+{
+	struct sys_conf *c = sys_lock();
+	char stored[160] = "";
+	int p = 1;
+
+	for (int i = 0; i < c->nusers; i++)
+		if (strcmp(c->users[i].name, user) == 0) {
+			snprintf(stored, sizeof(stored), "%s", c->users[i].secret);
+			p = c->users[i].priv;
+		}
+	sys_unlock();
+	if (stored[0] == '\0' || secret_verify(pass, stored) != 1)
+		return -1;
+	*priv = p;
+	return 0;
+}
+
+void
+sh_auth_failed(const char *user, const char *peer, const char *reason)
+{
+	log_msg(SEV_WARN, "SEC_LOGIN", "LOGIN_FAILED",
+	    "Login failed [user: %s] [Source: %s] [localport: 0] [Reason: %s] "
+	    "at %s", user, peer, reason, "");
+}
+
+int
+sh_transport_allowed(enum sh_transport t)
+{
+	int m;
+
+	if (t == SH_CONSOLE)
+		return 1;
+	m = sys_lock()->vty_transport;
+	sys_unlock();
+	return (m & (t == SH_SSH ? TRANSPORT_SSH : TRANSPORT_TELNET)) != 0;
+}
+
+static int
+login(struct vty *v)
+{
+	char user[64], pass[128];
+	int priv, nusers, local;
+
+	struct sys_conf *c = sys_lock();
+
+	nusers = c->nusers;
+	local = c->vty_login;
+	sys_unlock();
+	if (!local) {
+		v->priv = 1;
+		return 0;
+	}
+	if (nusers == 0) {
+		vty_puts(v, "Password required, but none set\n");
+		return -1;
+	}
+	vty_puts(v, "\nUser Access Verification\n\n");
+	for (int tries = 0; tries < 3; tries++) {
+		if (vty_read_line(v, "Username: ", user, sizeof(user), 1) < 0 ||
+		    vty_read_line(v, "Password: ", pass, sizeof(pass), 0) < 0)
+			return -1;
+		if (sh_auth_password(user, pass, &priv) == 0) {
+			snprintf(v->user, sizeof(v->user), "%s", user);
+			v->priv = priv;
+			explicit_bzero(pass, sizeof(pass));
+			return 0;
+		}
+		explicit_bzero(pass, sizeof(pass));
+		sh_auth_failed(user, v->peer, "Login Authentication Failed");
+		vty_puts(v, "% Login invalid\n\n");
+	}
+	return -1;
+}
+
+void
+sh_console_loop(struct vty *v)
+{
+	char prompt[160], line[4200];
+	int rc;
+
+	while (!v->closing && !v->dead && !sh_stopping()) {
+		vty_drain(v);
+		sh_prompt(v, prompt, sizeof(prompt));
+		rc = le_readline(v, prompt, line, sizeof(line), LE_EDIT);
+		if (rc == -1 || rc == -2)
+			break;
+		if (rc == -3 || rc == -4) {
+			if (v->mode != MODE_EXEC) {
+				vty_set_mode(v, MODE_EXEC, NULL);
+				sh_config_done(v);
+			}
+			continue;
+		}
+		sh_execute(v, line);
+	}
+}
+
+void
+sh_session_run(int fd, const struct sh_origin *o)
+{
+	struct vty *v = vty_new(fd, fd, o);
+
+	if (v == NULL)
+		return;
+	sh_register(v);
+	v->sink_id = log_sink_add(vty_log_sink, v,
+	    o->transport == SH_CONSOLE);
+	if (v->telnet)
+		vty_telnet_start(v);
+	if (!sh_transport_allowed(o->transport))
+		goto out;
+	if (o->transport != SH_CONSOLE) {
+		v->exec_timeout = sys_lock()->vty_timeout;
+		sys_unlock();
+	}
+	if (o->transport == SH_TELNET && login(v) < 0)
+		goto out;
+	vty_term_write(v, "\n", 1);
+	sh_console_loop(v);
+out:
+	vty_flush(v);
+	sh_unregister(v);
+	vty_free(v);
+}
+
+int
+sh_exec(const char *line, const struct sh_origin *o, sh_write_fn fn,
+    void *ctx)
+{
+	struct vty *v = vty_new(-1, -1, o);
+	int rc;
+
+	if (v == NULL)
+		return 1;
+	v->wfn = fn;
+	v->wctx = ctx;
+	v->crlf = 1;
+	sh_register(v);
+	rc = sh_execute(v, line);
+	sh_unregister(v);
+	vty_free(v);
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,266 @@
+/* shell/vty_out.c - session output: filters (| include ...), pager, CRLF */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "parser/vty.h"
+#include "shell/shell_int.h"
+
+void
+vty_raw_write(struct vty *v, const char *s, size_t len)
+{
+	ssize_t n;
+
+	if (v->dead)
+		return;
+	if (v->wfn) {
+		v->wfn(v->wctx, s, len);
+		return;
+	}
+	while (len > 0) {
+		n = write(v->out_fd, s, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			v->dead = 1;
+			return;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Write text, turning "\n" into "\r\n" on terminals. */
+void
+vty_term_write(struct vty *v, const char *s, size_t len)
+{
+	const char *p, *e = s + len;
+
+	if (!v->crlf) {
+		vty_raw_write(v, s, len);
+		return;
+	}
+	while (s < e) {
+		p = memchr(s, '\n', (size_t)(e - s));
+		if (p == NULL) {
+			vty_raw_write(v, s, (size_t)(e - s));
+			return;
+		}
+		vty_raw_write(v, s, (size_t)(p - s));
+		vty_raw_write(v, "\r\n", 2);
+		s = p + 1;
+	}
+}
+
+void
+vty_puts(struct vty *v, const char *s)
+{
+	vty_term_write(v, s, strlen(s));
+}
+
+static void
+pager_line(struct vty *v, const char *line)
+{
+	int c;
+
+	if (v->pg_quit || v->dead)
+		return;
+	vty_term_write(v, line, strlen(line));
+	vty_term_write(v, "\n", 1);
+	if (!v->interactive || v->term_len <= 0 || v->wfn)
+		return;
+	if (++v->pg_lines < v->term_len - 1)
+		return;
+	vty_raw_write(v, " --More-- ", 10);
+	c = vty_getkey(v, 0);
+	vty_raw_write(v, "\r          \r", 12);
+	if (c == ' ')
+		v->pg_lines = 0;
+	else if (c == '\r' || c == '\n')
+		v->pg_lines--;
+	else
+		v->pg_quit = 1;
+}
+
+static void
+section_flush(struct vty *v)
+{
+	struct vty_filter *f = &v->f;
+
+	for (size_t i = 0; i < f->nsect; i++) {
+		if (f->sect_match)
+			pager_line(v, f->sect[i]);
+		free(f->sect[i]);
+	}
+	f->nsect = 0;
+	f->sect_match = 0;
+}
+
+static void
+filter_line(struct vty *v, char *line)
+{
+	struct vty_filter *f = &v->f;
+	int m = f->type != F_NONE && regexec(&f->re, line, 0, NULL, 0) == 0;
+
+	switch (f->type) {
+	case F_NONE:
+		pager_line(v, line);
+		break;
+	case F_INCLUDE:
+	case F_EXCLUDE:
+		if (m == (f->type == F_INCLUDE))
+			pager_line(v, line);
+		break;
+	case F_BEGIN:
+		if (m)
+			f->active = 1;
+		if (f->active)
+			pager_line(v, line);
+		break;
+	case F_COUNT:
+		f->count += m;
+		break;
+	case F_SECTION:
+		if (line[0] != ' ')
+			section_flush(v);
+		f->sect = realloc(f->sect, (f->nsect + 1) * sizeof(char *));
+		f->sect[f->nsect++] = strdup(line);
+		f->sect_match |= m;
+		break;
+	}
+}
+
+void
+vty_write(struct vty *v, const char *s, size_t len)
+{
+	const char *p, *e = s + len;
+
+	while (s < e) {
+		p = memchr(s, '\n', (size_t)(e - s));
+		size_t chunk = p ? (size_t)(p - s) : (size_t)(e - s);
+		if (v->olen + chunk + 1 > v->ocap) {
+			v->ocap = (v->olen + chunk + 1) * 2;
+			v->obuf = realloc(v->obuf, v->ocap);
+		}
+		memcpy(v->obuf + v->olen, s, chunk);
+		v->olen += chunk;
+		v->obuf[v->olen] = '\0';
+		if (p == NULL)
+			return;
+		v->olen = 0;
+		filter_line(v, v->obuf);
+		s = p + 1;
+	}
+}
+
+void
+vty_out(struct vty *v, const char *fmt, ...)
+{
+	char sbuf[1024], *buf = sbuf;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sbuf, sizeof(sbuf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(sbuf)) {
+		va_start(ap, fmt);
+		n = vasprintf(&buf, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+	}
+	vty_write(v, buf, (size_t)n);
+	if (buf != sbuf)
+		free(buf);
+}
+
+void
+vty_err(struct vty *v, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	v->failed = 1;
+	vty_flush(v);
+	vty_term_write(v, "% ", 2);
+	vty_term_write(v, buf, strlen(buf));
+	vty_term_write(v, "\n", 1);
+}
+
+void
+vty_flush(struct vty *v)
+{
+	if (v->olen) {
+		vty_term_write(v, v->obuf, v->olen);
+		v->olen = 0;
+	}
+}
+
+int
+vty_filter_set(struct vty *v, const char *spec)
+{
+	static const char *const names[] = { "include", "exclude", "begin",
+	    "section", "count", NULL };
+	static const enum filt types[] = { F_INCLUDE, F_EXCLUDE, F_BEGIN,
+	    F_SECTION, F_COUNT };
+	char kw[32];
+	int i, hit = -1, n = 0;
+
+	while (*spec == ' ')
+		spec++;
+	if (sscanf(spec, "%31s%n", kw, &n) != 1)
+		return -1;
+	for (i = 0; names[i]; i++)
+		if (strncmp(names[i], kw, strlen(kw)) == 0) {
+			if (hit >= 0)
+				return -2;	/* ambiguous */
+			hit = i;
+		}
+	if (hit < 0)
+		return -1;
+	spec += n;
+	if (*spec == ' ')
+		spec++;
+	if (*spec == '\0' && types[hit] != F_COUNT)
+		return -3;		/* incomplete */
+	memset(&v->f, 0, sizeof(v->f));
+	if (regcomp(&v->f.re, *spec ? spec : ".*", REG_EXTENDED | REG_NOSUB) !=
+	    0)
+		return -1;
+	v->f.type = types[hit];
+	return 0;
+}
+
+void
+vty_filter_end(struct vty *v)
+{
+	char b[80];
+
+	if (v->olen) {
+		v->obuf[v->olen] = '\0';
+		v->olen = 0;
+		filter_line(v, v->obuf);
+	}
+	if (v->f.type == F_SECTION)
+		section_flush(v);
+	if (v->f.type == F_COUNT) {
+		snprintf(b, sizeof(b), "Number of lines which match regexp = %ld",
+		    v->f.count);
+		pager_line(v, b);
+	}
+	if (v->f.type != F_NONE)
+		regfree(&v->f.re);
+	free(v->f.sect);
+	memset(&v->f, 0, sizeof(v->f));
+	v->pg_lines = 0;
+	v->pg_quit = 0;
+}
