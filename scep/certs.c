@@ -47,6 +47,8 @@ scep_certs_from_der(const unsigned char *der, size_t len, const char *what,
 		PKCS7_free(p7);
 		err_ssl(e, "SCEP %s: reply is neither a DER certificate nor "
 		    "a PKCS#7 (RFC 8894 section 4.2.1)", what);
+		if (e)
+			e->code = E_PROTO;	/* the peer's fault */
 		return NULL;
 	}
 	if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL &&

@@ -43,6 +43,8 @@ p7_decode(const unsigned char *der, size_t len, OSSL_LIB_CTX *ctx,
 		PKCS7_free(p7);
 		err_ssl(e, "SCEP %s: malformed or truncated DER (RFC 8894 "
 		    "section 3.1)", what);
+		if (e)
+			e->code = E_PROTO;	/* the peer's fault */
 		return NULL;
 	}
 	return p7;
