@@ -1,0 +1,106 @@
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: acme/cert - downloading the certificate (RFC 8555 section 7.4.2):
+ * a POST-as-GET of the certificate URL returning
+ * application/pem-certificate-chain (section 9.1), the end-entity
+ * certificate first, then its issuers. The chain is parsed strictly (only
+ * CERTIFICATE blocks) and checked against the request: the leaf carries
+ * the certificate key's public key and every requested name and address.
+ * The returned STACK is owned by the caller.
+ */
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include "lib/log.h"
+#include "pki/key.h"
+#include "acme_int.h"
+
+/*
+ * Parse a PEM chain (RFC 8555 section 9.1). Returns the certificates in
+ * order, or NULL with "e" set if there is none or a block is malformed.
+ */
+STACK_OF(X509) *
+acme_chain_parse(const char *pem, size_t len, struct err *e)
+{
+	STACK_OF(X509)	*sk;
+	BIO		*b;
+	X509		*x;
+
+	if (len > INT32_MAX)
+		return err_set(e, E_PROTO, "certificate chain too large"), NULL;
+	ERR_clear_error();
+	if ((sk = sk_X509_new_null()) == NULL ||
+	    (b = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		sk_X509_free(sk);
+		return err_ssl(e, "chain: BIO"), NULL;
+	}
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			break;
+		}
+	if (ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE)
+		ERR_clear_error();		/* normal end of input */
+	BIO_free(b);
+	if (ERR_peek_error() != 0 || sk_X509_num(sk) == 0) {
+		sk_X509_pop_free(sk, X509_free);
+		if (ERR_peek_error() != 0)
+			return err_ssl(e, "RFC 8555 section 9.1: malformed "
+			    "certificate chain"), NULL;
+		return err_set(e, E_PROTO, "RFC 8555 section 9.1: no "
+		    "certificate in the chain"), NULL;
+	}
+	return sk;
+}
+
+/*
+ * Check the leaf against the request "p": its public key is the
+ * certificate key, and it names every DNS identifier and IP address.
+ */
+int
+acme_chain_check(STACK_OF(X509) *sk, const struct acme_params *p,
+    struct err *e)
+{
+	X509		*leaf = sk_X509_value(sk, 0);
+	EVP_PKEY	*pub;
+	size_t		 i;
+	int		 same;
+
+	if ((pub = key_get1_public(p->cert_key_label, e)) == NULL)
+		return -1;
+	same = EVP_PKEY_eq(X509_get0_pubkey(leaf), pub) == 1;
+	EVP_PKEY_free(pub);
+	if (!same)
+		return err_set(e, E_PROTO, "RFC 8555 section 7.4.2: issued "
+		    "certificate is not for key %s", p->cert_key_label);
+	for (i = 0; i < p->ndns; i++)
+		if (X509_check_host(leaf, p->dns[i], 0,
+		    X509_CHECK_FLAG_NO_WILDCARDS, NULL) != 1)
+			return err_set(e, E_PROTO, "RFC 8555 section 7.4.2: "
+			    "issued certificate does not name %s", p->dns[i]);
+	for (i = 0; i < p->nips; i++)
+		if (X509_check_ip_asc(leaf, p->ips[i], 0) != 1)
+			return err_set(e, E_PROTO, "RFC 8555 section 7.4.2: "
+			    "issued certificate does not name %s", p->ips[i]);
+	return 0;
+}
+
+/* POST-as-GET the certificate URL and parse the chain (section 7.4.2). */
+STACK_OF(X509) *
+acme_cert_fetch(struct acme_ctx *ctx, const char *url, struct err *e)
+{
+	STACK_OF(X509)		*sk;
+	struct http_resp	 r;
+
+	if (acme_post(ctx, url, NULL, &r, e) == -1) {
+		err_ctx(e, "RFC 8555 section 7.4.2 certificate");
+		return NULL;
+	}
+	sk = acme_chain_parse((const char *)r.body, r.body_len, e);
+	if (sk != NULL)
+		log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: certificate chain of %d "
+		    "certificate(s)", sk_X509_num(sk));
+	http_resp_free(&r);
+	return sk;
+}

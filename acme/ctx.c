@@ -1,0 +1,134 @@
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: acme/ctx - the state of one exchange: its HTTP client (one curl
+ * handle, so one keep-alive connection), directory, nonce pool, account
+ * and deadline. Also the waits between polls: they start short
+ * (ACME_POLL_START_MS), double up to ACME_POLL_MAX_MS, honour Retry-After
+ * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
+ * sleep past the deadline, which ends the exchange with E_TIMEOUT and
+ * detail 124 (the ASA "ACME processing timed out" code). A context is
+ * used by one thread.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "lib/log.h"
+#include "acme_int.h"
+
+long long
+acme_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Fail with the ACME processing timeout (E_TIMEOUT, detail 124). */
+int
+acme_timeout(struct err *e, const char *what)
+{
+	err_set(e, E_TIMEOUT, "ACME processing timed out (%s)", what);
+	if (e != NULL)
+		e->detail = ACME_ERR_TIMEOUT;
+	return -1;
+}
+
+/* Milliseconds left before the deadline, or -1 (timeout set in "e"). */
+long
+acme_remaining_ms(const struct acme_ctx *ctx, struct err *e)
+{
+	long long left = ctx->deadline - acme_now_ms();
+
+	if (left <= 0)
+		return acme_timeout(e, "deadline reached");
+	return (long)left;
+}
+
+/*
+ * Sleep before the next poll: the larger of *delay_ms and the server's
+ * Retry-After (seconds, -1 if none; capped), then double *delay_ms up to
+ * ACME_POLL_MAX_MS. Returns -1 (timeout) if the wait would pass the
+ * deadline.
+ */
+int
+acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
+    struct err *e)
+{
+	struct timespec	ts;
+	long		ms = *delay_ms, left;
+
+	if (retry_after > ACME_RETRY_AFTER_MAX)
+		retry_after = ACME_RETRY_AFTER_MAX;
+	if (retry_after >= 0 && retry_after * 1000L > ms)
+		ms = retry_after * 1000L;
+	if ((left = acme_remaining_ms(ctx, e)) < 0)
+		return -1;
+	if (ms >= left)
+		return acme_timeout(e, "still waiting for the server");
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (ms > 0 && nanosleep(&ts, &ts) == -1)
+		;
+	if (*delay_ms < ACME_POLL_START_MS)
+		*delay_ms = ACME_POLL_START_MS;
+	else
+		*delay_ms = *delay_ms * 2 > ACME_POLL_MAX_MS ?
+		    ACME_POLL_MAX_MS : *delay_ms * 2;
+	return 0;
+}
+
+/* Report one progress line to the caller's callback, if any. */
+void
+acme_progress(struct acme_ctx *ctx, const char *fmt, ...)
+{
+	char	line[300];
+	va_list	ap;
+
+	if (ctx->progress == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ctx->progress(ctx->progress_ctx, line);
+}
+
+/*
+ * Set up "ctx" for one exchange with the server of "p": HTTP client,
+ * deadline, and the directory (RFC 8555 section 7.1.1). Returns 0, or -1
+ * with "e" set; acme_ctx_free() is safe either way.
+ */
+int
+acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
+    struct err *e)
+{
+	int t = p->timeout_s > 0 ? p->timeout_s : ACME_TIMEOUT_DEFAULT;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->deadline = acme_now_ms() + t * 1000LL;
+	ctx->dir_url = p->directory_url;
+	ctx->extra_ca_pem = p->extra_ca_pem;
+	ctx->progress = p->progress;
+	ctx->progress_ctx = p->progress_ctx;
+	if (p->directory_url == NULL ||
+	    strncmp(p->directory_url, "https://", 8) != 0)
+		return err_set(e, E_INVAL, "RFC 8555 section 6.1: the ACME "
+		    "directory URL must be https");
+	if ((ctx->http = http_client_new()) == NULL)
+		return err_set(e, E_NOMEM, "ACME: cannot create HTTP client");
+	return acme_dir_fetch(ctx, e);
+}
+
+void
+acme_ctx_free(struct acme_ctx *ctx)
+{
+	http_client_free(ctx->http);
+	acme_dir_free(&ctx->dir);
+	acme_nonce_free(&ctx->nonces);
+	EVP_PKEY_free(ctx->akey);
+	free(ctx->kid);
+	free(ctx->thumb);
+	memset(ctx, 0, sizeof(*ctx));
+}
