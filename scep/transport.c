@@ -126,8 +126,9 @@ scep_http_do(const struct scep_http *q, struct http_resp *r, struct err *e)
 	hq.body = q->body;
 	hq.body_len = q->body_len;
 	hq.timeout_ms = q->timeout_ms;
-	log_dbg(DBG_PKI_TRANS, 2, "CRYPTO_PKI: SCEP %s %s (%zu bytes)",
-	    hq.method, q->op, q->body ? q->body_len : strlen(url));
+	log_dbg(DBG_PKI_TRANS, 2, "CRYPTO_PKI: Sending %s request: %s %s"
+	    "%s", q->op, hq.method, q->url, q->body ? " (POST body)" :
+	    q->msg ? " (message in the query)" : "");
 	if (http_do(hc, &hq, r, e) == -1) {
 		err_ctx(e, "SCEP %s to %s", q->op, q->url);
 		goto out;
