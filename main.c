@@ -15,6 +15,7 @@
 #include "parser/sys.h"
 #include "pki/key.h"
 #include "pki/pki.h"
+#include "pki/trustpool.h"
 #include "shell/shell.h"
 
 #define PKISH_VERSION "0.1.0"
@@ -139,6 +140,8 @@ start(struct opts *o)
 		fprintf(stderr, "pkish: %s\n", e.msg);
 		return -1;
 	}
+	if (trustpool_init(o->state, &e) < 0)
+		fprintf(stderr, "pkish: trustpool: %s\n", e.msg);
 	if (pkish_init(&e) < 0) {
 		fprintf(stderr, "pkish: %s\n", e.msg);
 		return -1;
@@ -178,9 +181,10 @@ main(int argc, char **argv)
 	ssh_init();
 	if (start(&o) < 0)
 		rc = 1;
-	else if (o.console)
+	else if (o.console) {
 		console_run();
-	else
+		sh_stop();	/* console EOF ends the vty sessions too */
+	} else
 		while (!sh_stopping())
 			usleep(100000);
 	if (o.sport)

@@ -1,6 +1,7 @@
 /* pki/init.c - process-wide start-up and shut-down of the PKI part */
 #include "lib/log.h"
 #include "parser/cmd.h"
+#include "parser/commands.h"
 #include "pki/pki.h"
 #include "scep/scep.h"
 
@@ -15,4 +16,12 @@ pkish_shutdown(void)
 {
 	cmd_free_all();
 	log_shutdown();
+}
+
+/* The virtual clock moved (`clock set`): the renewal timers are derived
+ * from certificates and the clock on every tick, so nothing is cached
+ * here yet. */
+void
+pki_clock_changed(void)
+{
 }

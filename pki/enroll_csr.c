@@ -1,0 +1,77 @@
+/* pki/enroll_csr.c - CSR parameters and key preparation for enrollment */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "pki/enroll.h"
+#include "pki/key.h"
+
+const char *
+enroll_device_serial(void)
+{
+	static char serial[32];
+	unsigned long h = 5381;
+	char host[256] = "pkish";
+
+	if (serial[0] == '\0') {
+		gethostname(host, sizeof(host) - 1);
+		for (const char *p = host; *p; p++)
+			h = h * 33 + (unsigned char)*p;
+		snprintf(serial, sizeof(serial), "PKS%08lX", h & 0xffffffffUL);
+	}
+	return serial;
+}
+
+void
+enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,
+    struct enroll_csr *r)
+{
+	size_t n = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (c->fqdn[0] && strcmp(c->fqdn, "none") != 0)
+		r->dns[n++] = c->fqdn;
+	for (int i = 0; i < c->nsans && n < TP_MAX_SANS; i++)
+		if (!c->fqdn[0] || strcasecmp(c->sans[i], c->fqdn) != 0)
+			r->dns[n++] = c->sans[i];
+	r->p.subject = c->subject[0] ? c->subject : NULL;
+	r->p.dns = r->dns;
+	r->p.ndns = n;
+	if (x && x->ip && *x->ip) {
+		r->ips[0] = x->ip;
+		r->p.ips = r->ips;
+		r->p.nips = 1;
+	}
+	if (c->serial == 1 || (c->serial == 0 && x && x->include_serial)) {
+		snprintf(r->serial, sizeof(r->serial), "%s",
+		    enroll_device_serial());
+		r->p.serial = r->serial;
+	}
+	if (x && x->challenge && *x->challenge)
+		r->p.challenge = x->challenge;
+	else if (c->password[0])
+		r->p.challenge = c->password;
+	r->p.hash = c->hash[0] ? c->hash : NULL;
+}
+
+int
+enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
+    size_t len, int *generated, struct err *e)
+{
+	char label[160];
+	int ec, bits;
+
+	tp_key_label(c, label, sizeof(label));
+	tp_key_spec(c, &ec, &bits);
+	*generated = 0;
+	if (regenerate && key_exists(label)) {
+		snprintf(tmp, len, "%s.new%ld", label, (long)clock_now());
+		*generated = 1;
+		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, 0, e);
+	}
+	snprintf(tmp, len, "%s", label);
+	if (key_exists(label))
+		return 0;
+	*generated = 1;
+	return key_generate(label, ec ? KEY_EC : KEY_RSA, bits, 0, e);
+}

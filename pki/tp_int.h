@@ -1,0 +1,22 @@
+/* pki/tp_int.h - part-internal: the trustpoint record */
+#ifndef PKI_TP_INT_H
+#define PKI_TP_INT_H
+#include <pthread.h>
+#include "pki/tp.h"
+
+struct tp {
+	struct tp_cfg	 cfg;
+	X509		*slot[TP_EXTRA];	/* by enum tp_slot */
+	STACK_OF(X509)	*extra;
+	time_t		 installed;
+	time_t		 requested;
+	enum tp_status	 status;
+	char		 caps[512];	/* SCEP GetCACaps, one per line */
+	struct tp	*next;
+};
+
+extern pthread_mutex_t tp_mu;
+extern struct tp *tp_list;
+struct tp	*tp_find_locked(const char *);
+
+#endif
