@@ -31,7 +31,7 @@ ifeq ($(SAN),1)
 all: $(BUILD)/pkish $(TBINS)
 else
 pkish: $(BUILD)/pkish
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 endif
 
 $(BUILD)/pkish: $(BUILD)/main.o $(OBJS)

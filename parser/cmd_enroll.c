@@ -178,8 +178,9 @@ do_selfsigned(struct vty *v, struct dialog *d)
 	X509 *x = NULL;
 	int gen, rc = -1;
 
-	if (!d->noconfirm && vty_confirm(v, "% Include the router serial "
-	    "number in the subject name? [yes/no]: ", -1) == 1)
+	if (d->c.serial == 0 && !d->noconfirm && vty_confirm(v, "% Include "
+	    "the router serial number in the subject name? [yes/no]: ",
+	    -1) == 1)
 		d->x.include_serial = 1;
 	if (!d->noconfirm && vty_confirm(v, "Generate Self Signed Router "
 	    "Certificate? [yes/no]: ", -1) != 1)
