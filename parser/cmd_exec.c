@@ -85,12 +85,16 @@ cmd_do(struct vty *v, struct args *a)
 	enum mode m = v->mode;
 	char ctx[sizeof(v->ctx)];
 	int priv = v->priv, rc;
+	const char *p = a->line;
 
 	memcpy(ctx, v->ctx, sizeof(ctx));
+	/* the caret counts the prompt and "do " too */
+	p += strspn(p, " \t");
+	p += strcspn(p, " \t");
+	p += strspn(p, " \t");
+	v->caret_shift += (size_t)(p - a->line);
 	v->mode = MODE_EXEC;
-	v->caret_shift = (size_t)(strstr(a->line, args_get(a, "do")) -
-	    a->line);
-	rc = sh_execute_inner(v, args_get(a, "do"));
+	rc = sh_execute_inner(v, p);
 	v->priv = priv;
 	v->mode = m;
 	memcpy(v->ctx, ctx, sizeof(ctx));
@@ -111,8 +115,10 @@ cmd_configure(struct vty *v, struct args *a)
 static int
 cmd_terminal(struct vty *v, struct args *a)
 {
-	if (args_has(a, "length"))
+	if (args_has(a, "length")) {
 		v->term_len = (int)args_int(a, "length", 24);
+		v->len_set = 1;
+	}
 	else if (args_has(a, "width"))
 		v->term_width = (int)args_int(a, "width", 80);
 	else if (args_has(a, "monitor"))
@@ -124,42 +130,36 @@ static const char *const months[] = { "january", "february", "march",
 	"april", "may", "june", "july", "august", "september", "october",
 	"november", "december" };
 
+/* The month keyword given (IOS parses months as keywords, so "sept"
+ * and "Jan" work and "ju" is ambiguous), 0-11. */
 static int
-month_of(const char *w)
+month_of(const struct args *a)
 {
-	int hit = -1;
-
 	for (int i = 0; i < 12; i++)
-		if (strlen(w) >= 3 && strncasecmp(months[i], w, strlen(w)) == 0)
-			hit = i;
-	return hit;
+		if (args_has(a, months[i]))
+			return i;
+	return 0;
 }
 
 static int
 cmd_clock_set(struct vty *v, struct args *a)
 {
-	const char *t = args_get(a, "set"), *mw = args_get(a, "month");
+	const char *t = args_get(a, "set");
 	struct tm tm = { 0 };
 	char old[40], now[40];
 	time_t before = clock_now(), when;
-	int mon = mw ? month_of(mw) : -1;
+	int day;
 
-	if (mon < 0) {
-		vty_err(v, "Invalid month \"%s\"", mw ? mw : "");
-		return -1;
-	}
 	sscanf(t, "%d:%d:%d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
 	tm.tm_mday = (int)args_int(a, "day", 1);
-	tm.tm_mon = mon;
+	tm.tm_mon = month_of(a);
 	tm.tm_year = (int)args_int(a, "year", 2026) - 1900;
-	when = timegm(&tm);
-	{
-		struct tm chk;
-		gmtime_r(&when, &chk);
-		if (chk.tm_mday != tm.tm_mday) {
-			vty_err(v, "Invalid date");
-			return -1;
-		}
+	day = tm.tm_mday;
+	when = timegm(&tm);	/* normalises tm: 31 February -> 3 March */
+	if (tm.tm_mday != day) {
+		vty_err(v, "Invalid date: %s has no day %d", months[month_of(a)],
+		    day);
+		return -1;
 	}
 	clock_set(when);
 	log_msg(SEV_INFO, "SYS", "CLOCKUPDATE", "System clock has been updated "
@@ -209,6 +209,15 @@ cmd_copy_run_start(struct vty *v, struct args *a)
 	return cmd_write_memory(v, a);
 }
 
+#define MONTHS	"{january|february|march|april|may|june|july|august|" \
+	"september|october|november|december}"
+#define MONTH_HELP "january=Month of the year\nfebruary=Month of the year\n" \
+	"march=Month of the year\napril=Month of the year\nmay=Month of " \
+	"the year\njune=Month of the year\njuly=Month of the year\n" \
+	"august=Month of the year\nseptember=Month of the year\n" \
+	"october=Month of the year\nnovember=Month of the year\n" \
+	"december=Month of the year"
+
 static const struct cmd_def exec_cmds[] = {
 	{ M(MODE_EXEC), 0, "enable [<0-15>]", "<0-15>=Enable level",
 	    cmd_enable, 0 },
@@ -226,11 +235,11 @@ static const struct cmd_def exec_cmds[] = {
 	{ M(MODE_EXEC), 1, "terminal width <0-512>",
 	    "<0-512>=Number of characters on a screen line", cmd_terminal, 0 },
 	{ M(MODE_EXEC), 1, "terminal [no] monitor", NULL, cmd_terminal, 0 },
-	{ M(MODE_EXEC), 15, "clock set HH:MM:SS {<1-31>$day WORD$month|"
-	    "WORD$month <1-31>$day} <1993-2035>$year",
+	{ M(MODE_EXEC), 15, "clock set HH:MM:SS {<1-31>$day " MONTHS "|"
+	    MONTHS " <1-31>$day} <1993-2035>$year",
 	    "set=Set the time and date\nHH:MM:SS=Current Time\n"
-	    "<1-31>=Day of the month\nWORD=Month of the year\n"
-	    "<1993-2035>=Year", cmd_clock_set, 0 },
+	    "<1-31>=Day of the month\n<1993-2035>=Year\n" MONTH_HELP,
+	    cmd_clock_set, 0 },
 	{ M(MODE_EXEC), 15, "write [memory]", NULL, cmd_write_memory, 0 },
 	{ M(MODE_EXEC), 15, "copy running-config startup-config",
 	    "copy=Copy from one file to another", cmd_copy_run_start, 0 },

@@ -78,20 +78,28 @@ struct users_ctx {
 	struct vty	*out;
 };
 
+/* One `show users` row, IOS columns: "*" for the asking session, the
+ * absolute line number (con 0 = 0, vty N = N + 2), line, user, host,
+ * idle time, location. Runs under the registry lock. */
 static void
 user_line(struct vty *s, void *arg)
 {
 	struct users_ctx *u = arg;
-	long idle = (long)(clock_now() - s->last_input);
+	long idle = (long)(sh_mono() - s->last_input);
 	int num = s->transport == SH_CONSOLE ? 0 : s->line_no + 2;
+	char b[256];
+	size_t n;
 
 	if (s->wfn)
-		return;
+		return;		/* a one-shot SSH exec, not a line */
 	if (idle < 0)
 		idle = 0;
-	vty_out(u->out, "%c%3d %-9s %-10s %-20s %02ld:%02ld:%02ld %s\n",
+	snprintf(b, sizeof(b), "%c%3d %-9s %-10s %-20s %02ld:%02ld:%02ld %s",
 	    s == u->self ? '*' : ' ', num, s->line_name, s->user, "idle",
 	    idle / 3600, idle / 60 % 60, idle % 60, s->peer);
+	for (n = strlen(b); n > 0 && b[n - 1] == ' '; n--)
+		b[n - 1] = '\0';
+	vty_out(u->out, "%s\n", b);
 }
 
 static int
@@ -174,12 +182,18 @@ cmd_show_logging(struct vty *v, struct args *a)
 		vty_out(v, "    Console logging: level %s, %lu messages logged, "
 		    "xml disabled,\n                     filtering disabled\n",
 		    lvl(c.console_level), logged);
-	vty_out(v, "    Monitor logging: level %s, %lu messages logged, xml "
-	    "disabled,\n                     filtering disabled\n",
-	    lvl(c.monitor_level), logged);
-	vty_out(v, "    Buffer logging:  level %s, %lu messages logged, xml "
-	    "disabled,\n                    filtering disabled\n",
-	    lvl(c.buffered_level), logged);
+	if (c.monitor_level < 0)
+		vty_out(v, "    Monitor logging: disabled\n");
+	else
+		vty_out(v, "    Monitor logging: level %s, %lu messages logged, "
+		    "xml disabled,\n                     filtering disabled\n",
+		    lvl(c.monitor_level), logged);
+	if (c.buffered_level < 0)
+		vty_out(v, "    Buffer logging:  disabled\n");
+	else
+		vty_out(v, "    Buffer logging:  level %s, %lu messages logged, "
+		    "xml disabled,\n                    filtering disabled\n",
+		    lvl(c.buffered_level), logged);
 	vty_out(v, "    Exception Logging: size (4096 bytes)\n"
 	    "    Count and timestamp logging messages: disabled\n"
 	    "    Persistent logging: disabled\n\nNo active filter modules.\n\n");

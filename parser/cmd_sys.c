@@ -306,14 +306,16 @@ cmd_logging(struct vty *v, struct args *a)
 	struct log_cfg c;
 
 	log_cfg_get(&c);
+	/* IOS: `no logging buffered|console|monitor` turn the sink off;
+	 * `no logging trap` restores the default level */
 	if (args_has(a, "buffered")) {
-		c.buffered_size = a->no ? 4096 :
-		    (int)args_int(a, "buffered", 4096);
-		c.buffered_level = a->no ? SEV_DEBUG : level_of(a, SEV_DEBUG);
+		if (!a->no)
+			c.buffered_size = (int)args_int(a, "buffered", 4096);
+		c.buffered_level = a->no ? -1 : level_of(a, SEV_DEBUG);
 	} else if (args_has(a, "console"))
 		c.console_level = a->no ? -1 : level_of(a, SEV_DEBUG);
 	else if (args_has(a, "monitor"))
-		c.monitor_level = a->no ? SEV_DEBUG : level_of(a, SEV_DEBUG);
+		c.monitor_level = a->no ? -1 : level_of(a, SEV_DEBUG);
 	else if (args_has(a, "trap"))
 		c.trap_level = a->no ? SEV_INFO : level_of(a, SEV_INFO);
 	log_cfg_set(&c);
@@ -374,11 +376,16 @@ static const struct cmd_def sys_cmds[] = {
 	    "connecting to the terminal server\nall=All protocols\nnone=No "
 	    "protocols\ntelnet=TCP/IP Telnet protocol\nssh=TCP/IP SSH protocol",
 	    cmd_line_transport, CMD_NO },
+	{ M(MODE_LINE), 15, "transport input", "input=Define which protocols "
+	    "to use when connecting to the terminal server",
+	    cmd_line_transport, CMD_NOONLY },
 	{ M(MODE_LINE), 15, "exec-timeout <0-35791>$min [<0-2147483>$sec]",
 	    "<0-35791>=Timeout in minutes\n<0-2147483>=Timeout in seconds",
 	    cmd_line_timeout, CMD_NO },
 	{ M(MODE_CONFIG), 15, "interface WORD", "WORD=Interface name",
-	    cmd_interface, CMD_NO },
+	    cmd_interface, 0 },
+	{ M(MODE_CONFIG), 15, "interface WORD", "WORD=Interface name",
+	    cmd_interface, CMD_NOONLY },
 	{ M(MODE_IF), 15, "ip address A.B.C.D$address A.B.C.D$mask",
 	    "ip=Interface Internet Protocol config commands\naddress=Set the "
 	    "IP address of an interface\nA.B.C.D=IP address", cmd_if_set,
@@ -401,7 +408,12 @@ static const struct cmd_def sys_cmds[] = {
 	    "<1-65535>]", "A.B.C.D=IP address of the syslog server\n"
 	    "transport=Specify the transport protocol (default=UDP)\n"
 	    "udp=UDP based syslog\nport=Specify the UDP port (default=514)",
-	    cmd_logging_host, CMD_NO },
+	    cmd_logging_host, 0 },
+	{ M(MODE_CONFIG), 15, "logging host A.B.C.D [transport udp port "
+	    "<1-65535>]", "A.B.C.D=IP address of the syslog server\n"
+	    "transport=Specify the transport protocol (default=UDP)\n"
+	    "udp=UDP based syslog\nport=Specify the UDP port (default=514)",
+	    cmd_logging_host, CMD_NOONLY },
 	{ M(MODE_CONFIG), 15, "version LINE", NULL, cmd_ignore, CMD_HIDDEN },
 	{ M(MODE_CONFIG) | M(MODE_EXEC), 15, "Building LINE", NULL,
 	    cmd_ignore, CMD_HIDDEN },

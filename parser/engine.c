@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 #include "parser/cmd.h"
 #include "parser/syntax.h"
@@ -237,7 +238,9 @@ kw_prefix_len(const struct node *n, const char *w, size_t len, int priv)
 		size_t k = 0;
 		if (c->type != T_KW || c->minpriv > priv)
 			continue;
-		while (k < len && c->text[k] && c->text[k] == w[k])
+		while (k < len && c->text[k] &&
+		    tolower((unsigned char)c->text[k]) ==
+		    tolower((unsigned char)w[k]))
 			k++;
 		if (k > best)
 			best = k;
@@ -257,7 +260,8 @@ engine_step(const struct node *n, const char *w, size_t len, int priv,
 		if (c->minpriv > priv)
 			continue;
 		if (c->type == T_KW) {
-			if (strncmp(c->text, w, len) != 0)
+			/* IOS keywords are case-insensitive */
+			if (strncasecmp(c->text, w, len) != 0)
 				continue;
 			if (c->text[len] == '\0')
 				exact = c;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "parser/engine.h"
 
 struct word {
@@ -268,7 +269,7 @@ cmd_help(const char *line, enum mode m, int priv, cmd_out_fn out, void *ctx)
 		const struct node *c = cur->kids[i];
 		if (c->minpriv > priv || c->hidden)
 			continue;
-		if (c->type == T_KW ? strncmp(c->text, pw, pl) != 0 :
+		if (c->type == T_KW ? strncasecmp(c->text, pw, pl) != 0 :
 		    !node_accepts(c, pw, pl))
 			continue;
 		bl += (size_t)snprintf(b + bl, sizeof(b) - bl, "%s%s",
@@ -295,7 +296,7 @@ cmd_complete(const char *line, enum mode m, int priv)
 	for (size_t i = 0; i < cur->nkids; i++) {
 		const struct node *c = cur->kids[i];
 		if (c->type != T_KW || c->minpriv > priv ||
-		    strncmp(c->text, line + w[n - 1].off, w[n - 1].len) != 0)
+		    strncasecmp(c->text, line + w[n - 1].off, w[n - 1].len) != 0)
 			continue;
 		if (c->text[w[n - 1].len] == '\0') {
 			hit = c;

@@ -85,6 +85,9 @@ static const char *const sev_names[] = { "emergencies", "alerts",
 	"critical", "errors", "warnings", "notifications", "informational",
 	"debugging" };
 
+/* The logging block: only what differs from the defaults (4096 bytes
+ * at debugging for the buffer, debugging on console and monitor,
+ * informational for hosts), IOS order. */
 static void
 render_logging(FILE *f)
 {
@@ -93,22 +96,38 @@ render_logging(FILE *f)
 	int port, any = 0;
 
 	log_cfg_get(&c);
-	if (c.buffered_size != 4096 || c.buffered_level != SEV_DEBUG) {
+	if (c.buffered_level < 0) {
+		fprintf(f, "no logging buffered\n");
+		any = 1;
+	} else if (c.buffered_size != 4096 || c.buffered_level != SEV_DEBUG) {
 		fprintf(f, "logging buffered");
 		if (c.buffered_size != 4096)
 			fprintf(f, " %d", c.buffered_size);
 		if (c.buffered_level != SEV_DEBUG)
 			fprintf(f, " %s", sev_names[c.buffered_level]);
 		fprintf(f, "\n");
+		any = 1;
 	}
-	if (c.console_level < 0)
-		fprintf(f, "no logging console\n");
-	else if (c.console_level != SEV_DEBUG)
-		fprintf(f, "logging console %s\n", sev_names[c.console_level]);
-	if (c.monitor_level >= 0 && c.monitor_level != SEV_DEBUG)
-		fprintf(f, "logging monitor %s\n", sev_names[c.monitor_level]);
-	if (c.trap_level != SEV_INFO)
+	if (c.console_level != SEV_DEBUG) {
+		if (c.console_level < 0)
+			fprintf(f, "no logging console\n");
+		else
+			fprintf(f, "logging console %s\n",
+			    sev_names[c.console_level]);
+		any = 1;
+	}
+	if (c.monitor_level != SEV_DEBUG) {
+		if (c.monitor_level < 0)
+			fprintf(f, "no logging monitor\n");
+		else
+			fprintf(f, "logging monitor %s\n",
+			    sev_names[c.monitor_level]);
+		any = 1;
+	}
+	if (c.trap_level != SEV_INFO) {
 		fprintf(f, "logging trap %s\n", sev_names[c.trap_level]);
+		any = 1;
+	}
 	for (int i = 0; log_host_get(i, addr, sizeof(addr), &port) == 0; i++) {
 		if (port == 514)
 			fprintf(f, "logging host %s\n", addr);
@@ -117,9 +136,7 @@ render_logging(FILE *f)
 			    addr, port);
 		any = 1;
 	}
-	if (any || c.buffered_size != 4096 || c.buffered_level != SEV_DEBUG ||
-	    c.console_level != SEV_DEBUG || c.monitor_level != SEV_DEBUG ||
-	    c.trap_level != SEV_INFO)
+	if (any)
 		fprintf(f, "!\n");
 }
 

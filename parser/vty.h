@@ -36,19 +36,24 @@ struct vty {
 	char		 line_name[16];	/* "con 0", "vty 3" */
 	int		 line_no;
 	time_t		 login_time;
-	time_t		 last_input;
+	time_t		 last_input;	/* monotonic seconds (sh_mono) */
 	/* CLI state */
 	enum mode	 mode;
 	char		 ctx[128];	/* sub-mode object name (looked up again) */
 	int		 priv;
 	int		 term_len, term_width;
+	int		 len_set;	/* `terminal length` given: NAWS
+					   no longer changes term_len */
 	int		 monitor;
 	int		 failed;	/* a % error in the current command */
 	int		 closing;	/* leave after this command */
 	int		 dead;		/* the peer went away */
 	int		 exec_timeout;	/* seconds, 0 = none */
-	size_t		 caret_shift;	/* `do `: columns before the line */
+	size_t		 caret_shift;	/* columns before the parsed text:
+					   prompt, and `do ` */
 	/* output */
+	char		 wbuf[4096];	/* bytes not yet written to out_fd */
+	size_t		 wlen;
 	char		*obuf;		/* partial line */
 	size_t		 olen, ocap;
 	struct vty_filter f;
@@ -58,7 +63,7 @@ struct vty {
 	size_t		 in_memlen, in_mempos;
 	int		 noecho;	/* replay: no prompts or echo */
 	long		 lines_read;
-	unsigned char	 ibuf[512];
+	unsigned char	 ibuf[4096];
 	size_t		 ilen, ipos;
 	int		 last_cr;
 	char		*hist[64];
@@ -78,9 +83,11 @@ void	vty_write(struct vty *, const char *, size_t);	/* through filters */
 /* "% msg" (IOS error line), marks the command failed. */
 void	vty_err(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	vty_flush(struct vty *);	/* partial line out, unfiltered */
+/* Partial line out (unfiltered), then everything buffered to the peer. */
+void	vty_flush(struct vty *);
 /* Raw line input for dialogs and pastes. echo 0 for passwords.
- * 0 ok, -1 EOF, -2 timeout, -3 Ctrl-C. */
+ * 0 ok, -1 EOF, -2 timeout, -3 Ctrl-C, -5 line longer than the buffer
+ * (discarded). */
 int	vty_read_line(struct vty *, const char *prompt, char *, size_t,
 	    int echo);
 /* "[yes/no]: " style question; dflt used on empty answer (-1 = none:

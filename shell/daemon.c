@@ -60,9 +60,9 @@ sh_replay(const char *text, size_t len, const char *what)
 	struct sh_origin o = { SH_CONSOLE, "startup", 15, "", 0, 0 };
 	struct capture cap = { NULL, 0 };
 	struct vty *v = vty_new(-1, -1, &o);
-	char line[4200];
+	char line[SH_LINE_MAX];
 	long no;
-	int bad = 0;
+	int bad = 0, rc;
 
 	if (v == NULL)
 		return -1;
@@ -73,15 +73,22 @@ sh_replay(const char *text, size_t len, const char *what)
 	v->wctx = &cap;
 	v->crlf = 0;
 	v->mode = MODE_CONFIG;
-	while (le_readline(v, "", line, sizeof(line), 0) == 0) {
-		no = v->lines_read;
+	while ((rc = le_readline(v, "", line, sizeof(line), 0)) != -1) {
 		cap.len = 0;
-		if (strcmp(line, "end") == 0)
+		if (rc == -5) {
+			bad++;
+			fprintf(stderr, "%% %s line %ld: line too long (max %d "
+			    "characters); ignored\n", what, v->lines_read,
+			    SH_LINE_MAX - 1);
+			continue;
+		}
+		if (rc < 0 || strcmp(line, "end") == 0)
 			break;
+		no = v->lines_read;	/* a dialog may read more lines */
 		if (sh_execute(v, line) < 0) {
 			bad++;
-			fprintf(stderr, "%% %s line %ld: %s\n%s", what, no, line,
-			    cap.buf ? cap.buf : "");
+			fprintf(stderr, "%% %s line %ld: %s\n%s", what, no,
+			    line, cap.buf ? cap.buf : "");
 		}
 		if (v->mode == MODE_EXEC)
 			v->mode = MODE_CONFIG;

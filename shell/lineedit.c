@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib/clock.h"
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 
@@ -14,6 +13,7 @@ struct le {
 	size_t		 cap, n, cur;
 	int		 flags;
 	int		 hpos;
+	int		 overflow;	/* input beyond cap was dropped */
 };
 
 static void
@@ -72,7 +72,9 @@ static void
 insert(struct le *e, int c)
 {
 	if (e->n + 1 >= e->cap) {
-		put(e, "\a", 1);
+		if (!e->overflow)
+			put(e, "\a", 1);
+		e->overflow = 1;
 		return;
 	}
 	memmove(e->buf + e->cur + 1, e->buf + e->cur, e->n - e->cur);
@@ -229,7 +231,9 @@ idle(struct le *e)
 		vty_drain(v);
 		redraw(e);
 	}
-	if (v->exec_timeout > 0 && clock_now() - v->last_input >=
+	if (sh_stopping())
+		return -1;
+	if (v->exec_timeout > 0 && sh_mono() - v->last_input >=
 	    v->exec_timeout)
 		return -2;
 	return 0;
@@ -304,7 +308,7 @@ int
 le_readline(struct vty *v, const char *prompt, char *out, size_t len,
     int flags)
 {
-	struct le e = { v, prompt, out, len, 0, 0, flags, v->nhist };
+	struct le e = { v, prompt, out, len, 0, 0, flags, v->nhist, 0 };
 	int c, rc;
 
 	out[0] = '\0';
@@ -325,11 +329,15 @@ le_readline(struct vty *v, const char *prompt, char *out, size_t len,
 			v->lines_read++;
 			break;
 		}
-		v->last_input = clock_now();
+		v->last_input = sh_mono();
 		if ((rc = key(&e, c)) < 0)
 			return rc;
 		if (rc == 1)
 			break;
+	}
+	if (e.overflow) {
+		explicit_bzero(out, len);
+		return -5;
 	}
 	if (flags & LE_EDIT)
 		hist_add(v, out);

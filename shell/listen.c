@@ -24,8 +24,12 @@ accept_loop(void *arg)
 			continue;
 		sl = sizeof(ss);
 		if ((fd = accept4(l->fd, (struct sockaddr *)&ss, &sl,
-		    SOCK_CLOEXEC)) < 0)
+		    SOCK_CLOEXEC)) < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				usleep(100000);	/* no busy loop when out of fds */
 			continue;
+		}
 		getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),
 		    NULL, 0, NI_NUMERICHOST);
 		if (strncmp(host, "::ffff:", 7) == 0)
@@ -67,11 +71,13 @@ listener_start(struct listener *l, const char *addr, int port,
 		freeaddrinfo(ai);
 		if (l->fd >= 0)
 			close(l->fd);
+		l->on_accept = NULL;	/* nothing for listener_stop() */
 		return -1;
 	}
 	freeaddrinfo(ai);
 	if (pthread_create(&l->thr, NULL, accept_loop, l) != 0) {
 		close(l->fd);
+		l->on_accept = NULL;
 		return err_set(e, E_IO, "cannot start listener thread");
 	}
 	return 0;

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/secret.h"
@@ -79,12 +82,46 @@ sh_auth_password(const char *user, const char *pass, int *priv)
 	return 0;
 }
 
+/* %SEC_LOGIN-4-LOGIN_FAILED as IOS logs it, with the local port when
+ * known (0 otherwise) and the time of the attempt. */
+static void
+login_failed(const char *user, const char *peer, int lport,
+    const char *reason)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	char d[40];
+	time_t now = clock_now();
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	clock_fmt_show(now, d, sizeof(d));	/* "hh:mm:ss UTC Mon d yyyy" */
+	log_msg(SEV_WARN, "SEC_LOGIN", "LOGIN_FAILED",
+	    "Login failed [user: %s] [Source: %s] [localport: %d] "
+	    "[Reason: %s] at %.13s%s %s", user, peer, lport, reason, d,
+	    wd[tm.tm_wday], d + 13);
+}
+
+/* The local port of a session's socket, 0 if it is not one. */
+static int
+local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
 void
 sh_auth_failed(const char *user, const char *peer, const char *reason)
 {
-	log_msg(SEV_WARN, "SEC_LOGIN", "LOGIN_FAILED",
-	    "Login failed [user: %s] [Source: %s] [localport: 0] [Reason: %s] "
-	    "at %s", user, peer, reason, "");
+	login_failed(user, peer, 0, reason);
 }
 
 int
@@ -130,7 +167,8 @@ login(struct vty *v)
 			return 0;
 		}
 		explicit_bzero(pass, sizeof(pass));
-		sh_auth_failed(user, v->peer, "Login Authentication Failed");
+		login_failed(user, v->peer, local_port(v->in_fd),
+		    "Login Authentication Failed");
 		vty_puts(v, "% Login invalid\n\n");
 	}
 	return -1;
@@ -139,7 +177,7 @@ login(struct vty *v)
 void
 sh_console_loop(struct vty *v)
 {
-	char prompt[160], line[4200];
+	char prompt[160], line[SH_LINE_MAX];
 	int rc;
 
 	while (!v->closing && !v->dead && !sh_stopping()) {
@@ -148,6 +186,11 @@ sh_console_loop(struct vty *v)
 		rc = le_readline(v, prompt, line, sizeof(line), LE_EDIT);
 		if (rc == -1 || rc == -2)
 			break;
+		if (rc == -5) {
+			vty_err(v, "Input line too long (max %d characters); "
+			    "ignored", SH_LINE_MAX - 1);
+			continue;
+		}
 		if (rc == -3 || rc == -4) {
 			if (v->mode != MODE_EXEC) {
 				vty_set_mode(v, MODE_EXEC, NULL);

@@ -9,6 +9,16 @@
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 
+/* Seconds on a clock that `clock set` does not move (idle times). */
+time_t
+sh_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 void
 vty_log_sink(void *ctx, int sev, const char *line)
 {
@@ -37,7 +47,8 @@ vty_new(int in_fd, int out_fd, const struct sh_origin *o)
 	v->priv = o->user ? o->privilege : 1;
 	snprintf(v->user, sizeof(v->user), "%s", o->user ? o->user : "");
 	snprintf(v->peer, sizeof(v->peer), "%s", o->peer ? o->peer : "");
-	v->login_time = v->last_input = clock_now();
+	v->login_time = clock_now();
+	v->last_input = sh_mono();
 	pthread_mutex_init(&v->qmu, NULL);
 	v->sink_id = -1;
 	return v;
@@ -82,56 +93,71 @@ vty_set_mode(struct vty *v, enum mode m, const char *ctx)
 		v->ctx[0] = '\0';
 }
 
-/* Split "show x | include y" (EXEC output modifiers only). */
+/* Split "show x | include y" (and "do show x | ..." in config modes):
+ * output modifiers apply to show commands only, so a '|' elsewhere (a
+ * description, a password) stays part of the command. */
 static char *
 split_filter(struct vty *v, char *line)
 {
-	char *p = line, *bar;
+	char *p = line + strspn(line, " \t"), *bar;
+	size_t n;
 
-	while (*p == ' ')
-		p++;
-	if (v->mode != MODE_EXEC && strncmp(p, "do ", 3) == 0)
-		p += 3;
-	while (*p == ' ')
-		p++;
-	if (!(strncmp(p, "sh", 2) == 0 || strncmp(p, "more", 4) == 0) ||
+	if (v->mode != MODE_EXEC) {
+		if (strncmp(p, "do", 2) != 0 || (p[2] != ' ' && p[2] != '\t'))
+			return NULL;
+		p += 2;
+		p += strspn(p, " \t");
+	}
+	n = strcspn(p, " \t|");
+	if (n == 0 || n > 4 || strncmp(p, "show", n) != 0 ||
 	    (bar = strchr(p, '|')) == NULL)
 		return NULL;
 	*bar = '\0';
 	return bar + 1;
 }
 
-static void
-caret(struct vty *v, const char *line, size_t col)
+/* Width of the prompt the command was typed after (0 when not echoed). */
+static size_t
+prompt_len(struct vty *v)
 {
 	char prompt[160];
-	size_t pl = 0;
 
-	if (!v->wfn && !v->noecho) {
-		sh_prompt(v, prompt, sizeof(prompt));
-		pl = strlen(prompt);
-	}
-	(void)line;
-	for (size_t i = 0; i < pl + col && i < 4200; i++)
-		vty_term_write(v, " ", 1);
+	if (v->wfn || v->noecho)
+		return 0;
+	sh_prompt(v, prompt, sizeof(prompt));
+	return strlen(prompt);
+}
+
+/* IOS: a '^' under the first bad character, counting the prompt. */
+static void
+caret(struct vty *v, size_t col)
+{
+	static const char sp[64] = "                                        "
+	    "                        ";
+
+	if (col > SH_LINE_MAX + 200)
+		col = SH_LINE_MAX + 200;
+	for (; col > sizeof(sp); col -= sizeof(sp))
+		vty_term_write(v, sp, sizeof(sp));
+	vty_term_write(v, sp, col);
 	vty_term_write(v, "^\n", 2);
 	vty_puts(v, "% Invalid input detected at '^' marker.\n\n");
+	v->failed = 1;
 }
 
 static int
-run_filter(struct vty *v, const char *spec)
+run_filter(struct vty *v, const char *line, const char *spec)
 {
-	switch (vty_filter_set(v, spec)) {
+	size_t bad = 0;
+
+	switch (vty_filter_set(v, spec, &bad)) {
 	case 0:
 		return 0;
-	case -2:
-		vty_out(v, "%% Ambiguous command:  \"|%s\"\n", spec);
-		break;
 	case -3:
 		vty_puts(v, "% Incomplete command.\n\n");
 		break;
 	default:
-		vty_puts(v, "% Invalid input detected at '^' marker.\n\n");
+		caret(v, v->caret_shift + (size_t)(spec - line) + bad);
 		break;
 	}
 	v->failed = 1;
@@ -149,8 +175,7 @@ sh_execute_inner(struct vty *v, const char *line)
 	case P_EMPTY:
 		return 0;
 	case P_INVALID:
-		caret(v, line, p.err_col + v->caret_shift);
-		v->failed = 1;
+		caret(v, p.err_col + v->caret_shift);
 		return -1;
 	case P_INCOMPLETE:
 		vty_puts(v, "% Incomplete command.\n\n");
@@ -173,20 +198,21 @@ sh_execute_inner(struct vty *v, const char *line)
 int
 sh_execute(struct vty *v, const char *input)
 {
-	char line[4200], *filt;
-	const char *p;
+	char line[SH_LINE_MAX], *filt;
 
-	snprintf(line, sizeof(line), "%s", input);
 	v->failed = 0;
-	v->caret_shift = 0;
+	if (strlen(input) >= sizeof(line)) {
+		vty_err(v, "Input line too long (max %d characters); "
+		    "ignored", SH_LINE_MAX - 1);
+		return -1;
+	}
+	memcpy(line, input, strlen(input) + 1);
+	v->caret_shift = prompt_len(v);
 	filt = split_filter(v, line);
-	for (p = line; *p == ' '; p++)
-		;
-	if (filt && run_filter(v, filt) < 0)
+	if (filt && run_filter(v, line, filt) < 0)
 		return -1;
 	sh_execute_inner(v, line);
-	vty_filter_end(v);
-	vty_flush(v);
+	vty_filter_end(v);	/* the last partial line goes out too */
 	return v->failed ? -1 : 0;
 }
 

@@ -7,18 +7,25 @@
 #define LE_NOECHO	0x02
 
 /* vty_out.c */
-void	vty_raw_write(struct vty *, const char *, size_t);
+void	vty_raw_write(struct vty *, const char *, size_t);	/* buffered */
+void	vty_sync(struct vty *);		/* buffered bytes to the peer */
 void	vty_term_write(struct vty *, const char *, size_t);
 void	vty_puts(struct vty *, const char *);	/* unfiltered */
-int	vty_filter_set(struct vty *, const char *spec);
+/* "include REGEX" etc. after a '|': 0 set, -3 incomplete, -1 invalid
+ * with *bad = offset of the first bad character in spec. */
+int	vty_filter_set(struct vty *, const char *spec, size_t *bad);
 void	vty_filter_end(struct vty *);
 /* vty_in.c */
 int	vty_getbyte(struct vty *, int timeout_ms);	/* -1 EOF, -2 timeout */
 int	vty_getkey(struct vty *, int timeout_ms);
+int	vty_waitkey(struct vty *);	/* pager key, -1 EOF/stop/timeout */
 void	vty_telnet_start(struct vty *);
-/* lineedit.c: 0 line, -1 EOF, -2 exec-timeout, -3 ^C, -4 ^Z */
+/* lineedit.c: 0 line, -1 EOF or shutdown, -2 exec-timeout, -3 ^C, -4 ^Z,
+ * -5 line longer than the buffer (discarded) */
+#define SH_LINE_MAX	4096	/* command line buffer, NUL included */
 int	le_readline(struct vty *, const char *prompt, char *, size_t, int);
 /* session.c */
+time_t	sh_mono(void);			/* monotonic seconds */
 struct vty *vty_new(int in_fd, int out_fd, const struct sh_origin *);
 void	vty_free(struct vty *);
 int	sh_execute(struct vty *, const char *line);	/* 0 / -1 */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include "shell/listen.h"
 #include "shell/shell_int.h"
@@ -48,7 +49,13 @@ on_accept(int fd, const char *peer)
 		listener_release(&tl);
 		return;
 	}
+	struct timeval snd = { 60, 0 };
+
+	/* a peer that stops reading for a minute is gone; one that
+	 * vanishes while idle is found by keepalives */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
 	c->fd = fd;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	pthread_attr_init(&at);
@@ -68,8 +75,38 @@ telnet_server_start(const char *addr, int port, struct err *e)
 	return listener_start(&tl, addr, port, on_accept, e);
 }
 
+static void
+hangup(struct vty *v, void *arg)
+{
+	if (v->transport == SH_TELNET && v->in_fd >= 0)
+		shutdown(v->in_fd, SHUT_RDWR);
+}
+
+/* Wait up to ms for the sessions to end; 0 when none is left. */
+static int
+drain(int ms)
+{
+	for (; ms > 0; ms -= 20) {
+		if (listener_active(&tl) == 0)
+			return 0;
+		usleep(20000);
+	}
+	return listener_active(&tl) == 0 ? 0 : -1;
+}
+
+/*
+ * Stop accepting, then let the sessions see sh_stopping() (their line
+ * editor polls it every 250 ms) and end; a session stuck in a write to
+ * a peer that does not read is hung up after a second.
+ */
 void
 telnet_server_stop(void)
 {
+	if (tl.on_accept == NULL)
+		return;
 	listener_stop(&tl);
+	if (drain(1000) < 0) {
+		sh_foreach(hangup, NULL);
+		drain(1000);
+	}
 }

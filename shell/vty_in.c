@@ -37,6 +37,9 @@ fill(struct vty *v, int timeout_ms)
 	}
 	if (v->wfn || v->in_fd < 0 || v->dead)
 		return -1;
+	vty_sync(v);
+	if (v->dead)
+		return -1;
 	do
 		rc = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms);
 	while (rc < 0 && errno == EINTR);
@@ -62,25 +65,33 @@ next(struct vty *v, int timeout_ms)
 	return rc < 0 ? rc : v->ibuf[v->ipos++];
 }
 
+/* Telnet sub-negotiation up to IAC SE (RFC 855). IAC IAC inside is a
+ * data byte 255 (a NAWS size of 255 is sent that way). NAWS (RFC 1073)
+ * sets the width, and the length unless `terminal length` was given. */
 static void
 subneg(struct vty *v)
 {
 	unsigned char sb[16];
 	size_t n = 0;
-	int c, prev = 0;
+	int c, iac = 0;
 
 	while ((c = next(v, 2000)) >= 0) {
-		if (prev == IAC && c == SE)
+		if (iac && c == SE)
 			break;
-		if (!(prev == IAC && c == IAC) && c != IAC && n < sizeof(sb))
+		if (c == IAC && !iac) {
+			iac = 1;
+			continue;
+		}
+		iac = 0;
+		if (n < sizeof(sb))
 			sb[n++] = (unsigned char)c;
-		prev = (prev == IAC && c == IAC) ? 0 : c;
 	}
 	if (n >= 5 && sb[0] == NAWS) {
 		int w = sb[1] << 8 | sb[2], h = sb[3] << 8 | sb[4];
 		if (w > 0)
-			v->term_width = w;
-		(void)h;
+			v->term_width = w > 512 ? 512 : w;
+		if (h > 0 && !v->len_set)
+			v->term_len = h > 512 ? 512 : h;
 	}
 }
 
@@ -118,6 +129,27 @@ vty_getkey(struct vty *v, int timeout_ms)
 	}
 	v->last_cr = 0;
 	return c;
+}
+
+/* A key for the pager: waits, but gives up (-1) at EOF, on shutdown and
+ * after the exec-timeout. */
+int
+vty_waitkey(struct vty *v)
+{
+	int c;
+
+	for (;;) {
+		c = vty_getkey(v, 250);
+		if (c >= 0) {
+			v->last_input = sh_mono();
+			return c;
+		}
+		if (c == -1 || sh_stopping() || v->dead)
+			return -1;
+		if (v->exec_timeout > 0 &&
+		    sh_mono() - v->last_input >= v->exec_timeout)
+			return -1;
+	}
 }
 
 void

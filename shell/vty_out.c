@@ -9,28 +9,54 @@
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 
-void
-vty_raw_write(struct vty *v, const char *s, size_t len)
+static void
+push(struct vty *v, const char *s, size_t len)
 {
 	ssize_t n;
 
+	while (len > 0 && !v->dead) {
+		n = write(v->out_fd, s, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			v->dead = 1;	/* EPIPE, reset, or send timeout */
+			return;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Write the output buffer to the peer. Called before every blocking
+ * read, so that prompts are seen, and by vty_flush(). */
+void
+vty_sync(struct vty *v)
+{
+	size_t n = v->wlen;
+
+	v->wlen = 0;
+	if (n && !v->wfn)
+		push(v, v->wbuf, n);
+}
+
+void
+vty_raw_write(struct vty *v, const char *s, size_t len)
+{
 	if (v->dead)
 		return;
 	if (v->wfn) {
 		v->wfn(v->wctx, s, len);
 		return;
 	}
-	while (len > 0) {
-		n = write(v->out_fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			v->dead = 1;
+	if (v->wlen + len > sizeof(v->wbuf)) {
+		vty_sync(v);
+		if (len > sizeof(v->wbuf)) {
+			push(v, s, len);
 			return;
 		}
-		s += n;
-		len -= (size_t)n;
 	}
+	memcpy(v->wbuf + v->wlen, s, len);
+	v->wlen += len;
 }
 
 /* Write text, turning "\n" into "\r\n" on terminals. */
@@ -75,8 +101,10 @@ pager_line(struct vty *v, const char *line)
 	if (++v->pg_lines < v->term_len - 1)
 		return;
 	vty_raw_write(v, " --More-- ", 10);
-	c = vty_getkey(v, 0);
-	vty_raw_write(v, "\r          \r", 12);
+	c = vty_waitkey(v);
+	/* erase the prompt: IOS backs over it and blanks it */
+	vty_raw_write(v, "\b\b\b\b\b\b\b\b\b\b          "
+	    "\b\b\b\b\b\b\b\b\b\b", 30);
 	if (c == ' ')
 		v->pg_lines = 0;
 	else if (c == '\r' || c == '\n')
@@ -203,39 +231,44 @@ vty_flush(struct vty *v)
 		vty_term_write(v, v->obuf, v->olen);
 		v->olen = 0;
 	}
+	vty_sync(v);
 }
 
 int
-vty_filter_set(struct vty *v, const char *spec)
+vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 {
 	static const char *const names[] = { "include", "exclude", "begin",
 	    "section", "count", NULL };
 	static const enum filt types[] = { F_INCLUDE, F_EXCLUDE, F_BEGIN,
 	    F_SECTION, F_COUNT };
-	char kw[32];
-	int i, hit = -1, n = 0;
+	const char *p = spec + strspn(spec, " \t");
+	size_t n = strcspn(p, " \t"), best = 0, k;
+	int i, hit = -1;
 
-	while (*spec == ' ')
-		spec++;
-	if (sscanf(spec, "%31s%n", kw, &n) != 1)
+	*bad = (size_t)(p - spec);
+	if (n == 0)
+		return -3;
+	for (i = 0; names[i]; i++) {
+		for (k = 0; k < n && names[i][k] == p[k]; k++)
+			;
+		if (k > best)
+			best = k;
+		if (k == n && hit < 0)
+			hit = i;	/* the five names differ at once */
+	}
+	if (hit < 0) {
+		*bad += best;
 		return -1;
-	for (i = 0; names[i]; i++)
-		if (strncmp(names[i], kw, strlen(kw)) == 0) {
-			if (hit >= 0)
-				return -2;	/* ambiguous */
-			hit = i;
-		}
-	if (hit < 0)
-		return -1;
-	spec += n;
-	if (*spec == ' ')
-		spec++;
-	if (*spec == '\0' && types[hit] != F_COUNT)
-		return -3;		/* incomplete */
+	}
+	p += n;
+	p += strspn(p, " \t");
+	if (*p == '\0' && types[hit] != F_COUNT)
+		return -3;
 	memset(&v->f, 0, sizeof(v->f));
-	if (regcomp(&v->f.re, *spec ? spec : ".*", REG_EXTENDED | REG_NOSUB) !=
-	    0)
+	if (regcomp(&v->f.re, *p ? p : ".*", REG_EXTENDED | REG_NOSUB) != 0) {
+		*bad = (size_t)(p - spec);
 		return -1;
+	}
 	v->f.type = types[hit];
 	return 0;
 }
