@@ -180,13 +180,12 @@ static const char fixtures[] =
 "EOF\n";
 
 static void
-t_parse(void)
+t_parse_pem(void)
 {
 	struct err e = { 0 };
 	STACK_OF(X509) *sk;
 	char *t, *u, *b64;
 	size_t len, dlen;
-	unsigned char *der;
 	X509 *leaf = load("leaf.pem");
 
 	t = slurp("chain.pem", &len);
@@ -212,6 +211,19 @@ t_parse(void)
 	    "PEM with a missing line rejected: %s", e.msg);
 	free(u);
 	free(t);
+	X509_free(leaf);
+}
+
+static void
+t_parse_b64_der(void)
+{
+	struct err e = { 0 };
+	STACK_OF(X509) *sk;
+	char *t, *u, *b64;
+	size_t len, dlen;
+	unsigned char *der;
+	X509 *leaf = load("leaf.pem");
+
 	b64 = run1("cd %s && openssl base64 -in leaf.der", NULL, NULL);
 	sk = cert_parse_any(b64, strlen(b64), &e);
 	check(sk != NULL && sk_X509_num(sk) == 1 &&
@@ -576,9 +588,8 @@ static void
 t_show_ios(void)
 {
 	static const char *const tps[] = { "TP1", "TP2" };
-	X509 *leaf = load("leaf.pem"), *root = load("root.pem"),
-	    *ec = load("ecroot.pem"), *ecl = load("ecleaf.pem");
-	char *got, want[8192], *s1, *e1, *s2, *e2, *md5, *sha1, *ski;
+	X509 *leaf = load("leaf.pem"), *root = load("root.pem");
+	char *got, want[8192], *s1, *e1, *s2, *e2;
 
 	s1 = run1("cd %s && python3 fx.py date leaf.pem %s", "startdate", NULL);
 	e1 = run1("cd %s && python3 fx.py date leaf.pem %s", "enddate", NULL);
@@ -613,6 +624,24 @@ t_show_ios(void)
 	if (got != NULL && strcmp(got, want) != 0)
 		printf("# got:\n%s# want:\n%s", got, want);
 	free(got);
+	free(s1);
+	free(e1);
+	free(s2);
+	free(e2);
+	X509_free(leaf);
+	X509_free(root);
+}
+
+static void
+t_show_ios_verbose(void)
+{
+	static const char *const tps[] = { "TP1", "TP2" };
+	X509 *leaf = load("leaf.pem"), *root = load("root.pem"),
+	    *ec = load("ecroot.pem"), *ecl = load("ecleaf.pem");
+	char *got, want[8192], *s2, *e2, *md5, *sha1, *ski;
+
+	s2 = run1("cd %s && python3 fx.py date root.pem %s", "startdate", NULL);
+	e2 = run1("cd %s && python3 fx.py date root.pem %s", "enddate", NULL);
 	md5 = run1("cd %s && python3 fx.py fp root.pem %s", "md5", NULL);
 	sha1 = run1("cd %s && python3 fx.py fp root.pem %s", "sha1", NULL);
 	ski = run1("cd %s && python3 fx.py ski root.pem", NULL, NULL);
@@ -665,8 +694,6 @@ t_show_ios(void)
 	free(md5);
 	free(sha1);
 	free(ski);
-	free(s1);
-	free(e1);
 	free(s2);
 	free(e2);
 	X509_free(leaf);
@@ -741,7 +768,8 @@ main(void)
 		    e.msg);
 		return 1;
 	}
-	t_parse();
+	t_parse_pem();
+	t_parse_b64_der();
 	t_fingerprints();
 	t_kinds_and_serials();
 	t_ios_hex();
@@ -749,6 +777,7 @@ main(void)
 	t_verify();
 	t_names_and_pem();
 	t_show_ios();
+	t_show_ios_verbose();
 	t_show_asa();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	if (system(cmd) != 0)
