@@ -15,6 +15,7 @@
 #include "parser/sys.h"
 #include "pki/key.h"
 #include "pki/pki.h"
+#include "pki/renew.h"
 #include "pki/trustpool.h"
 #include "shell/shell.h"
 
@@ -149,6 +150,10 @@ start(struct opts *o)
 	sys_init();
 	cmds_install_all();
 	sh_load_startup();
+	if (renew_start(o->state, &e) < 0) {
+		fprintf(stderr, "pkish: %s\n", e.msg);
+		return -1;
+	}
 	if (o->tport && telnet_server_start(o->taddr, o->tport, &e) < 0) {
 		fprintf(stderr, "pkish: telnet: %s\n", e.msg);
 		return -1;

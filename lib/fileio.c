@@ -34,8 +34,10 @@ file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 	ssize_t n;
 	int fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
+	static _Atomic unsigned long seq;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%lu", path, (long)getpid(),
+	    ++seq) >= (int)sizeof(tmp))
 		return err_set(e, E_INVAL, "path too long");
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
 		return err_set(e, E_IO, "%s: %s", tmp, strerror(errno));

@@ -11,6 +11,7 @@
 #include "pki/csr.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
+#include "pki/renew.h"
 
 struct dialog {
 	struct tp_cfg	 c;
@@ -214,7 +215,7 @@ static int
 do_scep(struct vty *v, struct dialog *d)
 {
 	struct err e = { 0 };
-	int pending = 0;
+	struct enroll_pending pend;
 
 	vty_out(v, "%%\n%% Start certificate enrollment ..\n");
 	if (!d->c.password[0] && !d->noconfirm && ask_password(v, d) < 0)
@@ -228,11 +229,13 @@ do_scep(struct vty *v, struct dialog *d)
 	    "%% The 'show crypto pki certificate verbose %s' commandwill show "
 	    "the fingerprint.\n\n", d->c.name);
 	vty_flush(v);
-	if (enroll_scep(d->c.name, &d->x, &pending, &e) < 0) {
+	if (enroll_scep(d->c.name, &d->x, &pend, &e) < 0) {
 		vty_err(v, "%s", e.msg);
 		return -1;
 	}
-	if (pending)
+	if (pend.active)
+		renew_add_poll(d->c.name, &pend);
+	if (pend.active)
 		vty_out(v, "%% Certificate request is pending; polling every "
 		    "%d minute(s)\n", d->c.retry_period ? d->c.retry_period : 1);
 	return 0;

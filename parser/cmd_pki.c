@@ -17,4 +17,5 @@ cmds_pki_install(void)
 	cmds_key_install();
 	cmds_xfer_install();
 	cmds_trustpool_install();
+	cmds_timers_install();
 }

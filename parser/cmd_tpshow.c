@@ -7,6 +7,7 @@
 #include "parser/pki_cli.h"
 #include "pki/cert.h"
 #include "pki/key.h"
+#include "pki/renew.h"
 
 static const char *const enroll_names[] = { "none", "url", "terminal",
 	"selfsigned", "pkcs12", "acme", "scep" };
@@ -98,6 +99,7 @@ tp_delete_dialog(struct vty *v, const char *name)
 	tp_key_label(&c, label, sizeof(label));
 	if (!c.rsakeypair[0] && !c.eckeypair[0] && key_exists(label))
 		key_zeroize(label, NULL);
+	renew_forget(name);
 	log_msg(SEV_NOTICE, "PKI", "TRUSTPOINT_DELETE",
 	    "Trustpoint: %s deleted succesfully", name);
 	return 0;

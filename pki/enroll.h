@@ -40,7 +40,16 @@ const char *enroll_device_serial(void);
 /* Engines (pki/enroll_acme.c, pki/enroll_scep.c). 0 granted; for SCEP
  * *pending is set when the CA answered PENDING (polling continues). */
 int	enroll_acme(const char *tp, const struct enroll_ctx *, struct err *);
-int	enroll_scep(const char *tp, const struct enroll_ctx *, int *pending,
+/* A SCEP request the CA answered PENDING: polled with CertPoll. */
+struct enroll_pending {
+	int	 active;
+	char	 tid[129];		/* transactionID */
+	char	 key[192];		/* key label of the request */
+};
+int	enroll_scep(const char *tp, const struct enroll_ctx *,
+	    struct enroll_pending *, struct err *);
+/* One CertPoll; 0 with *granted 1 (installed) or 0 (still pending). */
+int	poll_scep(const char *tp, const struct enroll_pending *, int *granted,
 	    struct err *);
 /* %PKI-6-CERT_INSTALL and %PKI-4-NOCONFIGAUTOSAVE (pki/enroll_log.c) */
 void	enroll_log_install(const char *tp, X509 *);

@@ -104,10 +104,12 @@ job_free(struct scep_job *j)
 
 static int
 outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
-    int *pending, struct err *e)
+    struct enroll_pending *pend, struct err *e)
 {
 	if (rs->status == SCEP_PENDING) {
-		*pending = 1;
+		pend->active = 1;
+		snprintf(pend->tid, sizeof(pend->tid), "%s", rs->transaction_id);
+		snprintf(pend->key, sizeof(pend->key), "%s", j->key);
 		tp_set_status(tp, TP_ST_PENDING);
 		log_msg(SEV_INFO, "PKI", "CERTPENDING", "Certificate request "
 		    "for trustpoint %s is pending (transaction %s)", tp,
@@ -134,25 +136,65 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 }
 
 int
-enroll_scep(const char *tp, const struct enroll_ctx *x, int *pending,
-    struct err *e)
+enroll_scep(const char *tp, const struct enroll_ctx *x,
+    struct enroll_pending *pend, struct err *e)
 {
 	struct scep_job *j = calloc(1, sizeof(*j));
 	struct scep_resp rs;
 	int rc = -1;
 
 	memset(&rs, 0, sizeof(rs));
-	*pending = 0;
+	memset(pend, 0, sizeof(*pend));
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
 	if (job_setup(j, tp, x, e) == 0) {
 		if (scep_enroll(&j->q, &rs, e) == 0)
-			rc = outcome(tp, j, &rs, pending, e);
+			rc = outcome(tp, j, &rs, pend, e);
 		else
 			tp_set_status(tp, TP_ST_FAILED);
 	}
 	if (rc < 0 && strcmp(j->key, j->label) != 0 && j->key[0])
 		key_zeroize(j->key, NULL);	/* the old key stays */
+	scep_resp_free(&rs);
+	job_free(j);
+	return rc;
+}
+
+int
+poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
+    struct err *e)
+{
+	struct scep_job *j = calloc(1, sizeof(*j));
+	struct enroll_ctx x = { 0 };
+	struct enroll_pending again;
+	struct scep_resp rs;
+	X509 *ca = NULL, *re = NULL, *rsg = NULL;
+	int rc = -1;
+
+	memset(&rs, 0, sizeof(rs));
+	*granted = 0;
+	if (j == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	if (tp_get_cfg(tp, &j->c, e) < 0 || tp_get_certs(tp, &j->k, e) < 0 ||
+	    scep_get_caps(j->c.url, &j->caps, e) < 0 ||
+	    scep_get_ca(j->c.url, &j->cas, &ca, &re, &rsg, e) < 0)
+		goto out;
+	tp_key_label(&j->c, j->label, sizeof(j->label));
+	snprintf(j->key, sizeof(j->key), "%s", p->key);
+	enroll_csr_params(&j->c, &x, &j->r);
+	if ((j->csr = csr_build(j->key, &j->r.p, e)) == NULL)
+		goto out;
+	j->q.url = j->c.url;
+	j->q.caps = &j->caps;
+	j->q.ca = ca ? ca : j->k.ca;
+	j->q.ra_enc = re;
+	j->q.ra_sign = rsg;
+	j->q.key_label = j->key;
+	j->q.csr = j->csr;
+	if (scep_poll(&j->q, p->tid, &rs, e) == 0 &&
+	    (rc = outcome(tp, j, &rs, &again, e)) == 0)
+		*granted = rs.status == SCEP_SUCCESS;
+out:
 	scep_resp_free(&rs);
 	job_free(j);
 	return rc;

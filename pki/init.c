@@ -3,6 +3,7 @@
 #include "parser/cmd.h"
 #include "parser/commands.h"
 #include "pki/pki.h"
+#include "pki/renew.h"
 #include "scep/scep.h"
 
 int
@@ -14,14 +15,14 @@ pkish_init(struct err *e)
 void
 pkish_shutdown(void)
 {
+	renew_stop();
 	cmd_free_all();
 	log_shutdown();
 }
 
-/* The virtual clock moved (`clock set`): the renewal timers are derived
- * from certificates and the clock on every tick, so nothing is cached
- * here yet. */
+/* The virtual clock moved (`clock set`): re-scan the timers now. */
 void
 pki_clock_changed(void)
 {
+	renew_kick();
 }

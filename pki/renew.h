@@ -3,6 +3,7 @@
 #define PKI_RENEW_H
 #include <time.h>
 #include <openssl/x509.h>
+#include "lib/err.h"
 #include "pki/tp.h"
 
 /* notBefore + pct % of the lifetime; 0 when auto-enroll is off or no
@@ -11,5 +12,33 @@ time_t	renew_time_pct(time_t not_before, time_t not_after, int pct);
 time_t	renew_time(const struct tp_cfg *, X509 *cert);
 time_t	cert_not_before(X509 *);
 time_t	cert_not_after(X509 *);
+/* Anchored renew time: when the certificate was installed well after its
+ * notBefore (the virtual clock runs ahead of the CA's), the lifetime is
+ * counted from the install time, so a fresh certificate never looks due. */
+time_t	renew_due(const struct tp_cfg *, X509 *cert, time_t installed);
+
+#define RENEW_MIN_INTERVAL	60	/* s between renewals of one trustpoint */
+
+/* The renewal engine (pki/renew.c): one scheduler thread and a pool of
+ * workers running RENEW, POLL and ARI jobs on the virtual clock. */
+struct enroll_pending;
+int	renew_start(const char *state_dir, struct err *);
+void	renew_stop(void);
+void	renew_kick(void);			/* re-scan now */
+void	renew_set_concurrency(int);
+int	renew_get_concurrency(void);
+void	renew_add_poll(const char *tp, const struct enroll_pending *);
+void	renew_forget(const char *tp);		/* trustpoint deleted */
+
+struct renew_timer {
+	char	 group[24];		/* "PKI Timers", "Expiry Alert Timers" */
+	char	 name[96];		/* "RENEW WEB", "POLL CORP", "ID(WEB)" */
+	time_t	 when;
+	char	 note[96];
+};
+/* Snapshot of every timer, soonest first; *out malloc'd. */
+size_t	renew_timers(struct renew_timer **out);
+/* For unit tests: RFC 9773 window -> one instant inside it. */
+time_t	renew_pick_in_window(time_t start, time_t end, unsigned rnd);
 
 #endif

@@ -42,3 +42,25 @@ renew_time(const struct tp_cfg *c, X509 *cert)
 	return renew_time_pct(cert_not_before(cert), cert_not_after(cert),
 	    c->auto_pct);
 }
+
+time_t
+renew_due(const struct tp_cfg *c, X509 *cert, time_t installed)
+{
+	time_t nb = cert_not_before(cert), na = cert_not_after(cert);
+
+	if (!c->auto_enroll)
+		return 0;
+	if (installed > nb + 600) {
+		na = installed + (na - nb);
+		nb = installed;
+	}
+	return renew_time_pct(nb, na, c->auto_pct);
+}
+
+time_t
+renew_pick_in_window(time_t start, time_t end, unsigned rnd)
+{
+	if (end <= start)
+		return start;
+	return start + (time_t)(rnd % (unsigned)(end - start));
+}

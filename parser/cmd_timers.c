@@ -1,0 +1,91 @@
+/* parser/cmd_timers.c - show crypto pki timers [detail] (IOS layout) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/clock.h"
+#include "parser/pki_cli.h"
+#include "pki/renew.h"
+
+/* "[Nd]h:mm:ss.mmm" / "m:ss.mmm" / "ss.mmm", right-aligned in 16. */
+static void
+remaining(long long ms, char *out, size_t len)
+{
+	char b[40];
+	long long s, d, h, m;
+
+	if (ms < 0)
+		ms = 0;
+	s = ms / 1000;
+	d = s / 86400;
+	h = s / 3600 % 24;
+	m = s / 60 % 60;
+	if (d)
+		snprintf(b, sizeof(b), "%lldd%2lld:%02lld:%02lld.%03lld", d, h,
+		    m, s % 60, ms % 1000);
+	else if (h)
+		snprintf(b, sizeof(b), "%lld:%02lld:%02lld.%03lld", h, m,
+		    s % 60, ms % 1000);
+	else if (m)
+		snprintf(b, sizeof(b), "%lld:%02lld.%03lld", m, s % 60,
+		    ms % 1000);
+	else
+		snprintf(b, sizeof(b), "%lld.%03lld", s, ms % 1000);
+	snprintf(out, len, "%16s", b);
+}
+
+static void
+line(struct vty *v, const char *lead, time_t when, long long now_ms,
+    int detail, const char *name, const char *note)
+{
+	char rem[40], iso[32];
+	struct tm tm;
+
+	remaining((long long)when * 1000 - now_ms, rem, sizeof(rem));
+	gmtime_r(&when, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (detail)
+		vty_out(v, "%s|%s  (%s)%s%s%s%s%s\n", lead, rem, iso,
+		    name ? " " : "", name ? name : "", note && *note ? "  [" :
+		    "", note ? note : "", note && *note ? "]" : "");
+	else
+		vty_out(v, "%s|%s%s%s\n", lead, rem, name ? "  " : "",
+		    name ? name : "");
+}
+
+static int
+cmd_show_timers(struct vty *v, struct args *a)
+{
+	struct renew_timer *t;
+	struct timeval tv;
+	size_t n = renew_timers(&t);
+	int detail = args_has(a, "detail");
+	long long now_ms;
+
+	clock_now_tv(&tv);
+	now_ms = (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	vty_out(v, "PKI Timers\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(t[i].group, t[i - 1].group) != 0) {
+			if (i && strcmp(t[i].group, "PKI Timers") != 0)
+				vty_out(v, "%s\n", t[i].group);
+			line(v, "", t[i].when, now_ms, detail, NULL, NULL);
+		}
+		line(v, detail ? "  " : " ", t[i].when, now_ms, detail,
+		    t[i].name, t[i].note);
+	}
+	free(t);
+	return 0;
+}
+
+static const struct cmd_def timer_cmds[] = {
+	{ M(MODE_EXEC), 1, "show crypto pki timers [detail]", "timers=Show "
+	    "PKI timers\ndetail=Show absolute expiry times", cmd_show_timers,
+	    0 },
+	{ 0, 0, NULL, NULL, NULL, 0 }
+};
+
+void
+cmds_timers_install(void)
+{
+	cmd_install(timer_cmds);
+}

@@ -1,0 +1,36 @@
+/* pki/renew_int.h - part-internal: renewal engine state */
+#ifndef PKI_RENEW_INT_H
+#define PKI_RENEW_INT_H
+#include <pthread.h>
+#include <time.h>
+#include "pki/enroll.h"
+#include "pki/renew.h"
+
+enum job_type { JOB_RENEW, JOB_POLL, JOB_ARI };
+
+struct rstate {
+	char			 tp[TP_NAME_MAX + 1];
+	int			 in_flight;
+	int			 fails;
+	time_t			 next_try;	/* backoff after a failure */
+	struct enroll_pending	 poll;
+	time_t			 poll_next;
+	int			 poll_minutes;	/* current interval */
+	int			 poll_count;
+	X509			*ari_for;	/* cert the ARI window is for */
+	int			 ari_state;	/* 0 unknown, 1 have, 2 none */
+	time_t			 ari_pick;
+	int			 expired_logged;
+	struct rstate		*next;
+};
+
+extern pthread_mutex_t renew_mu;	/* guards every rstate */
+struct rstate	*rstate_get(const char *tp);	/* locked; creates */
+void	 renew_run_job(enum job_type, const char *tp);	/* renew_jobs.c */
+/* renew_poll.c: pending polls persisted in <state>/pending/<tp> */
+void	 poll_save(const struct rstate *);
+void	 poll_remove(const char *tp);
+void	 poll_load_all(void);
+void	 poll_set_dir(const char *state_dir);
+
+#endif

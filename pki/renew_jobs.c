@@ -1,0 +1,198 @@
+/* pki/renew_jobs.c - what the renewal workers do: RENEW, POLL, ARI */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "acme/acme.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "pki/renew_int.h"
+#include "pki/trustpool.h"
+
+#define BACKOFF_MAX	3600	/* seconds */
+
+static void
+failed(const char *tp, const struct tp_cfg *c, const struct err *e)
+{
+	struct tp_certs k;
+	struct rstate *s;
+	time_t now = clock_now(), left = 0, life = 1, wait;
+	int fails;
+
+	tp_get_certs(tp, &k, NULL);
+	if (k.cert) {
+		left = cert_not_after(k.cert) - now;
+		life = cert_not_after(k.cert) - cert_not_before(k.cert);
+	}
+	tp_certs_free(&k);
+	pthread_mutex_lock(&renew_mu);
+	s = rstate_get(tp);
+	fails = s ? ++s->fails : 1;
+	wait = (time_t)60 << (fails > 6 ? 6 : fails - 1);
+	if (wait > BACKOFF_MAX)
+		wait = BACKOFF_MAX;
+	wait += (time_t)(rand() % 30);
+	if (s)
+		s->next_try = now + wait;
+	pthread_mutex_unlock(&renew_mu);
+	/* escalate well before expiry: after 3 tries or in the last 10 % */
+	if (fails >= 3 || (life > 0 && left * 10 < life))
+		log_msg(SEV_ERR, "PKI", "CERTRENEWFAIL", "Automatic renewal of "
+		    "the certificate for trustpoint %s failed %d times (%s); "
+		    "the current certificate expires in %ld seconds",
+		    tp, fails, e->msg, (long)left);
+	else
+		log_msg(SEV_WARN, "PKI", "CERTRENEWFAIL", "Automatic renewal for "
+		    "trustpoint %s failed: %s; retrying in %ld seconds", tp,
+		    e->msg, (long)wait);
+	(void)c;
+}
+
+static void
+succeeded(const char *tp)
+{
+	struct rstate *s;
+
+	pthread_mutex_lock(&renew_mu);
+	if ((s = rstate_get(tp)) != NULL) {
+		s->fails = 0;
+		s->next_try = 0;
+		s->expired_logged = 0;
+	}
+	pthread_mutex_unlock(&renew_mu);
+}
+
+static void
+start_poll(const char *tp, const struct tp_cfg *c,
+    const struct enroll_pending *p)
+{
+	struct rstate *s;
+
+	pthread_mutex_lock(&renew_mu);
+	if ((s = rstate_get(tp)) != NULL) {
+		s->poll = *p;
+		s->poll_minutes = c->retry_period ? c->retry_period : 1;
+		s->poll_next = clock_now() + 60 * s->poll_minutes;
+		s->poll_count = 0;
+		poll_save(s);
+	}
+	pthread_mutex_unlock(&renew_mu);
+}
+
+static void
+job_renew(const char *tp)
+{
+	struct enroll_ctx x = { 0 };
+	struct enroll_pending p;
+	struct tp_cfg c;
+	struct err e = { 0 };
+	int rc;
+
+	if (tp_get_cfg(tp, &c, &e) < 0)
+		return;
+	x.automatic = 1;
+	x.regenerate = c.auto_regen;
+	if (c.enroll == TP_EN_ACME)
+		rc = enroll_acme(tp, &x, &e);
+	else {
+		log_msg(SEV_INFO, "PKI", "CERTRENEWAUTO", "Renewing the router "
+		    "certificate for trustpoint %s", tp);
+		rc = enroll_scep(tp, &x, &p, &e);
+		if (rc == 0 && p.active)
+			start_poll(tp, &c, &p);
+	}
+	if (rc < 0)
+		failed(tp, &c, &e);
+	else
+		succeeded(tp);
+}
+
+static void
+job_poll(const char *tp)
+{
+	struct enroll_pending p;
+	struct tp_cfg c;
+	struct rstate *s;
+	struct err e = { 0 };
+	int granted = 0, rc;
+
+	pthread_mutex_lock(&renew_mu);
+	s = rstate_get(tp);
+	p = s ? s->poll : (struct enroll_pending){ 0 };
+	pthread_mutex_unlock(&renew_mu);
+	if (!p.active || tp_get_cfg(tp, &c, &e) < 0) {
+		renew_forget(tp);
+		return;
+	}
+	rc = poll_scep(tp, &p, &granted, &e);
+	pthread_mutex_lock(&renew_mu);
+	if ((s = rstate_get(tp)) != NULL) {
+		s->poll_count++;
+		if (granted || (rc < 0 && e.code == E_PROTO) ||
+		    (c.retry_count && s->poll_count >= c.retry_count)) {
+			if (!granted)
+				log_msg(SEV_ERR, "PKI", "CERTPENDERR", "Polling "
+				    "for trustpoint %s stopped after %d tries: %s",
+				    tp, s->poll_count, rc < 0 ? e.msg :
+				    "retry count reached");
+			memset(&s->poll, 0, sizeof(s->poll));
+			pthread_mutex_unlock(&renew_mu);
+			poll_remove(tp);
+			return;
+		}
+		s->poll_minutes = s->poll_minutes * 2 > 60 ? 60 :
+		    s->poll_minutes * 2;
+		s->poll_next = clock_now() + 60 * s->poll_minutes;
+		poll_save(s);
+	}
+	pthread_mutex_unlock(&renew_mu);
+}
+
+static void
+job_ari(const char *tp)
+{
+	struct acme_params p = { 0 };
+	struct tp_cfg c;
+	struct tp_certs k;
+	struct rstate *s;
+	time_t a = 0, b = 0;
+	char *pool;
+	int rc = -1;
+
+	if (tp_get_cfg(tp, &c, NULL) < 0 || tp_get_certs(tp, &k, NULL) < 0)
+		return;
+	pool = trustpool_pem();
+	p.directory_url = c.acme_url;
+	p.extra_ca_pem = pool;
+	p.timeout_s = 10;
+	if (k.cert)
+		rc = acme_ari_window(&p, k.cert, &a, &b, NULL);
+	free(pool);
+	pthread_mutex_lock(&renew_mu);
+	if ((s = rstate_get(tp)) != NULL) {
+		s->ari_state = rc == 0 ? 1 : 2;
+		s->ari_pick = rc == 0 ? renew_pick_in_window(a, b,
+		    (unsigned)rand()) : 0;
+	}
+	pthread_mutex_unlock(&renew_mu);
+	tp_certs_free(&k);
+}
+
+void
+renew_run_job(enum job_type t, const char *tp)
+{
+	switch (t) {
+	case JOB_RENEW: job_renew(tp); break;
+	case JOB_POLL: job_poll(tp); break;
+	case JOB_ARI: job_ari(tp); break;
+	}
+}
+
+void
+renew_add_poll(const char *tp, const struct enroll_pending *p)
+{
+	struct tp_cfg c;
+
+	if (tp_get_cfg(tp, &c, NULL) == 0)
+		start_poll(tp, &c, p);
+	renew_kick();
+}

@@ -1,0 +1,170 @@
+/* pki/renew_poll.c - pending SCEP requests survive a restart: one file
+ * per trustpoint in <state>/pending, and the timer snapshot for show */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/clock.h"
+#include "lib/fileio.h"
+#include "pki/cert.h"
+#include "pki/renew_int.h"
+
+static char dir[4096];
+
+void
+poll_set_dir(const char *state)
+{
+	snprintf(dir, sizeof(dir), "%s/pending", state);
+}
+
+void
+poll_save(const struct rstate *s)
+{
+	char path[4400], buf[600];
+	int n;
+
+	if (dir[0] == '\0' || file_mkdirs(dir, 0700, NULL) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, s->tp);
+	n = snprintf(buf, sizeof(buf), "%s\n%s\n%lld\n%d\n%d\n", s->poll.tid,
+	    s->poll.key, (long long)s->poll_next, s->poll_minutes,
+	    s->poll_count);
+	file_write_atomic(path, buf, (size_t)n, 0600, NULL);
+}
+
+void
+poll_remove(const char *tp)
+{
+	char path[4400];
+
+	if (dir[0] == '\0')
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, tp);
+	unlink(path);
+}
+
+static void
+load_one(const char *name)
+{
+	char path[4400], tid[129], key[192], *text;
+	long long next;
+	int mins, count;
+	struct rstate *s;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((text = file_read(path, 4096, NULL, NULL)) == NULL)
+		return;
+	if (sscanf(text, "%128s %191s %lld %d %d", tid, key, &next, &mins,
+	    &count) == 5 && tp_exists(name)) {
+		pthread_mutex_lock(&renew_mu);
+		if ((s = rstate_get(name)) != NULL) {
+			s->poll.active = 1;
+			snprintf(s->poll.tid, sizeof(s->poll.tid), "%s", tid);
+			snprintf(s->poll.key, sizeof(s->poll.key), "%s", key);
+			/* resume: the wall clock may have moved on */
+			s->poll_next = next;
+			s->poll_minutes = mins > 0 ? mins : 1;
+			s->poll_count = count;
+		}
+		pthread_mutex_unlock(&renew_mu);
+	}
+	free(text);
+}
+
+void
+poll_load_all(void)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && !strstr(de->d_name, ".tmp."))
+			load_one(de->d_name);
+	closedir(d);
+}
+
+static void
+add(struct renew_timer **v, size_t *n, const char *group, const char *kind,
+    const char *tp, time_t when, const char *note)
+{
+	struct renew_timer *t;
+	int paren = kind[strlen(kind) - 1] == '(';
+
+	if ((t = realloc(*v, (*n + 1) * sizeof(**v))) == NULL)
+		return;
+	*v = t;
+	t += (*n)++;
+	snprintf(t->group, sizeof(t->group), "%s", group);
+	snprintf(t->name, sizeof(t->name), "%s%s%s%s", kind, paren ? "" : " ",
+	    tp, paren ? ")" : "");
+	t->when = when;
+	snprintf(t->note, sizeof(t->note), "%s", note ? note : "");
+}
+
+static void
+timers_of(const char *tp, struct renew_timer **v, size_t *n)
+{
+	struct tp_cfg c;
+	struct tp_certs k;
+	struct rstate *s;
+
+	if (tp_get_cfg(tp, &c, NULL) < 0 || tp_get_certs(tp, &k, NULL) < 0)
+		return;
+	pthread_mutex_lock(&renew_mu);
+	s = rstate_get(tp);
+	if (s && s->poll.active)
+		add(v, n, "PKI Timers", "POLL", tp, s->poll_next, NULL);
+	if (c.auto_enroll && k.cert && s && !s->poll.active) {
+		time_t due = s->ari_state == 1 ? s->ari_pick :
+		    renew_due(&c, k.cert, k.installed);
+		if (s->next_try > due)
+			add(v, n, "PKI Timers", "RENEW", tp, s->next_try,
+			    "retry after failure");
+		else
+			add(v, n, "PKI Timers", "RENEW", tp, due,
+			    s->ari_state == 1 ? "ARI window" :
+			    k.installed > cert_not_before(k.cert) + 600 ?
+			    "anchored at install time" : NULL);
+	}
+	if (k.ca && k.cert && cert_not_after(k.ca) <= cert_not_after(k.cert))
+		add(v, n, "PKI Timers", "SHADOW", tp, cert_not_before(k.ca) +
+		    (cert_not_after(k.ca) - cert_not_before(k.ca)) * 9 / 10,
+		    NULL);
+	pthread_mutex_unlock(&renew_mu);
+	if (k.cert)
+		add(v, n, "Expiry Alert Timers", "ID(", tp,
+		    cert_not_after(k.cert) - 60 * 86400, NULL);
+	if (k.ca)
+		add(v, n, "Expiry Alert Timers", "CA(", tp,
+		    cert_not_after(k.ca) - 60 * 86400, NULL);
+	tp_certs_free(&k);
+}
+
+static int
+cmp_when(const void *a, const void *b)
+{
+	const struct renew_timer *x = a, *y = b;
+	int g = strcmp(y->group, x->group);	/* "PKI" before "Expiry" */
+
+	if (g)
+		return g;
+	return x->when < y->when ? -1 : x->when > y->when;
+}
+
+size_t
+renew_timers(struct renew_timer **out)
+{
+	size_t n = 0, nn;
+	char **names = tp_names(&nn);
+
+	*out = NULL;
+	for (size_t i = 0; i < nn; i++)
+		timers_of(names[i], out, &n);
+	tp_names_free(names, nn);
+	if (n)
+		qsort(*out, n, sizeof(**out), cmp_when);
+	return n;
+}
