@@ -83,6 +83,25 @@ acme_account_forget(struct acme_ctx *ctx, const struct acme_params *p)
 	free(k);
 }
 
+/* Forget every cached account URL (at shutdown). */
+void
+acme_account_flush(void)
+{
+	struct acct *a, *n;
+
+	pthread_mutex_lock(&cache_mu);
+	a = cache;
+	cache = NULL;
+	pthread_mutex_unlock(&cache_mu);
+	for (; a != NULL; a = n) {
+		n = a->next;
+		free(a->key);
+		free(a->thumb);
+		free(a->kid);
+		free(a);
+	}
+}
+
 static void
 cache_put(struct acme_ctx *ctx, const struct acme_params *p)
 {

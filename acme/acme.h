@@ -1,8 +1,10 @@
 /* acme/acme.h - the ACME client (RFC 8555) with HTTP-01 (section 8.3),
  * IP identifiers (RFC 8738) and renewal information (RFC 9773 ARI).
- * Every call is synchronous and self-contained (one HTTP client, one
- * nonce pool, one deadline); several may run in parallel threads. The
- * account URL is cached process-wide per (directory, contact, key label).
+ * Every call is synchronous (one HTTP client, one nonce pool, one
+ * deadline); several may run in parallel threads. Process-wide, behind
+ * mutexes: the account URL per (directory, contact, key label), and idle
+ * keep-alive connections with their directory and nonces per server, so
+ * that repeated exchanges skip TLS setup (acme_cleanup() drops both).
  * Keys are used through the keystore (pki/key.h) by label only. */
 #ifndef ACME_ACME_H
 #define ACME_ACME_H
@@ -64,6 +66,9 @@ int	 acme_ari_window(const struct acme_params *, X509 *cert,
 /* Parse a RenewalInfo object (RFC 9773 section 4.2). */
 int	 acme_ari_parse(const char *json, size_t len, time_t *start,
 	    time_t *end, struct err *);
+/* Close parked keep-alive connections and forget cached account URLs
+ * (at shutdown, or to force fresh lookups). Safe at any time. */
+void	 acme_cleanup(void);
 /* ASA 717070, seed wording: the integrator calls it after regenerating
  * the certificate key for an ACME enrollment. */
 void	 acme_log_key_regenerated(const char *key_label,

@@ -18,7 +18,7 @@ struct httpd;
 #define ACME_RATELIMIT_TRIES	3	/* waits on rateLimited / 503 */
 #define ACME_MAX_BODY		(512 * 1024)	/* any response */
 #define ACME_REQ_TIMEOUT_MS	30000	/* one request */
-#define ACME_POLL_START_MS	5	/* first poll delay */
+#define ACME_POLL_START_MS	2	/* first poll delay */
 #define ACME_POLL_MAX_MS	2000	/* poll delay cap */
 #define ACME_RETRY_AFTER_MAX	60	/* seconds honoured per wait */
 #define ACME_ERROR_NS		"urn:ietf:params:acme:error:"
@@ -49,6 +49,7 @@ struct acme_ctx {
 	char		*kid;		/* account URL, owned */
 	char		*thumb;		/* RFC 7638 thumbprint, owned */
 	int		 from_cache;	/* kid came from the process cache */
+	long long	 dir_ms;	/* monotonic ms the dir was fetched */
 	long long	 deadline;	/* monotonic ms */
 	void		(*progress)(void *, const char *);
 	void		*progress_ctx;
@@ -85,6 +86,12 @@ int	 acme_wait(struct acme_ctx *, long *delay_ms, int retry_after,
 	    struct err *);
 void	 acme_progress(struct acme_ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* session.c: parked keep-alive clients, directories and nonces */
+int	 acme_session_take(struct acme_ctx *);
+void	 acme_session_park(struct acme_ctx *);
+void	 acme_session_flush(void);
+void	 acme_account_flush(void);
 
 /* request.c: the one GET and the one POST-as-JWS with nonce retry */
 int	 acme_get(struct acme_ctx *, const char *url, int head,

@@ -39,6 +39,7 @@ acme_challenge_start(struct acme_ctx *ctx, struct acme_authz *a,
 	struct json_object	*pl = json_object_new_object(), *j;
 	struct http_resp	 r;
 	const char		*st;
+	int			 rc = 0;
 
 	if (acme_post(ctx, a->chall_url, pl, &r, e) == -1) {
 		json_free(pl);
@@ -54,13 +55,13 @@ acme_challenge_start(struct acme_ctx *ctx, struct acme_authz *a,
 		if (json_get_obj(j, "error") != NULL)
 			acme_problem_fmt(json_get_obj(j, "error"), a->error,
 			    sizeof(a->error));
-		err_set(e, E_PROTO, "RFC 8555 section 7.5.1: challenge for "
-		    "%s is invalid%s%s", a->ident, a->error[0] ? ": " : "",
+		rc = err_set(e, E_PROTO, "RFC 8555 section 7.5.1: challenge "
+		    "for %s is invalid%s%s", a->ident, a->error[0] ? ": " : "",
 		    a->error);
 	}
 	json_free(j);
 	http_resp_free(&r);
-	return st != NULL && strcmp(st, "invalid") == 0 ? -1 : 0;
+	return rc;
 }
 
 /*

@@ -1,8 +1,9 @@
 /* pkish - ISC license, see LICENSE */
 /*
  * DOC: acme/ctx - the state of one exchange: its HTTP client (one curl
- * handle, so one keep-alive connection), directory, nonce pool, account
- * and deadline. Also the waits between polls: they start short
+ * handle, so one keep-alive connection, taken over from an earlier
+ * exchange when one is parked, see session.c), directory, nonce pool,
+ * account and deadline. Also the waits between polls: they start short
  * (ACME_POLL_START_MS), double up to ACME_POLL_MAX_MS, honour Retry-After
  * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
  * sleep past the deadline, which ends the exchange with E_TIMEOUT and
@@ -116,14 +117,19 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 	    strncmp(p->directory_url, "https://", 8) != 0)
 		return err_set(e, E_INVAL, "RFC 8555 section 6.1: the ACME "
 		    "directory URL must be https");
-	if ((ctx->http = http_client_new()) == NULL)
+	if (acme_session_take(ctx) == 1)
+		return 0;		/* parked client, fresh directory */
+	if (ctx->http == NULL && (ctx->http = http_client_new()) == NULL)
 		return err_set(e, E_NOMEM, "ACME: cannot create HTTP client");
+	ctx->dir_ms = acme_now_ms();
 	return acme_dir_fetch(ctx, e);
 }
 
+/* End an exchange; its connection is parked for the next one. */
 void
 acme_ctx_free(struct acme_ctx *ctx)
 {
+	acme_session_park(ctx);
 	http_client_free(ctx->http);
 	acme_dir_free(&ctx->dir);
 	acme_nonce_free(&ctx->nonces);

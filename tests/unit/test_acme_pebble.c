@@ -1,0 +1,657 @@
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: driver for tests/e2e/acme_engine.sh: the ACME engine against a
+ * real pebble on loopback. Skips (0 passed, 0 failed) unless ACME_DIR_URL
+ * is set. Environment:
+ *   ACME_DIR_URL   pebble directory URL (https://127.0.0.1:PORT/dir)
+ *   ACME_CA_PEM    file with the CA of pebble's TLS certificate
+ *   ACME_HTTP_PORT pebble's httpPort (our HTTP-01 responder port)
+ *   ACME_MGMT_URL  pebble management URL (https://127.0.0.1:PORT)
+ *   ACME_STATE     keystore directory;  ACME_OUT  directory for chains
+ *   ACME_PHASE     main (default) | nonce (NONCEREJECT=50) | down
+ *   ACME_BENCH     number of timed enrollments (default 10)
+ *   ACME_TRACE     if set, print the debug log of the last timed one
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include "acme/acme.h"
+#include "lib/fileio.h"
+#include "lib/http.h"
+#include "lib/log.h"
+#include "pki/key.h"
+
+static int	npass, nfail;
+static char	*ca_pem;		/* pebble's TLS CA */
+static int	 http_port;
+static const char *dir_url, *mgmt_url, *out_dir;
+
+static void
+check(int cond, const char *what)
+{
+	if (cond)
+		printf("ok %d - %s\n", ++npass + nfail, what);
+	else
+		printf("not ok %d - %s\n", npass + ++nfail, what);
+}
+
+/* Captured log lines (sink runs under the log mutex, plus ours). */
+static pthread_mutex_t	 cap_mu = PTHREAD_MUTEX_INITIALIZER;
+static char		*cap;
+static size_t		 caplen;
+
+static void
+sink(void *ctx, int sev, const char *line)
+{
+	size_t n = strlen(line);
+	char *nc;
+
+	pthread_mutex_lock(&cap_mu);
+	if ((nc = realloc(cap, caplen + n + 2)) != NULL) {
+		cap = nc;
+		memcpy(cap + caplen, line, n);
+		caplen += n;
+		cap[caplen++] = '\n';
+		cap[caplen] = '\0';
+	}
+	pthread_mutex_unlock(&cap_mu);
+}
+
+static void
+cap_clear(void)
+{
+	pthread_mutex_lock(&cap_mu);
+	caplen = 0;
+	if (cap)
+		cap[0] = '\0';
+	pthread_mutex_unlock(&cap_mu);
+}
+
+static int
+seen(const char *needle)
+{
+	int r;
+
+	pthread_mutex_lock(&cap_mu);
+	r = cap != NULL && strstr(cap, needle) != NULL;
+	pthread_mutex_unlock(&cap_mu);
+	return r;
+}
+
+static int
+count(const char *needle)
+{
+	const char	*p;
+	int		 n = 0;
+
+	pthread_mutex_lock(&cap_mu);
+	for (p = cap; p && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	pthread_mutex_unlock(&cap_mu);
+	return n;
+}
+
+static void
+dump_log(void)
+{
+	pthread_mutex_lock(&cap_mu);
+	if (cap) {
+		char *l, *save = NULL, *c = strdup(cap);
+
+		for (l = strtok_r(c, "\n", &save); l; l = strtok_r(NULL, "\n",
+		    &save))
+			printf("#   %s\n", l);
+		free(c);
+	}
+	pthread_mutex_unlock(&cap_mu);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+progress(void *ctx, const char *line)
+{
+	if (ctx != NULL)
+		printf("#   progress: %s\n", line);
+}
+
+static void
+base_params(struct acme_params *p, const char *key, const char *const *dns,
+    size_t ndns)
+{
+	memset(p, 0, sizeof(*p));
+	p->directory_url = dir_url;
+	p->contact = "admin@example.test";
+	p->account_key_label = "acme-account";
+	p->dns = dns;
+	p->ndns = ndns;
+	p->cert_key_label = key;
+	p->http_addr = "127.0.0.1";
+	p->http_port = http_port;
+	p->extra_ca_pem = ca_pem;
+	p->timeout_s = 30;
+}
+
+static int
+save_chain(STACK_OF(X509) *sk, const char *name)
+{
+	char	 path[512];
+	FILE	*f;
+	int	 i;
+
+	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	for (i = 0; i < sk_X509_num(sk); i++)
+		PEM_write_X509(f, sk_X509_value(sk, i));
+	return fclose(f);
+}
+
+static void
+t_first_ec(void)
+{
+	static const char *const dns[] = { "host1.example.test",
+	    "www.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	double			 t0;
+	int			 rc;
+
+	check(key_generate("tp-ec", KEY_EC, 256, 1, &e) == 0, "EC cert key");
+	base_params(&p, "tp-ec", dns, 2);
+	p.subject = "CN=host1.example.test";
+	p.trustpoint = "WEB";
+	p.progress = progress;
+	p.progress_ctx = &p;
+	cap_clear();
+	t0 = now_ms();
+	rc = acme_enroll(&p, &r, &e);
+	printf("# first enrollment (new account key and account): %.1f ms\n",
+	    now_ms() - t0);
+	if (rc != 0)
+		printf("# error %d (%s): %s\n", e.detail, err_code_name(e.code),
+		    e.msg);
+	check(rc == 0 && sk_X509_num(r.chain) >= 2 && r.cert_url != NULL,
+	    "EC key, two SANs: enrolled, leaf plus issuer");
+	check(seen("account key acme-account (EC P-256)") &&
+	    seen("(created)"), "account key generated, account created");
+	check(seen("%ASA-5-717067: Starting ACME certificate enrollment for "
+	    "the trustpoint <WEB> with CA <127.0.0.1>. Mode <manual>"),
+	    "717067 logged");
+	check(seen("%ASA-5-717068: ACME Certificate enrollment succeeded for "
+	    "trustpoint <WEB> with CA <127.0.0.1>. Received a new certificate "
+	    "with Subject Name <") && seen("> Serial Number <"),
+	    "717068 logged");
+	if (rc == 0)
+		check(save_chain(r.chain, "ec-chain.pem") == 0, "chain saved");
+	acme_result_free(&r);
+}
+
+static void
+t_second_rsa(void)
+{
+	static const char *const dns[] = { "host2.example.test",
+	    "alt2.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	X509			*leaf;
+	EVP_PKEY		*pub;
+	int			 rc;
+
+	check(key_generate("tp-rsa", KEY_RSA, 2048, 1, &e) == 0,
+	    "RSA 2048 cert key");
+	base_params(&p, "tp-rsa", dns, 2);
+	cap_clear();
+	rc = acme_enroll(&p, &r, &e);
+	if (rc != 0)
+		printf("# error %d: %s\n", e.detail, e.msg);
+	check(rc == 0, "RSA key, two SANs: enrolled");
+	check(seen("(cached)") && !seen("(created)") && !seen("(existing)"),
+	    "second enrollment reuses the account (no newAccount)");
+	if (rc != 0)
+		return;
+	leaf = sk_X509_value(r.chain, 0);
+	pub = key_get1_public("tp-rsa", &e);
+	check(EVP_PKEY_is_a(X509_get0_pubkey(leaf), "RSA") &&
+	    EVP_PKEY_eq(X509_get0_pubkey(leaf), pub) == 1,
+	    "leaf carries the RSA cert key");
+	EVP_PKEY_free(pub);
+	check(X509_check_host(leaf, "alt2.example.test", 0, 0, NULL) == 1,
+	    "leaf names the second SAN");
+	check(save_chain(r.chain, "rsa-chain.pem") == 0, "RSA chain saved");
+	acme_result_free(&r);
+}
+
+/* A cache miss with an existing key: onlyReturnExisting finds it. */
+static void
+t_existing_account(void)
+{
+	static const char *const dns[] = { "host3.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	int			 rc;
+
+	base_params(&p, "tp-ec", dns, 1);
+	p.contact = "other@example.test";	/* other cache slot */
+	cap_clear();
+	rc = acme_enroll(&p, &r, &e);
+	if (rc != 0)
+		printf("# error %d: %s\n", e.detail, e.msg);
+	check(rc == 0 && seen("(existing)") && !seen("(created)"),
+	    "existing key: account found with onlyReturnExisting");
+	acme_result_free(&r);
+}
+
+static void
+t_ip(void)
+{
+	static const char *const ips[] = { "127.0.0.1" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	int			 rc;
+
+	base_params(&p, "tp-ec", NULL, 0);
+	p.ips = ips;
+	p.nips = 1;
+	rc = acme_enroll(&p, &r, &e);
+	if (rc != 0)
+		printf("# error %d: %s\n", e.detail, e.msg);
+	check(rc == 0 && X509_check_ip_asc(sk_X509_value(r.chain, 0),
+	    "127.0.0.1", 0) == 1, "RFC 8738 IP identifier 127.0.0.1");
+	acme_result_free(&r);
+}
+
+/* GET pebble's management API; returns the body or NULL. */
+static char *
+mgmt_get(const char *path)
+{
+	struct http_client	*c = http_client_new();
+	struct http_req		 q = { 0 };
+	struct http_resp	 resp;
+	struct err		 e = { 0 };
+	char			 url[512], *b = NULL;
+
+	snprintf(url, sizeof(url), "%s%s", mgmt_url, path);
+	q.method = "GET";
+	q.url = url;
+	q.extra_ca_pem = ca_pem;
+	q.timeout_ms = 5000;
+	if (http_do(c, &q, &resp, &e) == 0) {
+		if (resp.status == 200)
+			b = strdup((char *)resp.body);
+		http_resp_free(&resp);
+	}
+	http_client_free(c);
+	return b;
+}
+
+static void
+t_revoke(void)
+{
+	struct acme_params	 p;
+	struct err		 e = { 0 };
+	char			 path[512], *st, *ser;
+	X509			*x;
+	FILE			*f;
+	BIGNUM			*bn;
+	int			 rc;
+
+	snprintf(path, sizeof(path), "%s/rsa-chain.pem", out_dir);
+	if ((f = fopen(path, "r")) == NULL) {
+		check(0, "revoke: RSA certificate available");
+		return;
+	}
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	ser = BN_bn2hex(bn);
+	for (char *c = ser; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'F' ? *c + 32 : *c);
+	snprintf(path, sizeof(path), "/cert-status-by-serial/%s", ser);
+	st = mgmt_get(path);
+	check(st && strstr(st, "\"Valid\""), "pebble: certificate valid");
+	free(st);
+	base_params(&p, "tp-rsa", NULL, 0);
+	rc = acme_revoke(&p, x, 4, &e);
+	if (rc != 0)
+		printf("# error %d: %s\n", e.detail, e.msg);
+	check(rc == 0, "revokeCert (superseded) accepted");
+	st = mgmt_get(path);
+	check(st && strstr(st, "\"Revoked\"") && strstr(st, "\"Reason\": 4"),
+	    "pebble: certificate revoked, reason 4");
+	if (st == NULL || strstr(st, "\"Reason\": 4") == NULL)
+		printf("# %s\n", st ? st : "(no answer)");
+	free(st);
+	rc = acme_revoke(&p, x, 4, &e);
+	check(rc == -1 && strstr(e.msg, "alreadyRevoked") != NULL,
+	    "second revoke: alreadyRevoked problem");
+	check(acme_revoke(&p, x, 7, &e) == -1 && e.code == E_INVAL,
+	    "reason 7 refused locally");
+	p.account_key_label = "no-such-account";
+	check(acme_revoke(&p, x, 0, &e) == -1 && e.code == E_NOTFOUND &&
+	    !key_exists("no-such-account"), "revoke never creates an account");
+	OPENSSL_free(ser);
+	BN_free(bn);
+	X509_free(x);
+}
+
+static void
+t_ari(void)
+{
+	struct acme_params	 p;
+	struct err		 e = { 0 };
+	char			 path[512];
+	time_t			 a, b;
+	X509			*x;
+	FILE			*f;
+
+	snprintf(path, sizeof(path), "%s/ec-chain.pem", out_dir);
+	if ((f = fopen(path, "r")) == NULL) {
+		check(0, "ARI: certificate available");
+		return;
+	}
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	base_params(&p, "tp-ec", NULL, 0);
+	check(acme_ari_window(&p, x, &a, &b, &e) == -1 && e.code == E_NOTFOUND,
+	    "no renewalInfo in pebble's directory: E_NOTFOUND");
+	{
+		char *id = acme_ari_cert_id(x, &e);
+
+		check(id != NULL && strchr(id, '.') != NULL, "ARI certID of an "
+		    "issued certificate");
+		free(id);
+	}
+	X509_free(x);
+}
+
+static void
+t_untrusted(void)
+{
+	static const char *const dns[] = { "host4.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+
+	base_params(&p, "tp-ec", dns, 1);
+	p.extra_ca_pem = NULL;
+	check(acme_enroll(&p, &r, &e) == -1 && e.detail == 60,
+	    "TLS not trusted without the trustpool: detail 60");
+	printf("# %s\n", e.msg);
+}
+
+static int
+port_open(int port)
+{
+	struct sockaddr_in	sin = { 0 };
+	int			fd, rc;
+
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	close(fd);
+	return rc == 0;
+}
+
+static void
+t_bad_port(void)
+{
+	static const char *const dns[] = { "bad.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+
+	base_params(&p, "tp-ec", dns, 1);
+	p.http_port = http_port + 1;	/* pebble checks http_port */
+	p.trustpoint = "BAD";
+	cap_clear();
+	check(acme_enroll(&p, &r, &e) == -1 && e.code == E_PROTO &&
+	    strstr(e.msg, "connection") != NULL && r.chain == NULL,
+	    "unreachable challenge port: connection problem");
+	printf("# %s\n", e.msg);
+	check(seen("%ASA-3-717069: ACME Certificate enrollment failed for "
+	    "trustpoint <BAD>. Reason <") && seen("connection"),
+	    "717069 logged with pebble's problem");
+	check(!port_open(http_port + 1), "responder closed after failure");
+}
+
+static void *
+silent_server(void *arg)
+{
+	int *fd = arg;
+
+	sleep(3);		/* accept nothing, answer nothing */
+	close(*fd);
+	return NULL;
+}
+
+static void
+t_timeout(void)
+{
+	static const char *const dns[] = { "slow.example.test" };
+	struct sockaddr_in	 sin = { 0 };
+	socklen_t		 sl = sizeof(sin);
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	pthread_t		 t;
+	char			 url[128];
+	double			 t0;
+	int			 fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	listen(fd, 4);
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/dir",
+	    ntohs(sin.sin_port));
+	pthread_create(&t, NULL, silent_server, &fd);
+	base_params(&p, "tp-ec", dns, 1);
+	p.directory_url = url;
+	p.timeout_s = 1;
+	t0 = now_ms();
+	check(acme_enroll(&p, &r, &e) == -1 && e.code == E_TIMEOUT &&
+	    e.detail == 124 && now_ms() - t0 < 2500,
+	    "silent server: ACME processing timeout, detail 124, on time");
+	printf("# %s (%.0f ms)\n", e.msg, now_ms() - t0);
+	pthread_join(t, NULL);
+}
+
+struct par {
+	const char	*name;
+	int		 rc;
+	struct err	 e;
+};
+
+static void *
+par_enroll(void *arg)
+{
+	struct par		*a = arg;
+	const char *const	 dns[] = { a->name };
+	struct acme_params	 p;
+	struct acme_result	 r;
+
+	base_params(&p, "tp-ec", dns, 1);
+	a->rc = acme_enroll(&p, &r, &a->e);
+	acme_result_free(&r);
+	return NULL;
+}
+
+static void
+t_parallel(void)
+{
+	struct par	a[3] = { { "par1.example.test", -1, { 0 } },
+	    { "par2.example.test", -1, { 0 } },
+	    { "par3.example.test", -1, { 0 } } };
+	pthread_t	t[3];
+	int		i, ok = 1;
+
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, par_enroll, &a[i]);
+	for (i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		if (a[i].rc != 0) {
+			printf("# %s: %s\n", a[i].name, a[i].e.msg);
+			ok = 0;
+		}
+	}
+	check(ok, "three parallel enrollments share the responder port");
+	check(!port_open(http_port), "responder closed afterwards");
+}
+
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+t_bench(int n)
+{
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	double			*ms = calloc((size_t)n, sizeof(double)), t0;
+	char			 name[64];
+	const char		*dns[1] = { name };
+	int			 i, ok = 0;
+
+	log_dbg_set(DBG_ACME, getenv("ACME_TRACE") ? 5 : 0);
+	for (i = 0; i < n; i++) {
+		cap_clear();
+		snprintf(name, sizeof(name), "bench%d.example.test", i);
+		base_params(&p, "tp-ec", dns, 1);
+		t0 = now_ms();
+		if (acme_enroll(&p, &r, &e) == 0)
+			ok++;
+		else
+			printf("# bench: %s\n", e.msg);
+		ms[i] = now_ms() - t0;
+		acme_result_free(&r);
+	}
+	if (getenv("ACME_TRACE"))
+		dump_log();		/* the last enrollment, timestamped */
+	qsort(ms, (size_t)n, sizeof(double), cmp_d);
+	printf("# BENCH acme enrollment (EC P-256, cached account, full "
+	    "HTTP-01, pebble VA_NOSLEEP): n=%d median %.1f ms min %.1f ms "
+	    "max %.1f ms\n", n, ms[n / 2], ms[0], ms[n - 1]);
+	check(ok == n, "benchmark enrollments all succeeded");
+	free(ms);
+	log_dbg_set(DBG_ACME, 3);
+}
+
+static void
+phase_nonce(void)
+{
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	char			 name[64];
+	const char		*dns[1] = { name };
+	int			 i, ok = 0;
+
+	check(key_generate("tp-ec", KEY_EC, 256, 1, &e) == 0, "EC cert key");
+	cap_clear();
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "nonce%d.example.test", i);
+		base_params(&p, "tp-ec", dns, 1);
+		if (acme_enroll(&p, &r, &e) == 0)
+			ok++;
+		else
+			printf("# %s\n", e.msg);
+		acme_result_free(&r);
+	}
+	printf("# badNonce retries seen: %d\n", count("badNonce, retrying"));
+	check(ok == 3, "NONCEREJECT=50: three enrollments succeed");
+	check(count("badNonce, retrying") > 0, "badNonce path exercised");
+}
+
+static void
+phase_down(void)
+{
+	static const char *const dns[] = { "down.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+
+	key_generate("tp-ec", KEY_EC, 256, 1, &e);
+	base_params(&p, "tp-ec", dns, 1);
+	check(acme_enroll(&p, &r, &e) == -1 && e.code == E_NET &&
+	    e.detail == 7, "server stopped: E_NET detail 7");
+	printf("# %s\n", e.msg);
+}
+
+int
+main(void)
+{
+	struct err	 e = { 0 };
+	const char	*phase = getenv("ACME_PHASE"), *b = getenv("ACME_BENCH");
+	const char	*cafile = getenv("ACME_CA_PEM");
+	size_t		 len;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((dir_url = getenv("ACME_DIR_URL")) == NULL) {
+		printf("# skip: ACME_DIR_URL not set (run tests/e2e/"
+		    "acme_engine.sh)\n0 passed, 0 failed\n");
+		return 0;
+	}
+	mgmt_url = getenv("ACME_MGMT_URL");
+	out_dir = getenv("ACME_OUT") ? getenv("ACME_OUT") : "/tmp";
+	http_port = getenv("ACME_HTTP_PORT") ? atoi(getenv("ACME_HTTP_PORT")) :
+	    5002;
+	if (cafile != NULL && (ca_pem = file_read(cafile, 1 << 20, &len,
+	    &e)) == NULL)
+		printf("# cannot read %s: %s\n", cafile, e.msg);
+	check(key_store_init(getenv("ACME_STATE") ? getenv("ACME_STATE") :
+	    "/tmp/pkish-acme-state", &e) == 0, "keystore");
+	log_sink_add(sink, NULL, 0);
+	log_dbg_set(DBG_ACME, 3);
+	if (phase != NULL && strcmp(phase, "nonce") == 0)
+		phase_nonce();
+	else if (phase != NULL && strcmp(phase, "down") == 0)
+		phase_down();
+	else {
+		t_first_ec();
+		t_second_rsa();
+		t_existing_account();
+		t_ip();
+		t_revoke();
+		t_ari();
+		t_untrusted();
+		t_bad_port();
+		t_timeout();
+		t_parallel();
+		t_bench(b ? atoi(b) : 10);
+	}
+	if (nfail)
+		dump_log();
+	acme_cleanup();
+	free(ca_pem);
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail != 0;
+}
