@@ -9,7 +9,9 @@
 # the current certificate (same key and regenerated key), PKIOperation by
 # GET, CA down -> E_NET curl 7; prints the in-process enrollment time
 # next to scepclient's (process per enrollment) against the same CA.
-# Env: TESTBIN (dir of unit test binaries). Exit 0 pass, 77 skip.
+# Env: TESTBIN (dir of unit test binaries), ROOT (repo; its
+# build-san/tests/test_scep_server runs too when present), SCEP_BENCH.
+# Exit 0 pass, 77 skip, other fail.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
 
@@ -26,7 +28,7 @@ if [ -z "${SCEP_E2E_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || skip "needs root for unshare --net"
 	unshare --net --fork true 2>/dev/null ||
 	    skip "unshare --net not permitted here"
-	export SCEP_E2E_NETNS=1 TESTBIN
+	export SCEP_E2E_NETNS=1 TESTBIN ROOT=${ROOT:-$(pwd)}
 	exec unshare --net --fork bash "$0" "$@"
 fi
 
@@ -44,7 +46,7 @@ trap cleanup EXIT
 PORT=2016
 URL=http://127.0.0.1:$PORT/scep
 CHALLENGE=engine-test-secret
-mkdir -p "$TMP/out" "$TMP/sc"
+mkdir -p "$TMP/sc"
 # A 2048-bit CA (scepserver's default is 4096) for realistic timings.
 scepserver ca -init -depot "$TMP/depot" -keySize 2048 \
     >"$TMP/ca-init.log" 2>&1 || fail "scepserver ca -init: $(cat "$TMP/ca-init.log")"
@@ -58,35 +60,45 @@ done
 curl -s -o /dev/null "$URL?operation=GetCACaps" || {
 	cat "$TMP/server.log"; fail "scepserver did not start"; }
 
-SCEP_URL=$URL SCEP_CHALLENGE=$CHALLENGE SCEP_OUT=$TMP/out \
-    SCEP_DOWN_URL=http://127.0.0.1:$((PORT + 1))/scep \
-    SCEP_BENCH=${SCEP_BENCH:-15} "$DRIVER" | tee "$TMP/driver.log"
-rc=${PIPESTATUS[0]}
-[ "$rc" = 0 ] || { tail -20 "$TMP/server.log"; fail "driver rc=$rc"; }
-grep -q '^[0-9]* passed, 0 failed' "$TMP/driver.log" || fail "driver checks"
+# Run the driver and check what it wrote: $1 binary, $2 label, $3 bench.
+run_driver() {
+	local out=$TMP/out-$2 a b c s1 s2 rc
+	mkdir -p "$out"
+	SCEP_URL=$URL SCEP_CHALLENGE=$CHALLENGE SCEP_OUT=$out \
+	    SCEP_DOWN_URL=http://127.0.0.1:$((PORT + 1))/scep \
+	    SCEP_BENCH=$3 "$1" | tee "$TMP/driver-$2.log"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] || { tail -20 "$TMP/server.log"; fail "$2 driver rc=$rc"; }
+	grep -q '^[0-9]* passed, 0 failed' "$TMP/driver-$2.log" ||
+	    fail "$2 driver checks"
+	# GetCACert returned the depot's CA.
+	a=$(openssl x509 -in "$TMP/depot/ca.pem" -outform der | sha256sum)
+	b=$(openssl x509 -in "$out/getca.pem" -outform der | sha256sum)
+	[ "$a" = "$b" ] || fail "$2: GetCACert differs from depot/ca.pem"
+	echo "ok - $2: GetCACert is depot/ca.pem"
+	# Every certificate obtained verifies against the depot CA.
+	for c in cert renewed rekeyed get; do
+		[ -s "$out/$c.pem" ] || fail "$2: $c.pem missing"
+		openssl verify -CAfile "$TMP/depot/ca.pem" "$out/$c.pem" ||
+		    fail "$2: openssl verify $c.pem"
+		echo "ok - $2: openssl verify -CAfile depot/ca.pem $c.pem"
+	done
+	s1=$(openssl x509 -in "$out/cert.pem" -noout -serial)
+	s2=$(openssl x509 -in "$out/renewed.pem" -noout -serial)
+	[ "$s1" != "$s2" ] || fail "$2: renewal returned the same certificate"
+	openssl x509 -in "$out/cert.pem" -noout -subject |
+	    grep -q r1.example.test || fail "$2: subject of cert.pem"
+	echo "ok - $2: renewed certificate is a new one ($s1 -> $s2)"
+	# Debug output (on in the driver) never carries the challenge.
+	grep -q "$CHALLENGE" "$TMP/driver-$2.log" &&
+	    fail "$2: challenge password in the debug output"
+	echo "ok - $2: challenge password absent from debug output"
+}
 
-# GetCACert returned the depot's CA.
-a=$(openssl x509 -in "$TMP/depot/ca.pem" -outform der | sha256sum)
-b=$(openssl x509 -in "$TMP/out/getca.pem" -outform der | sha256sum)
-[ "$a" = "$b" ] || fail "GetCACert differs from depot/ca.pem"
-echo "ok - GetCACert is depot/ca.pem"
-
-# Every certificate we obtained verifies against the depot CA.
-for c in cert renewed rekeyed get; do
-	[ -s "$TMP/out/$c.pem" ] || fail "$c.pem missing"
-	openssl verify -CAfile "$TMP/depot/ca.pem" "$TMP/out/$c.pem" ||
-	    fail "openssl verify $c.pem"
-	echo "ok - openssl verify -CAfile depot/ca.pem $c.pem"
-done
-s1=$(openssl x509 -in "$TMP/out/cert.pem" -noout -serial)
-s2=$(openssl x509 -in "$TMP/out/renewed.pem" -noout -serial)
-[ "$s1" != "$s2" ] || fail "renewal returned the same certificate"
-openssl x509 -in "$TMP/out/cert.pem" -noout -subject | grep -q r1.example.test ||
-    fail "subject of cert.pem"
-echo "ok - renewed certificate is a new one ($s1 -> $s2)"
-
-# The engine must never have sent the challenge anywhere but the CSR.
-grep -q "$CHALLENGE" "$TMP/driver.log" && fail "challenge in driver output"
+run_driver "$DRIVER" plain "${SCEP_BENCH:-15}"
+# The sanitizer build of the driver too, when it exists (no timing).
+SAN_DRIVER=${ROOT:-.}/build-san/tests/test_scep_server
+[ -x "$SAN_DRIVER" ] && run_driver "$SAN_DRIVER" asan 0
 
 # scepclient (a process per enrollment) against the same CA, for scale.
 if command -v scepclient >/dev/null; then
@@ -109,6 +121,6 @@ if command -v scepclient >/dev/null; then
 		    "${#times[@]}: median $med ms"
 	fi
 fi
-grep '^# bench' "$TMP/driver.log"
+grep '^# bench' "$TMP/driver-plain.log"
 echo "scep_engine: all checks passed"
 exit 0
