@@ -115,6 +115,38 @@ cmd_show_users(struct vty *v, struct args *a)
 	return 0;
 }
 
+/* The first lines of IOS `show terminal`: what `terminal length/width/
+ * monitor`, NAWS and the line's exec-timeout set for this session. */
+static int
+cmd_show_terminal(struct vty *v, struct args *a)
+{
+	int num = v->transport == SH_CONSOLE ? 0 : v->line_no + 2, t;
+
+	vty_out(v, "Line %d, Location: \"%s\", Type: \"%s\"\n", num,
+	    v->peer, v->telnet ? "telnet" : v->transport == SH_SSH ? "ssh" :
+	    "");
+	vty_out(v, "Length: %d lines, Width: %d columns\n", v->term_len,
+	    v->term_width);
+	vty_out(v, "Capabilities: %s\n", v->monitor ?
+	    "Receives Logging Output" : "none");
+	t = v->exec_timeout;
+	if (t <= 0)
+		vty_out(v, "Idle EXEC timeout is never.\n");
+	else if (t % 60 == 0)
+		vty_out(v, "Idle EXEC timeout is %d minutes.\n", t / 60);
+	else
+		vty_out(v, "Idle EXEC timeout is %02d:%02d:%02d.\n", t / 3600,
+		    t / 60 % 60, t % 60);
+	return 0;
+}
+
+static int
+cmd_show_privilege(struct vty *v, struct args *a)
+{
+	vty_out(v, "Current privilege level is %d\n", v->priv);
+	return 0;
+}
+
 static int
 cmd_show_running(struct vty *v, struct args *a)
 {
@@ -265,6 +297,10 @@ static const struct cmd_def show_cmds[] = {
 	{ M(MODE_EXEC), 1, "show clock [detail]", "clock=Display the system "
 	    "clock\ndetail=Display detailed information", cmd_show_clock, 0 },
 	{ M(MODE_EXEC), 1, "show users", NULL, cmd_show_users, 0 },
+	{ M(MODE_EXEC), 1, "show terminal", "terminal=Display terminal "
+	    "configuration parameters", cmd_show_terminal, 0 },
+	{ M(MODE_EXEC), 0, "show privilege", "privilege=Show current "
+	    "privilege level", cmd_show_privilege, 0 },
 	{ M(MODE_EXEC), 15, "show running-config", NULL, cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "write terminal", "terminal=Write to terminal",
 	    cmd_show_running, 0 },

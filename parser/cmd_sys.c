@@ -99,32 +99,26 @@ cmd_username(struct vty *v, struct args *a)
 	const char *name = args_get(a, "name"), *val = args_get(a, "secret");
 	char hash[160];
 	struct sys_conf *c;
-	int i;
+	struct sys_user *u;
 
 	if (!a->no && make_secret(v, a, val, hash, sizeof(hash)) < 0)
 		return -1;
-	if (strlen(name) >= sizeof(c->users[0].name)) {
-		vty_err(v, "Username too long");
+	if (strlen(name) >= sizeof(u->name)) {
+		vty_err(v, "Username too long (max %zu characters)",
+		    sizeof(u->name) - 1);
 		return -1;
 	}
 	c = sys_lock();
-	for (i = 0; i < c->nusers; i++)
-		if (strcmp(c->users[i].name, name) == 0)
-			break;
 	if (a->no) {
-		if (i < c->nusers)
-			c->users[i] = c->users[--c->nusers];
-	} else if (i == SYS_MAX_USERS) {
+		if ((u = sys_user_find(c, name)) != NULL)
+			sys_user_del(c, u);
+	} else if ((u = sys_user_add(c, name)) == NULL) {
 		sys_unlock();
-		vty_err(v, "Too many users");
+		vty_err(v, "Too many users (max %d)", SYS_MAX_USERS);
 		return -1;
 	} else {
-		if (i == c->nusers)
-			c->nusers++;
-		snprintf(c->users[i].name, sizeof(c->users[i].name), "%s", name);
-		c->users[i].priv = (int)args_int(a, "privilege", 1);
-		snprintf(c->users[i].secret, sizeof(c->users[i].secret), "%s",
-		    hash);
+		u->priv = (int)args_int(a, "privilege", 1);
+		snprintf(u->secret, sizeof(u->secret), "%s", hash);
 	}
 	sys_unlock();
 	changed(v);
@@ -211,42 +205,33 @@ cmd_line_timeout(struct vty *v, struct args *a)
 	return 0;
 }
 
-static struct sys_if *
-if_find(struct sys_conf *c, const char *name)
-{
-	for (int i = 0; i < c->nifs; i++)
-		if (strcasecmp(c->ifs[i].name, name) == 0)
-			return &c->ifs[i];
-	return NULL;
-}
-
 static int
 cmd_interface(struct vty *v, struct args *a)
 {
 	const char *name = args_get(a, "interface");
-	struct sys_conf *c = sys_lock();
-	struct sys_if *x = if_find(c, name);
+	struct sys_conf *c;
+	struct sys_if *x;
 
+	if (strlen(name) >= sizeof(x->name)) {
+		vty_err(v, "Interface name too long (max %zu characters)",
+		    sizeof(x->name) - 1);
+		return -1;
+	}
+	c = sys_lock();
 	if (a->no) {
-		if (x)
-			*x = c->ifs[--c->nifs];
+		if ((x = sys_if_find(c, name)) != NULL)
+			sys_if_del(c, x);
 		sys_unlock();
 		changed(v);
 		return 0;
 	}
-	if (x == NULL) {
-		if (c->nifs == SYS_MAX_IFS || strlen(name) >= sizeof(x->name)) {
-			sys_unlock();
-			vty_err(v, "Cannot create interface %s", name);
-			return -1;
-		}
-		x = &c->ifs[c->nifs++];
-		memset(x, 0, sizeof(*x));
-		snprintf(x->name, sizeof(x->name), "%s", name);
+	if ((x = sys_if_add(c, name)) == NULL) {
+		sys_unlock();
+		vty_err(v, "Too many interfaces (max %d)", SYS_MAX_IFS);
+		return -1;
 	}
-	name = x->name;
+	vty_set_mode(v, MODE_IF, x->name);	/* the stored spelling */
 	sys_unlock();
-	vty_set_mode(v, MODE_IF, name);
 	return 0;
 }
 
@@ -254,7 +239,7 @@ static int
 cmd_if_set(struct vty *v, struct args *a)
 {
 	struct sys_conf *c = sys_lock();
-	struct sys_if *x = if_find(c, v->ctx);
+	struct sys_if *x = sys_if_find(c, v->ctx);
 	const char *ip = args_get(a, "address"), *mask = args_get(a, "mask");
 
 	if (x == NULL) {

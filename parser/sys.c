@@ -1,5 +1,8 @@
 /* parser/sys.c - the system configuration store and its rendering */
+#include <ctype.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/clock.h"
@@ -9,10 +12,19 @@
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct sys_conf conf;
 
+static void
+conf_free(struct sys_conf *c)
+{
+	free(c->users);
+	free(c->ifs);
+	free(c->if_hash);
+}
+
 void
 sys_init(void)
 {
 	pthread_mutex_lock(&mu);
+	conf_free(&conf);
 	memset(&conf, 0, sizeof(conf));
 	snprintf(conf.hostname, sizeof(conf.hostname), "pkish");
 	conf.vty_first = 0;
@@ -22,6 +34,158 @@ sys_init(void)
 	conf.vty_timeout = 600;
 	conf.http_port = 80;
 	pthread_mutex_unlock(&mu);
+}
+
+void
+sys_free(void)
+{
+	pthread_mutex_lock(&mu);
+	conf_free(&conf);
+	memset(&conf, 0, sizeof(conf));
+	pthread_mutex_unlock(&mu);
+}
+
+/* Grow an array of n elements of size sz to hold one more; 0 or -1. */
+static int
+grow(void *pp, int n, int *cap, size_t sz, int max)
+{
+	void *np;
+	int nc;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return -1;
+	nc = *cap ? *cap * 2 : 16;
+	if (nc > max)
+		nc = max;
+	if ((np = realloc(*(void **)pp, (size_t)nc * sz)) == NULL)
+		return -1;
+	*(void **)pp = np;
+	*cap = nc;
+	return 0;
+}
+
+struct sys_user *
+sys_user_find(struct sys_conf *c, const char *name)
+{
+	for (int i = 0; i < c->nusers; i++)
+		if (strcmp(c->users[i].name, name) == 0)
+			return &c->users[i];
+	return NULL;
+}
+
+struct sys_user *
+sys_user_add(struct sys_conf *c, const char *name)
+{
+	struct sys_user *u = sys_user_find(c, name);
+
+	if (u != NULL)
+		return u;
+	if (strlen(name) >= sizeof(u->name) || grow(&c->users, c->nusers,
+	    &c->cap_users, sizeof(*u), SYS_MAX_USERS) < 0)
+		return NULL;
+	u = &c->users[c->nusers++];
+	memset(u, 0, sizeof(*u));
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	return u;
+}
+
+void
+sys_user_del(struct sys_conf *c, struct sys_user *u)
+{
+	size_t i = (size_t)(u - c->users);
+
+	memmove(u, u + 1, ((size_t)c->nusers - i - 1) * sizeof(*u));
+	c->nusers--;
+}
+
+static size_t
+if_hashval(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)tolower((unsigned char)*s);
+	return h;
+}
+
+/* Rebuild the interface index with room for twice the interfaces. */
+static int
+if_rehash(struct sys_conf *c)
+{
+	size_t n = 64, slot;
+	int *h;
+
+	while (n < (size_t)c->nifs * 2 + 2)
+		n *= 2;
+	if ((h = calloc(n, sizeof(*h))) == NULL)
+		return -1;
+	for (int i = 0; i < c->nifs; i++) {
+		for (slot = if_hashval(c->ifs[i].name) & (n - 1); h[slot];
+		    slot = (slot + 1) & (n - 1))
+			;
+		h[slot] = i + 1;
+	}
+	free(c->if_hash);
+	c->if_hash = h;
+	c->if_hash_n = n;
+	return 0;
+}
+
+struct sys_if *
+sys_if_find(struct sys_conf *c, const char *name)
+{
+	size_t slot, m = c->if_hash_n - 1;
+
+	if (c->if_hash == NULL)
+		return NULL;
+	for (slot = if_hashval(name) & m; c->if_hash[slot];
+	    slot = (slot + 1) & m) {
+		struct sys_if *x = &c->ifs[c->if_hash[slot] - 1];
+		if (strcasecmp(x->name, name) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+struct sys_if *
+sys_if_add(struct sys_conf *c, const char *name)
+{
+	struct sys_if *x = sys_if_find(c, name);
+	size_t slot, m;
+
+	if (x != NULL)
+		return x;
+	if (strlen(name) >= sizeof(x->name) || grow(&c->ifs, c->nifs,
+	    &c->cap_ifs, sizeof(*x), SYS_MAX_IFS) < 0)
+		return NULL;
+	x = &c->ifs[c->nifs++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	if ((size_t)c->nifs * 2 >= c->if_hash_n) {
+		if (if_rehash(c) < 0) {
+			c->nifs--;
+			return NULL;
+		}
+		return x;		/* the rehash indexed it */
+	}
+	m = c->if_hash_n - 1;
+	for (slot = if_hashval(name) & m; c->if_hash[slot];
+	    slot = (slot + 1) & m)
+		;
+	c->if_hash[slot] = c->nifs;
+	return x;
+}
+
+void
+sys_if_del(struct sys_conf *c, struct sys_if *x)
+{
+	size_t i = (size_t)(x - c->ifs);
+
+	memmove(x, x + 1, ((size_t)c->nifs - i - 1) * sizeof(*x));
+	c->nifs--;
+	if_rehash(c);	/* positions moved; deletions are rare */
 }
 
 struct sys_conf *
@@ -59,15 +223,14 @@ sys_http_port(void)
 int
 sys_if_addr(const char *name, char *addr, size_t len)
 {
+	struct sys_if *x;
 	int rc = -1;
 
 	pthread_mutex_lock(&mu);
-	for (int i = 0; i < conf.nifs; i++)
-		if (strcasecmp(conf.ifs[i].name, name) == 0 &&
-		    conf.ifs[i].addr[0]) {
-			snprintf(addr, len, "%s", conf.ifs[i].addr);
-			rc = 0;
-		}
+	if ((x = sys_if_find(&conf, name)) != NULL && x->addr[0]) {
+		snprintf(addr, len, "%s", x->addr);
+		rc = 0;
+	}
 	pthread_mutex_unlock(&mu);
 	return rc;
 }

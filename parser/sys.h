@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#define SYS_MAX_USERS	64
-#define SYS_MAX_IFS	64
+#define SYS_MAX_USERS	4096
+#define SYS_MAX_IFS	16384
 
 struct sys_user {
 	char	 name[64];
@@ -28,16 +28,18 @@ struct sys_if {
 struct sys_conf {
 	char		 hostname[64];
 	char		 domain[128];
-	struct sys_user	 users[SYS_MAX_USERS];
-	int		 nusers;
+	struct sys_user	*users;		/* nusers, in creation order; owned */
+	int		 nusers, cap_users;
 	char		 enable_secret[160];
 	int		 vty_present;		/* `line vty` block exists */
 	int		 vty_first, vty_last;
 	int		 vty_login;		/* 1 login local, 0 no login */
 	int		 vty_transport;		/* TRANSPORT_* mask */
 	int		 vty_timeout;		/* seconds; default 600 */
-	struct sys_if	 ifs[SYS_MAX_IFS];
-	int		 nifs;
+	struct sys_if	*ifs;		/* nifs, in creation order; owned */
+	int		 nifs, cap_ifs;
+	int		*if_hash;	/* open addressing: index + 1, 0 free */
+	size_t		 if_hash_n;	/* slots, a power of two */
 	int		 http_port;		/* default 80 */
 	time_t		 changed;		/* last configuration change */
 	char		 changed_by[64];
@@ -45,7 +47,18 @@ struct sys_conf {
 
 struct sys_conf	*sys_lock(void);	/* returns the store, locked */
 void		 sys_unlock(void);
-void		 sys_init(void);
+void		 sys_init(void);		/* defaults; frees what was */
+void		 sys_free(void);
+/* Under sys_lock(). Lookups are case-insensitive for interfaces (IOS),
+ * exact for users. _add returns the existing entry or a zeroed new one
+ * (name set), NULL when full; pointers are valid until the next
+ * _add/_del or sys_unlock(). _del keeps the order of the others. */
+struct sys_user	*sys_user_find(struct sys_conf *, const char *);
+struct sys_user	*sys_user_add(struct sys_conf *, const char *);
+void		 sys_user_del(struct sys_conf *, struct sys_user *);
+struct sys_if	*sys_if_find(struct sys_conf *, const char *);
+struct sys_if	*sys_if_add(struct sys_conf *, const char *);
+void		 sys_if_del(struct sys_conf *, struct sys_if *);
 void		 sys_render(FILE *);		/* global part of running-config */
 void		 sys_render_lines(FILE *);	/* line blocks (near the end) */
 /* Copy of an interface's address; 0 found, -1 not. */

@@ -134,40 +134,68 @@ filter_help(struct vty *v, const char *after)
 		}
 }
 
+/* Where the EXEC command starts in "do CMD" typed in a config mode. */
+static size_t
+do_skip(const char *line, enum mode m)
+{
+	const char *p = line + strspn(line, " ");
+
+	if (m == MODE_EXEC || strncmp(p, "do", 2) != 0 || p[2] != ' ')
+		return 0;
+	return (size_t)(p + 2 + strspn(p + 2, " ") - line);
+}
+
+/* A '|' starts output modifiers only after a show command. */
+static const char *
+filter_bar(const char *line)
+{
+	size_t n = strcspn(line, " |");
+
+	if (n == 0 || n > 4 || strncmp(line, "show", n) != 0)
+		return NULL;
+	return strchr(line, '|');
+}
+
 static void
 do_help(struct le *e)
 {
 	struct vty *v = e->v;
-	const char *line = e->buf, *bar = strchr(e->buf, '|');
-	enum mode m = v->mode;
+	size_t skip = do_skip(e->buf, v->mode);
+	const char *line = e->buf + skip, *bar;
+	enum mode m = skip ? MODE_EXEC : v->mode;
 
 	put(e, "?", 1);
 	vty_term_write(v, "\n", 1);
-	if (bar)
+	line += strspn(line, " ");
+	if ((bar = filter_bar(line)) != NULL)
 		filter_help(v, bar + 1);
-	else {
-		while (*line == ' ')
-			line++;
-		if (m != MODE_EXEC && strncmp(line, "do ", 3) == 0) {
-			line += 3;
-			m = MODE_EXEC;
-		}
+	else
 		cmd_help(line, m, v->priv, help_out, v);
-	}
 	vty_term_write(v, "\n", 1);
 	redraw(e);
 }
 
+/* TAB: complete the last word; only the new characters are echoed when
+ * the cursor is at the end of what was typed. */
 static void
 do_complete(struct le *e)
 {
-	char *c = cmd_complete(e->buf, e->v->mode, e->v->priv);
+	size_t skip = do_skip(e->buf, e->v->mode), n;
+	char *c = cmd_complete(e->buf + skip, skip ? MODE_EXEC : e->v->mode,
+	    e->v->priv), *full = NULL;
 
-	if (c == NULL) {
+	if (c == NULL || asprintf(&full, "%.*s%s", (int)skip, e->buf, c) < 0) {
+		free(c);
 		put(e, "\a", 1);
 		return;
 	}
-	set_line(e, c);
+	n = e->n;
+	if (e->cur == n && strncmp(full, e->buf, n) == 0)
+		for (const char *p = full + n; *p; p++)
+			insert(e, (unsigned char)*p);
+	else
+		set_line(e, full);
+	free(full);
 	free(c);
 }
 

@@ -67,14 +67,14 @@ int
 sh_auth_password(const char *user, const char *pass, int *priv)
 {
 	struct sys_conf *c = sys_lock();
+	struct sys_user *u = sys_user_find(c, user);
 	char stored[160] = "";
 	int p = 1;
 
-	for (int i = 0; i < c->nusers; i++)
-		if (strcmp(c->users[i].name, user) == 0) {
-			snprintf(stored, sizeof(stored), "%s", c->users[i].secret);
-			p = c->users[i].priv;
-		}
+	if (u != NULL) {
+		snprintf(stored, sizeof(stored), "%s", u->secret);
+		p = u->priv;
+	}
 	sys_unlock();
 	if (stored[0] == '\0' || secret_verify(pass, stored) != 1)
 		return -1;

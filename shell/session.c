@@ -80,7 +80,7 @@ sh_prompt(struct vty *v, char *buf, size_t len)
 
 	sys_hostname(host, sizeof(host));
 	snprintf(buf, len, "%s%s%s", host, mode_get(v->mode)->prompt,
-	    v->priv >= 15 ? "#" : ">");
+	    v->priv > 1 ? "#" : ">");	/* IOS: levels 2-15 are privileged */
 }
 
 void
