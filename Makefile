@@ -25,6 +25,7 @@ TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test deps test-deps san unit clean bench
+.SECONDARY:
 all: pkish
 
 ifeq ($(SAN),1)

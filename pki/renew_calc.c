@@ -46,10 +46,12 @@ renew_time(const struct tp_cfg *c, X509 *cert)
 time_t
 renew_due(const struct tp_cfg *c, X509 *cert, time_t installed)
 {
-	time_t nb = cert_not_before(cert), na = cert_not_after(cert);
+	time_t nb, na;
 
-	if (!c->auto_enroll)
+	if (!c->auto_enroll || cert == NULL)
 		return 0;
+	nb = cert_not_before(cert);
+	na = cert_not_after(cert);
 	if (installed > nb + 600) {
 		na = installed + (na - nb);
 		nb = installed;
