@@ -51,8 +51,8 @@ acme_remaining_ms(const struct acme_ctx *ctx, struct err *e)
 /*
  * Sleep before the next poll: the larger of *delay_ms and the server's
  * Retry-After (seconds, -1 if none; capped), then double *delay_ms up to
- * ACME_POLL_MAX_MS. Returns -1 (timeout) if the wait would pass the
- * deadline.
+ * ACME_POLL_MAX_MS. A wait that would pass the deadline is shortened to
+ * allow one last poll; -1 (timeout) once there is no time left for one.
  */
 int
 acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
@@ -67,8 +67,11 @@ acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
 		ms = retry_after * 1000L;
 	if ((left = acme_remaining_ms(ctx, e)) < 0)
 		return -1;
-	if (ms >= left)
-		return acme_timeout(e, "still waiting for the server");
+	if (ms >= left - 50) {		/* one last look before the end */
+		if (left <= 100)
+			return acme_timeout(e, "still waiting for the server");
+		ms = left - 50;
+	}
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (ms > 0 && nanosleep(&ts, &ts) == -1)

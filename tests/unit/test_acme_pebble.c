@@ -1,14 +1,16 @@
 /* pkish - ISC license, see LICENSE */
 /*
- * DOC: driver for tests/e2e/acme_engine.sh: the ACME engine against a
- * real pebble on loopback. Skips (0 passed, 0 failed) unless ACME_DIR_URL
+ * DOC: driver for tests/e2e/acme_engine.sh (the ACME engine against a
+ * real pebble on loopback) and tests/e2e/acme_hostile.sh (a scripted
+ * hostile server). Skips (0 passed, 0 failed) unless ACME_DIR_URL
  * is set. Environment:
  *   ACME_DIR_URL   pebble directory URL (https://127.0.0.1:PORT/dir)
  *   ACME_CA_PEM    file with the CA of pebble's TLS certificate
  *   ACME_HTTP_PORT pebble's httpPort (our HTTP-01 responder port)
  *   ACME_MGMT_URL  pebble management URL (https://127.0.0.1:PORT)
  *   ACME_STATE     keystore directory;  ACME_OUT  directory for chains
- *   ACME_PHASE     main (default) | nonce (NONCEREJECT=50) | down
+ *   ACME_PHASE     main (default) | nonce (NONCEREJECT=50) | down |
+ *                  hostile (tests/e2e/acme_hostile.sh, ACME_FAKE_URL)
  *   ACME_BENCH     number of timed enrollments (default 10)
  *   ACME_TRACE     if set, print the debug log of the last timed one
  */
@@ -123,11 +125,47 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Raw request to our HTTP-01 responder; returns the status or -1. */
+static int
+responder_status(const char *req)
+{
+	struct sockaddr_in	sin = { 0 };
+	char			buf[512];
+	ssize_t			n;
+	int			fd, st = -1;
+
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)http_port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    write(fd, req, strlen(req)) == (ssize_t)strlen(req) &&
+	    (n = read(fd, buf, sizeof(buf) - 1)) > 12) {
+		buf[n] = '\0';
+		st = atoi(buf + 9);
+	}
+	close(fd);
+	return st;
+}
+
+static int	live_404s;	/* 404s seen from the live responder */
+
+/* Progress callback; while a challenge is pending, probe the responder. */
 static void
 progress(void *ctx, const char *line)
 {
-	if (ctx != NULL)
-		printf("#   progress: %s\n", line);
+	if (ctx == NULL)
+		return;
+	printf("#   progress: %s\n", line);
+	if (strncmp(line, "Answering HTTP-01", 17) != 0)
+		return;
+	live_404s += responder_status("GET / HTTP/1.1\r\n\r\n") == 404;
+	live_404s += responder_status("GET /.well-known/acme-challenge/"
+	    "unknown-token HTTP/1.1\r\nHost: host1.example.test\r\n\r\n") ==
+	    404;
+	live_404s += responder_status("GET /.well-known/acme-challenge/ "
+	    "HTTP/1.1\r\n\r\n") == 404;
 }
 
 static void
@@ -191,6 +229,8 @@ t_first_ec(void)
 	    "EC key, two SANs: enrolled, leaf plus issuer");
 	check(seen("account key acme-account (EC P-256)") &&
 	    seen("(created)"), "account key generated, account created");
+	check(live_404s == 6, "live responder: 404 for /, an unknown token "
+	    "and the bare challenge directory (both challenges)");
 	check(seen("%ASA-5-717067: Starting ACME certificate enrollment for "
 	    "the trustpoint <WEB> with CA <127.0.0.1>. Mode <manual>"),
 	    "717067 logged");
@@ -591,6 +631,88 @@ phase_nonce(void)
 	check(count("badNonce, retrying") > 0, "badNonce path exercised");
 }
 
+/* Counter of the hostile server for path "/a/b" given as "a_b". */
+static int
+fake_count(const char *fake, const char *name)
+{
+	char	*b, path[128];
+	int	 n;
+
+	snprintf(path, sizeof(path), "/count/%s", name);
+	mgmt_url = fake;
+	b = mgmt_get(path);
+	n = b ? atoi(b) : -1;
+	free(b);
+	return n;
+}
+
+/* Enroll against the hostile server's scenario "s" with account "acct". */
+static int
+fake_enroll(const char *fake, const char *s, const char *acct, int tmo,
+    struct err *e, double *ms)
+{
+	static const char *const dns[] = { "evil.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	char			 url[256];
+	double			 t0 = now_ms();
+	int			 rc;
+
+	snprintf(url, sizeof(url), "%s/%s/dir", fake, s);
+	dir_url = url;
+	base_params(&p, "tp-ec", dns, 1);
+	p.account_key_label = acct;
+	p.timeout_s = tmo;
+	rc = acme_enroll(&p, &r, e);
+	acme_result_free(&r);
+	*ms = now_ms() - t0;
+	printf("# %s: %s (%.0f ms)\n", s, rc == 0 ? "ok" : e->msg, *ms);
+	return rc;
+}
+
+static void
+phase_hostile(void)
+{
+	const char	*fake = getenv("ACME_FAKE_URL");
+	struct err	 e = { 0 };
+	double		 ms;
+	int		 n;
+
+	if (fake == NULL) {
+		check(0, "ACME_FAKE_URL set");
+		return;
+	}
+	check(key_generate("tp-ec", KEY_EC, 256, 1, &e) == 0, "EC cert key");
+	check(fake_enroll(fake, "big", "fa", 10, &e, &ms) == -1 &&
+	    e.code == E_PROTO && strstr(e.msg, "too large"),
+	    "600 KB directory refused (body cap)");
+	check(fake_enroll(fake, "junk", "fa", 10, &e, &ms) == -1 &&
+	    e.code == E_PROTO && strstr(e.msg, "JSON"),
+	    "directory with trailing garbage refused");
+	check(fake_enroll(fake, "plain", "fa", 10, &e, &ms) == -1 &&
+	    e.code == E_PROTO && strstr(e.msg, "https"),
+	    "directory with http:// URLs refused");
+	check(fake_enroll(fake, "rl", "fake-rl", 20, &e, &ms) == -1 &&
+	    e.code == E_PROTO && strstr(e.msg, "rejectedIdentifier: Some "
+	    "identifiers were rejected; dns:evil.example.test: caa: CAA record "
+	    "forbids issuance") != NULL, "problem with subproblems reported");
+	n = fake_count(fake, "rl_acct");
+	check(n == 2 && ms >= 1000, "rateLimited: Retry-After 1 s waited, "
+	    "then the retry succeeded");
+	check(fake_enroll(fake, "bn", "fake-bn", 20, &e, &ms) == -1 &&
+	    strstr(e.msg, "badNonce") != NULL, "badNonce forever fails");
+	n = fake_count(fake, "bn_acct");
+	printf("# newAccount attempts: %d\n", n);
+	check(n == 11, "badNonce: 1 + 10 retries, then give up");
+	check(fake_enroll(fake, "pend", "fake-pend", 2, &e, &ms) == -1 &&
+	    e.code == E_TIMEOUT && e.detail == 124 && ms > 1800 && ms < 3000,
+	    "authorization pending forever: 124 at the deadline");
+	n = fake_count(fake, "pend_authz");
+	printf("# authorization fetches in 2 s: %d\n", n);
+	check(n >= 3 && n <= 15, "polling backs off (bounded fetches)");
+	check(!port_open(http_port), "responder closed after the timeout");
+}
+
 static void
 phase_down(void)
 {
@@ -635,6 +757,8 @@ main(void)
 		phase_nonce();
 	else if (phase != NULL && strcmp(phase, "down") == 0)
 		phase_down();
+	else if (phase != NULL && strcmp(phase, "hostile") == 0)
+		phase_hostile();
 	else {
 		t_first_ec();
 		t_second_rsa();
