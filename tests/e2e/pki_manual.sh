@@ -39,9 +39,9 @@ session() {
 	timeout 120 "$PKISH" --state "$ST" <"$1" >"$2" 2>&1
 	local rc=$?
 	check "session $(basename "$1") exits 0 (rc=$rc)" test $rc -eq 0
-	if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$2"; then
+	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$2"; then
 		bad "sanitizer report in $(basename "$2")"
-		grep -A20 'ERROR: AddressSanitizer\|runtime error:' "$2" | head -40
+		grep -A20 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$2" | head -40
 	fi
 }
 # Text after the echoed command line CMD up to the next prompt.
