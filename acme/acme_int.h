@@ -72,6 +72,7 @@ struct acme_authz {			/* RFC 8555 section 7.1.4 */
 	char	*chall_url;		/* the http-01 challenge */
 	char	*chall_status;
 	char	*token;
+	int	 retry_after;		/* seconds from the last fetch, or -1 */
 	char	 error[300];		/* challenge "error" problem */
 };
 

@@ -122,6 +122,7 @@ acme_authz_fetch(struct acme_ctx *ctx, const char *url,
 		return err_set(e, E_NOMEM, "out of memory");
 	if (acme_post(ctx, url, NULL, &r, e) == -1)
 		return err_ctx(e, "RFC 8555 section 7.5 authorization");
+	a->retry_after = acme_retry_after(&r);
 	if ((j = acme_resp_json(&r, e)) != NULL)
 		rc = acme_authz_parse(a, j, e);
 	json_free(j);

@@ -66,7 +66,8 @@ acme_challenge_start(struct acme_ctx *ctx, struct acme_authz *a,
 
 /*
  * Poll the authorization of "a" until "valid" (RFC 8555 section 7.5.1),
- * starting after a few milliseconds and backing off. "invalid" (or any
+ * starting after a few milliseconds and backing off, or after the
+ * server's Retry-After (section 8.2) if that is longer. "invalid" (or any
  * other final status) fails with the challenge's problem, e.g.
  * "connection: ... Connection refused".
  */
@@ -82,7 +83,7 @@ acme_authz_wait(struct acme_ctx *ctx, struct acme_authz *a, struct err *e)
 			return err_set(e, E_PROTO, "RFC 8555 section 7.5.1: "
 			    "authorization for %s is %.20s%s%s", a->ident,
 			    a->status, a->error[0] ? ": " : "", a->error);
-		if (acme_wait(ctx, &delay, -1, e) == -1)
+		if (acme_wait(ctx, &delay, a->retry_after, e) == -1)
 			return err_ctx(e, "authorization for %s", a->ident);
 		if ((url = strdup(a->url)) == NULL)
 			return err_set(e, E_NOMEM, "out of memory");

@@ -287,16 +287,30 @@ t_existing_account(void)
 	struct acme_params	 p;
 	struct acme_result	 r;
 	struct err		 e = { 0 };
+	char			 path[512], *id = NULL;
+	FILE			*f;
+	X509			*x;
 	int			 rc;
 
+	snprintf(path, sizeof(path), "%s/ec-chain.pem", out_dir);
+	if ((f = fopen(path, "r")) != NULL) {
+		if ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+			id = acme_ari_cert_id(x, &e);
+		X509_free(x);
+		fclose(f);
+	}
 	base_params(&p, "tp-ec", dns, 1);
 	p.contact = "other@example.test";	/* other cache slot */
+	p.replaces = id;			/* RFC 9773 "replaces" */
 	cap_clear();
 	rc = acme_enroll(&p, &r, &e);
 	if (rc != 0)
 		printf("# error %d: %s\n", e.detail, e.msg);
 	check(rc == 0 && seen("(existing)") && !seen("(created)"),
 	    "existing key: account found with onlyReturnExisting");
+	check(rc == 0 && id != NULL, "newOrder with an RFC 9773 \"replaces\" "
+	    "certID accepted");
+	free(id);
 	acme_result_free(&r);
 }
 
