@@ -226,5 +226,8 @@ check "transport input telnet refuses ssh (rc=$rc)" \
 
 stop_pkish
 check "final SIGTERM -> exit 0 (rc=$STOP_RC)" test "$STOP_RC" = 0
+check "no sanitizer report from pkish" \
+    test -z "$(grep -E 'runtime error|Sanitizer' "$T/pkish.log")"
+grep -E -A5 'runtime error|Sanitizer' "$T/pkish.log" | head -40
 echo "$npass passed, $nfail failed"
 [ "$nfail" = 0 ]
