@@ -145,27 +145,43 @@ static int
 cmd_line(struct vty *v, struct args *a)
 {
 	struct sys_conf *c;
+	int first, last;
 
 	if (args_has(a, "con")) {
 		vty_set_mode(v, MODE_LINE, "con");
 		return 0;
 	}
+	first = (int)args_int(a, "first", 0);
+	last = (int)args_int(a, "last", first);
+	if (last < first) {
+		vty_err(v, "Invalid line range %d %d", first, last);
+		return -1;
+	}
 	c = sys_lock();
 	c->vty_present = 1;
-	c->vty_first = (int)args_int(a, "first", 0);
-	c->vty_last = (int)args_int(a, "last", c->vty_first);
-	if (c->vty_last < c->vty_first)
-		c->vty_last = c->vty_first;
+	c->vty_first = first;
+	c->vty_last = last;
 	sys_unlock();
 	vty_set_mode(v, MODE_LINE, "vty");
+	return 0;
+}
+
+/* Line settings apply to the vty lines; the console line has no login
+ * or transports in pkish, so say so instead of dropping the command. */
+static int
+vty_line(struct vty *v)
+{
+	if (strcmp(v->ctx, "vty") == 0)
+		return 1;
+	vty_err(v, "Not supported on line con 0 (only on line vty)");
 	return 0;
 }
 
 static int
 cmd_line_login(struct vty *v, struct args *a)
 {
-	if (strcmp(v->ctx, "vty") != 0)
-		return 0;
+	if (!vty_line(v))
+		return -1;
 	sys_lock()->vty_login = !a->no;
 	sys_unlock();
 	changed(v);
@@ -177,8 +193,8 @@ cmd_line_transport(struct vty *v, struct args *a)
 {
 	int m = 0;
 
-	if (strcmp(v->ctx, "vty") != 0)
-		return 0;
+	if (!vty_line(v))
+		return -1;
 	if (args_has(a, "all") || a->no)
 		m = TRANSPORT_TELNET | TRANSPORT_SSH;
 	if (args_has(a, "telnet"))
@@ -197,8 +213,8 @@ cmd_line_timeout(struct vty *v, struct args *a)
 	long s = a->no ? 600 : args_int(a, "min", 10) * 60 +
 	    args_int(a, "sec", 0);
 
-	if (strcmp(v->ctx, "vty") != 0)
-		return 0;
+	if (!vty_line(v))
+		return -1;
 	sys_lock()->vty_timeout = (int)(s > 0x7fffffff ? 0x7fffffff : s);
 	sys_unlock();
 	changed(v);

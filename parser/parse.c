@@ -205,8 +205,11 @@ cmp_nodes(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
+/* `cmd ?`: the next words, sorted, help aligned; "|" after a complete
+ * show command (output modifiers), "<cr>" when the command may end. */
 static void
-help_list(const struct node *cur, int priv, cmd_out_fn out, void *ctx)
+help_list(const struct node *cur, int priv, int pipe, cmd_out_fn out,
+    void *ctx)
 {
 	const struct node *v[256];
 	size_t nv = 0, width = 0;
@@ -234,8 +237,42 @@ help_list(const struct node *cur, int priv, cmd_out_fn out, void *ctx)
 			b[strlen(b) - 1] = '\0';
 		out(ctx, b);
 	}
+	if (pipe && cur->cmd) {
+		snprintf(b, sizeof(b), "  %-*s  Output modifiers",
+		    (int)(width ? width : 1), "|");
+		out(ctx, b);
+	}
 	if (cur->cmd)
 		out(ctx, "  <cr>");
+}
+
+/* "word?": the keywords starting with word (and the placeholders that
+ * accept it), sorted, on one line. */
+static void
+help_partial(const struct node *cur, const char *pw, size_t pl, int priv,
+    cmd_out_fn out, void *ctx)
+{
+	const struct node *v[256];
+	size_t nv = 0, bl = 0;
+	char b[1024] = "";
+
+	for (size_t i = 0; i < cur->nkids && nv < 256; i++) {
+		const struct node *c = cur->kids[i];
+		if (c->minpriv > priv || c->hidden)
+			continue;
+		if (c->type == T_KW ? strncasecmp(c->text, pw, pl) != 0 :
+		    !node_accepts(c, pw, pl))
+			continue;
+		v[nv++] = c;
+	}
+	qsort(v, nv, sizeof(v[0]), cmp_nodes);
+	for (size_t i = 0; i < nv && bl < sizeof(b); i++) {
+		if (i > 0 && strcmp(ph_name(v[i]), ph_name(v[i - 1])) == 0)
+			continue;
+		bl += (size_t)snprintf(b + bl, sizeof(b) - bl, "%s%s",
+		    bl ? "  " : "", ph_name(v[i]));
+	}
+	out(ctx, nv ? b : "% Unrecognized command");
 }
 
 void
@@ -245,7 +282,8 @@ cmd_help(const char *line, enum mode m, int priv, cmd_out_fn out, void *ctx)
 	size_t n = split(line, w, 130), len = strlen(line), nfull = n;
 	const struct node *cur;
 	int partial = len > 0 && line[len - 1] != ' ' && line[len - 1] != '\t';
-	char b[1024] = "";
+	int pipe;
+	char b[512];
 
 	if (partial)
 		nfull--;
@@ -259,25 +297,13 @@ cmd_help(const char *line, enum mode m, int priv, cmd_out_fn out, void *ctx)
 		return;
 	}
 	if (!partial) {
-		help_list(cur, priv, out, ctx);
+		/* output modifiers follow show commands in EXEC */
+		pipe = m == MODE_EXEC && nfull > 0 && w[0].len <= 4 &&
+		    strncasecmp(line + w[0].off, "show", w[0].len) == 0;
+		help_list(cur, priv, pipe, out, ctx);
 		return;
 	}
-	/* "word?": keywords (and accepting placeholders) matching */
-	const char *pw = line + w[n - 1].off;
-	size_t pl = w[n - 1].len, bl = 0;
-	for (size_t i = 0; i < cur->nkids; i++) {
-		const struct node *c = cur->kids[i];
-		if (c->minpriv > priv || c->hidden)
-			continue;
-		if (c->type == T_KW ? strncasecmp(c->text, pw, pl) != 0 :
-		    !node_accepts(c, pw, pl))
-			continue;
-		bl += (size_t)snprintf(b + bl, sizeof(b) - bl, "%s%s",
-		    bl ? "  " : "", ph_name(c));
-		if (bl >= sizeof(b))
-			break;
-	}
-	out(ctx, bl ? b : "% Unrecognized command");
+	help_partial(cur, line + w[n - 1].off, w[n - 1].len, priv, out, ctx);
 }
 
 char *

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/secret.h"
 #include "parser/sys.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -309,12 +310,12 @@ sys_render(FILE *f)
 	pthread_mutex_lock(&mu);
 	fprintf(f, "hostname %s\n!\n", conf.hostname);
 	if (conf.enable_secret[0])
-		fprintf(f, "enable secret %c %s\n!\n", conf.enable_secret[1],
-		    conf.enable_secret);
+		fprintf(f, "enable secret %d %s\n!\n",
+		    secret_type(conf.enable_secret), conf.enable_secret);
 	for (int i = 0; i < conf.nusers; i++)
-		fprintf(f, "username %s privilege %d secret %c %s\n",
+		fprintf(f, "username %s privilege %d secret %d %s\n",
 		    conf.users[i].name, conf.users[i].priv,
-		    conf.users[i].secret[1], conf.users[i].secret);
+		    secret_type(conf.users[i].secret), conf.users[i].secret);
 	if (conf.nusers)
 		fprintf(f, "!\n");
 	if (conf.domain[0])

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 
@@ -140,7 +141,7 @@ do_skip(const char *line, enum mode m)
 {
 	const char *p = line + strspn(line, " ");
 
-	if (m == MODE_EXEC || strncmp(p, "do", 2) != 0 || p[2] != ' ')
+	if (m == MODE_EXEC || strncasecmp(p, "do", 2) != 0 || p[2] != ' ')
 		return 0;
 	return (size_t)(p + 2 + strspn(p + 2, " ") - line);
 }
@@ -151,7 +152,7 @@ filter_bar(const char *line)
 {
 	size_t n = strcspn(line, " |");
 
-	if (n == 0 || n > 4 || strncmp(line, "show", n) != 0)
+	if (n == 0 || n > 4 || strncasecmp(line, "show", n) != 0)
 		return NULL;
 	return strchr(line, '|');
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -103,13 +104,14 @@ split_filter(struct vty *v, char *line)
 	size_t n;
 
 	if (v->mode != MODE_EXEC) {
-		if (strncmp(p, "do", 2) != 0 || (p[2] != ' ' && p[2] != '\t'))
+		if (strncasecmp(p, "do", 2) != 0 ||
+		    (p[2] != ' ' && p[2] != '\t'))
 			return NULL;
 		p += 2;
 		p += strspn(p, " \t");
 	}
 	n = strcspn(p, " \t|");
-	if (n == 0 || n > 4 || strncmp(p, "show", n) != 0 ||
+	if (n == 0 || n > 4 || strncasecmp(p, "show", n) != 0 ||
 	    (bar = strchr(p, '|')) == NULL)
 		return NULL;
 	*bar = '\0';

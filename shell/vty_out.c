@@ -1,4 +1,5 @@
 /* shell/vty_out.c - session output: filters (| include ...), pager, CRLF */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -249,7 +250,8 @@ vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 	if (n == 0)
 		return -3;
 	for (i = 0; names[i]; i++) {
-		for (k = 0; k < n && names[i][k] == p[k]; k++)
+		for (k = 0; k < n && names[i][k] ==
+		    tolower((unsigned char)p[k]); k++)
 			;
 		if (k > best)
 			best = k;
