@@ -199,6 +199,31 @@ log_success(const struct acme_params *p, const char *ca, X509 *leaf)
 }
 
 /*
+ * 1 (with "e" set) if an identifier cannot be requested: empty, or a
+ * wildcard, which needs dns-01 (RFC 8555 section 7.1.3), not http-01.
+ */
+static int
+bad_identifier(const struct acme_params *p, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndns; i++)
+		if (p->dns[i] == NULL || p->dns[i][0] == '\0' ||
+		    strchr(p->dns[i], '*') != NULL) {
+			err_set(e, E_INVAL, "RFC 8555 section 7.1.3: \"%s\" "
+			    "cannot be validated with http-01",
+			    p->dns[i] ? p->dns[i] : "");
+			return 1;
+		}
+	for (i = 0; i < p->nips; i++)
+		if (p->ips[i] == NULL || p->ips[i][0] == '\0') {
+			err_set(e, E_INVAL, "RFC 8738: empty IP identifier");
+			return 1;
+		}
+	return 0;
+}
+
+/*
  * Enroll for a certificate as described by "p" (see acme.h). On success
  * returns 0 and fills "res" (the caller frees it with acme_result_free());
  * on failure returns -1 with "e" set and "res" empty.
@@ -224,6 +249,8 @@ acme_enroll(const struct acme_params *p, struct acme_result *res,
 	if (p->ndns + p->nips == 0)
 		err_set(e, E_INVAL, "RFC 8555 section 7.4: no identifier to "
 		    "request (fqdn, subject-alt-name or ip-address)");
+	else if (bad_identifier(p, e))
+		;
 	else if (p->cert_key_label == NULL)
 		err_set(e, E_INVAL, "ACME: no certificate key");
 	else

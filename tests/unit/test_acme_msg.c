@@ -356,6 +356,32 @@ t_chain(void)
 	X509_free(x);
 }
 
+/* Parameter checks that fail before any network traffic. */
+static void
+t_enroll_args(void)
+{
+	static const char *const wild[] = { "a.example.test", "*.example.test" };
+	struct acme_params	 p = { 0 };
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+
+	p.directory_url = "https://127.0.0.1:1/dir";
+	p.cert_key_label = "k";
+	p.account_key_label = "a";
+	check(acme_enroll(&p, &r, &e) == -1 && e.code == E_INVAL &&
+	    strstr(e.msg, "no identifier") && r.chain == NULL,
+	    "enroll without identifiers refused");
+	p.dns = wild;
+	p.ndns = 2;
+	check(acme_enroll(&p, &r, &e) == -1 && e.code == E_INVAL &&
+	    strstr(e.msg, "*.example.test"), "wildcard refused (needs dns-01)");
+	p.ndns = 1;
+	p.directory_url = "http://127.0.0.1:1/dir";
+	check(acme_enroll(&p, &r, &e) == -1 && e.code == E_INVAL &&
+	    strstr(e.msg, "https"), "plain-http directory URL refused");
+	check(acme_enroll(&p, &r, NULL) == -1, "NULL err is accepted");
+}
+
 int
 main(void)
 {
@@ -367,6 +393,7 @@ main(void)
 	t_retry_after();
 	t_ari();
 	t_chain();
+	t_enroll_args();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }
