@@ -314,6 +314,29 @@ t_existing_account(void)
 	acme_result_free(&r);
 }
 
+/* An imported RSA account key: JWS RS256 against the real server. */
+static void
+t_rsa_account(void)
+{
+	static const char *const dns[] = { "rs256.example.test" };
+	struct acme_params	 p;
+	struct acme_result	 r;
+	struct err		 e = { 0 };
+	int			 rc;
+
+	check(key_generate("acme-account-rsa", KEY_RSA, 2048, 0, &e) == 0,
+	    "RSA account key");
+	base_params(&p, "tp-ec", dns, 1);
+	p.account_key_label = "acme-account-rsa";
+	cap_clear();
+	rc = acme_enroll(&p, &r, &e);
+	if (rc != 0)
+		printf("# error %d: %s\n", e.detail, e.msg);
+	check(rc == 0 && seen("(created)"), "RS256 account: account created "
+	    "and certificate issued");
+	acme_result_free(&r);
+}
+
 static void
 t_ip(void)
 {
@@ -777,6 +800,7 @@ main(void)
 		t_first_ec();
 		t_second_rsa();
 		t_existing_account();
+		t_rsa_account();
 		t_ip();
 		t_revoke();
 		t_ari();
