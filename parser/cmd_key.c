@@ -198,7 +198,8 @@ select_keys(struct vty *v, int type, const char *label, int quiet,
 		if (label && strcmp(ks[i].label, label) == 0 && type >= 0 &&
 		    (int)ks[i].type != type) {
 			vty_err(v, "Key pair %s is an %s key, not %s", label,
-			    type_name(ks[i].type), type_name((enum key_type)type));
+			    type_name(ks[i].type),
+			    type_name((enum key_type)type));
 			free(ks);
 			return NULL;
 		}
@@ -252,9 +253,9 @@ cmd_key_zeroize(struct vty *v, struct args *a)
 		dropped |= drop_certs_of(ks[i].label);
 	}
 	if (dropped)
-		log_msg(SEV_WARN, "PKI", "NOCONFIGAUTOSAVE", "Configuration was "
-		    "modified.  Issue \"write memory\" to save new IOS PKI "
-		    "configuration");
+		log_msg(SEV_WARN, "PKI", "NOCONFIGAUTOSAVE", "Configuration "
+		    "was modified.  Issue \"write memory\" to save new IOS "
+		    "PKI configuration");
 	free(ks);
 	return rc;
 }
@@ -288,8 +289,8 @@ static const struct cmd_def key_cmds[] = {
 	{ M(MODE_CONFIG), 15, "crypto key generate rsa {* [general-keys] "
 	    "[label WORD$label] [modulus <1024-4096>$modulus] [exportable] *}",
 	    "key=Long term key operations\ngenerate=Generate new keys\nrsa="
-	    "Generate RSA keys\ngeneral-keys=Generate a general purpose RSA key "
-	    "pair for signing and encryption\nlabel=Provide a label\nWORD="
+	    "Generate RSA keys\ngeneral-keys=Generate a general purpose RSA "
+	    "key pair for signing and encryption\nlabel=Provide a label\nWORD="
 	    "RSA keypair label\nmodulus=Provide number of modulus bits on the "
 	    "command line\n<1024-4096>=size of the key modulus\nexportable="
 	    "Allow the key to be exported", cmd_key_generate, 0 },

@@ -148,7 +148,7 @@ cmds_trustpool_install(void)
 	struct err e = { 0 };
 
 	if (sh_state_dir() != NULL && trustpool_init(sh_state_dir(), &e) < 0)
-		log_msg(SEV_ERR, "PKI", "TRUSTPOOL_LOAD", "Trustpool not loaded: "
-		    "%s", e.msg);
+		log_msg(SEV_ERR, "PKI", "TRUSTPOOL_LOAD", "Trustpool not "
+		    "loaded: %s", e.msg);
 	cmd_install(trustpool_cmds);
 }

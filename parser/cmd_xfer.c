@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <openssl/crypto.h>
 #include "lib/b64.h"
 #include "lib/log.h"
@@ -185,13 +186,32 @@ export_key(struct vty *v, const struct tp_cfg *cfg, struct tp_certs *c)
 		return NULL;
 	}
 	if (!ki.exportable) {
-		vty_err(v, "%s keypair %s is not exportable.", ki.type == KEY_EC ?
-		    "EC" : "RSA", label);
+		vty_err(v, "%s keypair %s is not exportable.",
+		    ki.type == KEY_EC ? "EC" : "RSA", label);
 		return NULL;
 	}
 	if ((pk = key_get1(label, &e)) == NULL)
 		vty_err(v, "%s", e.msg);
 	return pk;
+}
+
+/* The directory of an export file must exist (clear error up front). */
+static int
+check_dir(struct vty *v, const char *path)
+{
+	char dir[1024];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (dir[0] == '\0')
+		strcpy(dir, "/");
+	if (slash[1] == '\0' || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		vty_err(v, "PKCS12 export failed: %s", slash[1] == '\0' ?
+		    "no file name given" : "directory does not exist");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -208,7 +228,8 @@ cmd_export_p12(struct vty *v, struct args *a)
 	EVP_PKEY *pk = NULL;
 	size_t len = 0;
 
-	if (t == T_ERR || pki_need_tp(v, name, &cfg) < 0)
+	if (t == T_ERR || pki_need_tp(v, name, &cfg) < 0 ||
+	    (t == T_FILE && check_dir(v, path) < 0))
 		return -1;
 	tp_get_certs(name, &c, NULL);
 	if ((pk = export_key(v, &cfg, &c)) == NULL || (cas = tp_cas(&c)) ==
@@ -224,8 +245,8 @@ cmd_export_p12(struct vty *v, struct args *a)
 		goto out;
 	}
 	if (t == T_FILE)
-		vty_out(v, "Writing pkcs12 file to file:%s\nCRYPTO_PKI: Exported "
-		    "PKCS12 file successfully.\n", path);
+		vty_out(v, "Writing pkcs12 file to file:%s\nCRYPTO_PKI: "
+		    "Exported PKCS12 file successfully.\n", path);
 	else
 		print_p12(v, der, len);
 	log_msg(SEV_INFO, "PKI", "PKCS12EXPORT_SUCCESS", "PKCS #12 "
@@ -262,7 +283,8 @@ read_p12_paste(struct vty *v, size_t *len)
 	}
 	if ((der = b64_decode(text, strlen(text), len, 0)) == NULL ||
 	    *len == 0) {
-		vty_err(v, "Import PKCS12 operation failed: input is not base64");
+		vty_err(v, "Import PKCS12 operation failed: input is not "
+		    "base64");
 		free(der);
 		der = NULL;
 	}
@@ -287,8 +309,8 @@ cmd_import_p12(struct vty *v, struct args *a)
 	if (t == T_ERR)
 		return -1;
 	if (t == T_FILE) {
-		vty_out(v, "%% Importing pkcs12...\nReading file from file:%s\n",
-		    path);
+		vty_out(v, "%% Importing pkcs12...\nReading file from "
+		    "file:%s\n", path);
 		rc = p12_import(path, pass, &b.key, &b.cert, &cas, &e);
 	} else if ((der = read_p12_paste(v, &len)) != NULL)
 		rc = p12_import_mem(der, len, pass, &b.key, &b.cert, &cas, &e);
@@ -296,8 +318,9 @@ cmd_import_p12(struct vty *v, struct args *a)
 		return -1;
 	if (rc < 0) {
 		vty_err(v, "Import PKCS12 operation failed: %s", e.msg);
-		log_msg(SEV_ERR, "PKI", "PKCS12_IMPORT_FAILURE", "PKCS #12 import "
-		    "failed for trustpoint: %s. Reason: %s", b.tp, e.msg);
+		log_msg(SEV_ERR, "PKI", "PKCS12_IMPORT_FAILURE", "PKCS #12 "
+		    "import failed for trustpoint: %s. Reason: %s", b.tp,
+		    e.msg);
 		goto out;
 	}
 	b.cas = cas;
@@ -341,13 +364,14 @@ pem_parse(struct vty *v, char *sec[3], const char *pass,
 	STACK_OF(X509) *ids = NULL;
 
 	if ((*cas = cert_parse_any(sec[0], strlen(sec[0]), &e)) == NULL) {
-		vty_err(v, "PEM files import failed: CA certificate: %s", e.msg);
+		vty_err(v, "PEM files import failed: CA certificate: %s",
+		    e.msg);
 		return -1;
 	}
 	if ((b->key = key_pkey_from_pem(sec[1], strlen(sec[1]), pass,
 	    &e)) == NULL) {
 		vty_err(v, "PEM files import failed: private key: %s", e.code ==
-		    E_PERM ? "wrong password" : e.msg);
+		    E_PERM ? "wrong password or damaged key" : e.msg);
 		return -1;
 	}
 	if ((ids = cert_parse_any(sec[2], strlen(sec[2]), &e)) == NULL) {
@@ -423,13 +447,14 @@ cmd_export_pem(struct vty *v, struct args *a)
 	tp_get_certs(name, &c, NULL);
 	tp_key_label(&cfg, label, sizeof(label));
 	if (c.cert == NULL) {
-		vty_out(v, "%% The specified trustpoint is not enrolled (%s).\n",
-		    name);
+		vty_out(v, "%% The specified trustpoint is not enrolled "
+		    "(%s).\n", name);
 		if (c.ca == NULL) {
 			vty_err(v, "Trustpoint %s holds no certificate", name);
 			goto out;
 		}
-		vty_out(v, "%% Only export the CA certificate in PEM format.\n");
+		vty_out(v, "%% Only export the CA certificate in PEM "
+		    "format.\n");
 		print_pem(v, "CA certificate", c.ca);
 		rc = 0;
 		goto out;
@@ -461,12 +486,12 @@ cmd_export_pem(struct vty *v, struct args *a)
 	return rc;
 }
 
-#define XFER_HELP "import=Import certificates or keys\nexport=Export "	\
-	"certificates or keys\nWORD=Trustpoint name\ncertificate=Import "	\
-	"the router certificate (terminal enrollment)\npkcs12=PKCS #12 "	\
-	"file\npem=PEM formatted certificates and key\nURL=file:/PATH, or "	\
-	"terminal\npassword=Passphrase\nterminal=Cut and paste on the "	\
-	"terminal\nlegacy=3DES and SHA-1 (older consumers)\nexportable="	\
+#define XFER_HELP "import=Import certificates or keys\nexport=Export " \
+	"certificates or keys\nWORD=Trustpoint name\ncertificate=Import " \
+	"the router certificate (terminal enrollment)\npkcs12=PKCS #12 " \
+	"file\npem=PEM formatted certificates and key\nURL=file:/PATH, " \
+	"or terminal\npassword=Passphrase\nterminal=Cut and paste on the " \
+	"terminal\nlegacy=3DES and SHA-1 (older consumers)\nexportable=" \
 	"Imported key can be exported\naes=AES-256 encrypted key\n"
 
 static const struct cmd_def xfer_cmds[] = {

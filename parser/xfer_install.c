@@ -118,8 +118,9 @@ static int
 spare_label(const char *base, const char *tag, char *out, size_t len)
 {
 	for (int i = 0; i < 100; i++) {
-		if ((size_t)snprintf(out, len, "%s.%s%d", base, tag, i) >= len ||
-		    strlen(out) > 127)
+		int n = snprintf(out, len, "%s.%s%d", base, tag, i);
+
+		if (n < 0 || (size_t)n >= len || strlen(out) > 127)
 			return -1;
 		if (!key_exists(out))
 			return 0;
@@ -141,7 +142,8 @@ tp_free_for_import(struct vty *v, const char *tp, int *created)
 		tp_certs_free(&c);
 		if (used) {
 			vty_err(v, "Trustpoint '%s' is in use.", tp);
-			vty_err(v, "Please delete it or use a different label.");
+			vty_err(v, "Please delete it or use a different "
+			    "label.");
 			return -1;
 		}
 		return 0;
@@ -226,7 +228,8 @@ xfer_install_bundle(struct vty *v, const struct xfer_bundle *b)
 	}
 	tp_key_label(&cfg, label, sizeof(label));
 	if (!replace_ok(v, label)) {
-		vty_err(v, "%s import aborted: key pair %s kept", b->what, label);
+		vty_err(v, "%s import aborted: key pair %s kept", b->what,
+		    label);
 		goto out;
 	}
 	if ((chain = order_chain(b->cert, b->cas)) == NULL) {

@@ -22,7 +22,7 @@
 #include "pki/cert.h"
 #include "pki/trustpool.h"
 
-#define POOL_FILE_MAX	(8 * 1024 * 1024)	/* a large CA bundle is < 1 MB */
+#define POOL_FILE_MAX	(8 * 1024 * 1024)	/* bundles are < 1 MB */
 
 static pthread_mutex_t	 tpl_mu = PTHREAD_MUTEX_INITIALIZER;
 static STACK_OF(X509)	*tpl_pool;		/* owned; NULL until init */
