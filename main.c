@@ -199,5 +199,7 @@ main(int argc, char **argv)
 	pkish_shutdown();
 	ssh_finalize();
 	curl_global_cleanup();
+	pthread_kill(st, SIGTERM);	/* end the signal thread */
+	pthread_join(st, NULL);
 	return rc;
 }

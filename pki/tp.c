@@ -213,8 +213,6 @@ tp_set_cert(const char *name, enum tp_slot s, X509 *x, struct err *e)
 	} else {
 		X509_free(t->slot[s]);
 		t->slot[s] = up(x);
-		if (s == TP_CERT && x)
-			t->installed = clock_now();
 	}
 	pthread_mutex_unlock(&tp_mu);
 	return 0;
