@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/fileio.h"
-#include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "pki/cert.h"
 #include "pki/trustpool.h"
@@ -137,18 +136,8 @@ static const struct cmd_def trustpool_cmds[] = {
 	{ 0, 0, NULL, NULL, NULL, 0 }
 };
 
-/*
- * Install the trustpool commands and load the pool from the state
- * directory (set before the command tables are installed), so that ACME
- * and SCEP see it from the start.
- */
 void
 cmds_trustpool_install(void)
 {
-	struct err e = { 0 };
-
-	if (sh_state_dir() != NULL && trustpool_init(sh_state_dir(), &e) < 0)
-		log_msg(SEV_ERR, "PKI", "TRUSTPOOL_LOAD", "Trustpool not "
-		    "loaded: %s", e.msg);
 	cmd_install(trustpool_cmds);
 }
