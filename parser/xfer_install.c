@@ -14,6 +14,8 @@
 #include "pki/cert.h"
 #include "pki/key.h"
 
+/* "EC" for an EC key pair, else "RSA" (also when label is unknown), for
+ * the IOS messages that name the key type. */
 const char *
 xfer_key_type(const char *label)
 {
@@ -24,6 +26,11 @@ xfer_key_type(const char *label)
 	return "RSA";
 }
 
+/*
+ * Log %PKI-6-CERT_INSTALL (continuation lines indented to column 22 as in
+ * the captures) and %PKI-4-NOCONFIGAUTOSAVE for identity certificate x of
+ * trustpoint tp. x is borrowed.
+ */
 void
 xfer_log_installed(const char *tp, X509 *x)
 {
