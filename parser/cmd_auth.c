@@ -4,31 +4,60 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/x509v3.h>
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "pki/cert.h"
 #include "pki/enroll.h"
 
-/* Configured fingerprint (hex, any of MD5/SHA1/SHA256) vs certificate. */
+/* Only the hex digits of s, upper case. */
+static void
+hex_only(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < len; s++)
+		if (isxdigit((unsigned char)*s))
+			out[n++] = (char)toupper((unsigned char)*s);
+	out[n] = '\0';
+}
+
+/* Configured fingerprint (hex, any of MD5/SHA1/SHA256; spaces or colons
+ * between groups ignored) vs certificate. */
 static int
 fingerprint_matches(X509 *x, const char *want)
 {
 	static const char *const mds[] = { "md5", "sha1", "sha256" };
-	char fp[200], hex[200];
-	size_t n;
+	char fp[200], hex[200], w[200];
 
+	hex_only(want, w, sizeof(w));
 	for (int i = 0; i < 3; i++) {
 		if (cert_fingerprint(x, mds[i], fp, sizeof(fp)) < 0)
 			continue;
-		n = 0;
-		for (const char *p = fp; *p && n + 1 < sizeof(hex); p++)
-			if (isxdigit((unsigned char)*p))
-				hex[n++] = (char)toupper((unsigned char)*p);
-		hex[n] = '\0';
-		if (strcasecmp(hex, want) == 0)
+		hex_only(fp, hex, sizeof(hex));
+		if (w[0] && strcmp(hex, w) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+/* RA mode: the RA certificates that came with the CA certificate. */
+static void
+print_ra(struct vty *v, STACK_OF(X509) *ra)
+{
+	for (int i = 0; i < sk_X509_num(ra); i++) {
+		X509 *x = sk_X509_value(ra, i);
+		char *sub = cert_name_oneline_ios(X509_get_subject_name(x));
+		char *ser = cert_serial_hex(x);
+		uint32_t ku = X509_get_key_usage(x);
+
+		vty_out(v, "%% RA %s certificate: %s, serial %s\n",
+		    (ku & KU_KEY_ENCIPHERMENT) && (ku & KU_DIGITAL_SIGNATURE) ?
+		    "general purpose" : (ku & KU_KEY_ENCIPHERMENT) ?
+		    "encryption" : "signature", sub ? sub : "", ser ? ser : "");
+		free(sub);
+		free(ser);
+	}
 }
 
 static X509 *
@@ -87,6 +116,7 @@ cmd_authenticate(struct vty *v, struct args *a)
 	struct tp_cfg c;
 	struct tp_certs certs;
 	struct err e = { 0 };
+	STACK_OF(X509) *ra = NULL;
 	X509 *x = NULL;
 	int rc, scep;
 
@@ -102,7 +132,7 @@ cmd_authenticate(struct vty *v, struct args *a)
 		return -1;
 	}
 	scep = c.enroll == TP_EN_URL || c.enroll == TP_EN_SCEP;
-	if (scep && authenticate_scep(c.name, &x, &e) < 0) {
+	if (scep && authenticate_scep(c.name, &x, &ra, &e) < 0) {
 		vty_err(v, "Error in receiving Certificate Authority "
 		    "certificate: status = FAIL, cert length = 0");
 		vty_err(v, "%s", e.msg);
@@ -112,6 +142,8 @@ cmd_authenticate(struct vty *v, struct args *a)
 	}
 	if (!scep && (x = pasted_ca(v)) == NULL)
 		return -1;
+	print_ra(v, ra);
+	sk_X509_pop_free(ra, X509_free);
 	rc = accept_ca(v, &c, x, !args_has(a, "nointeractive"));
 	if (rc == 1 && !scep)
 		vty_out(v, "%% Certificate successfully imported\n");

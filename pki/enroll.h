@@ -45,6 +45,9 @@ struct enroll_pending {
 	int	 active;
 	char	 tid[129];		/* transactionID */
 	char	 key[192];		/* key label of the request */
+	int	 renewal;		/* signed by the identity certificate */
+	int	 include_serial;	/* dialog answers, for the subject */
+	char	 ip[64];
 };
 int	enroll_scep(const char *tp, const struct enroll_ctx *,
 	    struct enroll_pending *, struct err *);
@@ -55,7 +58,26 @@ int	poll_scep(const char *tp, const struct enroll_pending *, int *granted,
 void	enroll_log_install(const char *tp, X509 *);
 int	revoke_acme(const char *tp, int reason, struct err *);
 /* SCEP GetCACert + GetCACaps for `crypto pki authenticate`: *ca is the
- * CA to show and accept (owned by the caller). */
-int	authenticate_scep(const char *tp, X509 **ca, struct err *);
+ * CA to show and accept (owned by the caller); when ra is not NULL, *ra
+ * gets the RA encryption and signing certificates (owned; NULL when the
+ * CA has no RA). */
+int	authenticate_scep(const char *tp, X509 **ca, STACK_OF(X509) **ra,
+	    struct err *);
+
+/* SCEP CA rollover (pki/scep_rollover.c). The SHADOW time of a CA
+ * certificate: notBefore + 90 % of its lifetime (IOS). */
+time_t	scep_shadow_time(X509 *ca);
+/* GetNextCACert (RFC 8894 section 4.7) when the CA advertises it (caps as
+ * received, one keyword a line), the trustpoint has no rollover CA yet and
+ * the SHADOW time of ca has come (force: any time). The certificate is
+ * stored in the TP_CA_ROLLOVER slot. 1 fetched, 0 nothing to do, -1 e. */
+int	scep_rollover_fetch(const char *tp, const char *url, const char *caps,
+	    X509 *ca, int force, struct err *);
+/* tp_rollover_activate + %PKI-6-CA_ROLLOVER_ACTIVE; same results. */
+int	scep_rollover_promote(const char *tp, struct err *);
+/* The SHADOW job: promote the rollover CA once the active CA expired;
+ * else GetCACaps, then scep_rollover_fetch; for the renewal
+ * scheduler and tests. Same results. */
+int	scep_rollover_check(const char *tp, struct err *);
 
 #endif

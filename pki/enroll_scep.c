@@ -1,4 +1,22 @@
-/* pki/enroll_scep.c - authenticate and enroll a trustpoint over SCEP */
+/* SPDX-License-Identifier: ISC */
+/*
+ * pki/enroll_scep.c - trustpoints meet the SCEP engine (scep/scep.h):
+ * `crypto pki authenticate` (GetCACert + GetCACaps), `crypto pki enroll`
+ * and automatic renewal (PKCSReq, or RenewalReq signed by the current
+ * identity certificate and key, RFC 8894 section 3.3.1), and CertPoll
+ * for requests the CA answered PENDING (section 3.3.3).
+ *
+ * Each call copies the trustpoint's configuration and certificates out
+ * of the store, runs the exchange without holding any lock and writes
+ * the outcome back (tp_install, tp_set_status, tp_set_caps). With
+ * `regenerate` the new key lives under a temporary label until its
+ * certificate is installed; it then takes the trustpoint's label in the
+ * same step and the old key is destroyed, so the old certificate and key
+ * serve until the new pair is in place. Before every exchange the CA is
+ * checked: a GetCACert answer equal to the stored rollover CA promotes
+ * it, any other change is refused; past the CA certificate's SHADOW time
+ * the rollover CA certificate is fetched (pki/scep_rollover.c).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +29,39 @@
 #include "pki/renew.h"
 #include "scep/scep.h"
 
+/* RA certificates of a GetCACert reply (up-ref'd), or NULL. */
+static STACK_OF(X509) *
+ra_stack(X509 *re, X509 *rs)
+{
+	STACK_OF(X509) *sk;
+
+	if (re == NULL || (sk = sk_X509_new_null()) == NULL)
+		return NULL;
+	X509_up_ref(re);
+	sk_X509_push(sk, re);
+	if (rs != NULL && rs != re) {
+		X509_up_ref(rs);
+		sk_X509_push(sk, rs);
+	}
+	return sk;
+}
+
+/*
+ * GetCACert, then GetCACaps (kept for `show crypto pki trustpoints
+ * status`). *ca (and *ra when asked for) belong to the caller.
+ */
 int
-authenticate_scep(const char *tp, X509 **ca, struct err *e)
+authenticate_scep(const char *tp, X509 **ca, STACK_OF(X509) **ra,
+    struct err *e)
 {
 	struct tp_cfg c;
 	struct scep_caps caps;
 	STACK_OF(X509) *certs = NULL;
 	X509 *x = NULL, *re = NULL, *rs = NULL;
 
+	*ca = NULL;
+	if (ra)
+		*ra = NULL;
 	if (tp_get_cfg(tp, &c, e) < 0)
 		return -1;
 	if (scep_get_ca(c.url, &certs, &x, &re, &rs, e) < 0)
@@ -31,6 +74,8 @@ authenticate_scep(const char *tp, X509 **ca, struct err *e)
 	if (c.mode_ra && re == NULL)
 		log_msg(SEV_WARN, "PKI", "RA_MISSING", "Trustpoint %s is in RA "
 		    "mode but the CA sent no RA certificate", tp);
+	if (ra)
+		*ra = ra_stack(re, rs);
 	X509_up_ref(x);
 	*ca = x;
 	sk_X509_pop_free(certs, X509_free);
@@ -39,59 +84,18 @@ authenticate_scep(const char *tp, X509 **ca, struct err *e)
 	return 0;
 }
 
+/* One exchange: what it read from the store and what it built. */
 struct scep_job {
-	struct tp_cfg		 c;
-	struct tp_certs		 k;
-	struct scep_caps	 caps;
-	struct enroll_csr	 r;
-	struct scep_req		 q;
-	STACK_OF(X509)		*cas;
+	struct tp_cfg		 c;		/* copy of the configuration */
+	struct tp_certs		 k;		/* up-ref'd certificates */
+	struct scep_caps	 caps;		/* GetCACaps of this exchange */
+	struct enroll_csr	 r;		/* CSR parameters (borrow c) */
+	struct scep_req		 q;		/* borrows everything here */
+	STACK_OF(X509)		*cas;		/* GetCACert reply (q.ra_*) */
 	X509_REQ		*csr;
-	char			 key[192], label[160];
+	char			 key[192];	/* label of the key certified */
+	char			 label[160];	/* the trustpoint's key label */
 };
-
-static int
-job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
-    struct err *e)
-{
-	X509 *ca = NULL, *re = NULL, *rs = NULL;
-	int gen, renew;
-
-	if (tp_get_cfg(tp, &j->c, e) < 0 || tp_get_certs(tp, &j->k, e) < 0)
-		return -1;
-	if (j->k.ca == NULL)
-		return err_set(e, E_INVAL, "You must authenticate the "
-		    "Certificate Authority before you can enroll with it.");
-	if (scep_get_caps(j->c.url, &j->caps, e) < 0)
-		return -1;
-	tp_set_caps(tp, j->caps.raw);
-	if (scep_get_ca(j->c.url, &j->cas, &ca, &re, &rs, e) < 0)
-		return -1;
-	if (ca == NULL || X509_cmp(ca, j->k.ca) != 0)
-		return err_set(e, E_PROTO, "The CA certificate of %s changed; "
-		    "authenticate the trustpoint again", tp);
-	renew = j->k.cert && cert_not_after(j->k.cert) > clock_now();
-	tp_key_label(&j->c, j->label, sizeof(j->label));
-	if (enroll_prepare_key(&j->c, x->regenerate && renew, j->key,
-	    sizeof(j->key), &gen, e) < 0)
-		return -1;
-	enroll_csr_params(&j->c, x, &j->r);
-	if ((j->csr = csr_build(j->key, &j->r.p, e)) == NULL)
-		return -1;
-	j->q.url = j->c.url;
-	j->q.caps = &j->caps;
-	j->q.ca = j->k.ca;
-	j->q.ra_enc = re;
-	j->q.ra_sign = rs;
-	j->q.key_label = j->key;
-	j->q.csr = j->csr;
-	if (renew) {
-		j->q.signer_cert = j->k.cert;
-		j->q.signer_key_label = j->label;
-		j->q.renewal = 1;
-	}
-	return 0;
-}
 
 static void
 job_free(struct scep_job *j)
@@ -102,6 +106,116 @@ job_free(struct scep_job *j)
 	free(j);
 }
 
+/*
+ * GetCACaps and GetCACert. The CA must be the authenticated one; the
+ * stored rollover CA is promoted when the CA now answers with it. Then
+ * the rollover CA certificate is fetched when due (failure only logged:
+ * the enrollment itself does not depend on it).
+ */
+static int
+job_ca(struct scep_job *j, const char *tp, struct err *e)
+{
+	struct err re = { 0 };
+	X509 *ca = NULL;
+
+	if (scep_get_caps(j->c.url, &j->caps, e) < 0 ||
+	    scep_get_ca(j->c.url, &j->cas, &ca, &j->q.ra_enc, &j->q.ra_sign,
+	    e) < 0)
+		return -1;
+	tp_set_caps(tp, j->caps.raw);
+	if (ca == NULL || X509_cmp(ca, j->k.ca) != 0) {
+		if (ca == NULL || j->k.ca_rollover == NULL ||
+		    X509_cmp(ca, j->k.ca_rollover) != 0)
+			return err_set(e, E_PROTO, "The CA certificate of %s "
+			    "changed; authenticate the trustpoint again", tp);
+		tp_certs_free(&j->k);
+		if (scep_rollover_promote(tp, e) < 0 ||
+		    tp_get_certs(tp, &j->k, e) < 0)
+			return -1;
+	}
+	if (scep_rollover_fetch(tp, j->c.url, j->caps.raw, j->k.ca, 0,
+	    &re) < 0)
+		log_msg(SEV_WARN, "PKI", "CA_ROLLOVER_FAIL", "%s", re.msg);
+	return 0;
+}
+
+/* Fill the engine request; a renewal is signed by the identity. */
+static void
+job_req(struct scep_job *j, int renewal)
+{
+	EVP_PKEY *pub;
+
+	j->q.url = j->c.url;
+	j->q.caps = &j->caps;
+	j->q.ca = j->k.ca;
+	j->q.key_label = j->key;
+	j->q.csr = j->csr;
+	if (!renewal || j->k.cert == NULL ||
+	    (pub = key_get1_public(j->label, NULL)) == NULL)
+		return;
+	if (cert_matches_key(j->k.cert, pub) == 1) {
+		j->q.signer_cert = j->k.cert;
+		j->q.signer_key_label = j->label;
+		j->q.renewal = 1;
+	}
+	EVP_PKEY_free(pub);
+}
+
+static int
+job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
+    struct err *e)
+{
+	int gen, renew;
+
+	if (tp_get_cfg(tp, &j->c, e) < 0 || tp_get_certs(tp, &j->k, e) < 0)
+		return -1;
+	if (j->k.ca == NULL)
+		return err_set(e, E_INVAL, "You must authenticate the "
+		    "Certificate Authority before you can enroll with it.");
+	if (job_ca(j, tp, e) < 0)
+		return -1;
+	renew = j->k.cert && cert_not_after(j->k.cert) > clock_now();
+	tp_key_label(&j->c, j->label, sizeof(j->label));
+	if (enroll_prepare_key(&j->c, x->regenerate && renew, j->key,
+	    sizeof(j->key), &gen, e) < 0)
+		return -1;
+	enroll_csr_params(&j->c, x, &j->r);
+	if ((j->csr = csr_build(j->key, &j->r.p, e)) == NULL)
+		return -1;
+	job_req(j, renew);
+	return 0;
+}
+
+/*
+ * Install cert. A regenerated key (j->key differs from the trustpoint's
+ * label) replaces the old key in the same step; the old key is moved
+ * aside first and destroyed only once the certificate is in place.
+ */
+static int
+install(const char *tp, struct scep_job *j, X509 *cert, struct err *e)
+{
+	char bak[160];
+	int moved = 0;
+
+	if (strcmp(j->key, j->label) == 0)
+		return tp_install(tp, cert, NULL, NULL, e);
+	snprintf(bak, sizeof(bak), "%.100s.old%ld", j->label,
+	    (long)clock_now());
+	if (key_exists(j->label)) {
+		if (key_rename(j->label, bak, e) < 0)
+			return -1;
+		moved = 1;
+	}
+	if (tp_install(tp, cert, NULL, j->key, e) < 0) {
+		if (moved)
+			key_rename(bak, j->label, NULL);
+		return -1;
+	}
+	if (moved)
+		key_zeroize(bak, NULL);
+	return 0;
+}
+
 static int
 outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
     struct enroll_pending *pend, struct err *e)
@@ -110,6 +224,7 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 		pend->active = 1;
 		snprintf(pend->tid, sizeof(pend->tid), "%s", rs->transaction_id);
 		snprintf(pend->key, sizeof(pend->key), "%s", j->key);
+		pend->renewal = j->q.signer_cert != NULL;
 		tp_set_status(tp, TP_ST_PENDING);
 		log_msg(SEV_INFO, "PKI", "CERTPENDING", "Certificate request "
 		    "for trustpoint %s is pending (transaction %s)", tp,
@@ -126,8 +241,7 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 		    scep_fail_info_name(rs->fail_info), rs->fail_text[0] ?
 		    ": " : "", rs->fail_text);
 	}
-	if (tp_install(tp, rs->cert, NULL, strcmp(j->key, j->label) ? j->key :
-	    NULL, e) < 0)
+	if (install(tp, j, rs->cert, e) < 0)
 		return -1;
 	log_msg(SEV_INFO, "PKI", "CERTRET", "Certificate received from "
 	    "Certificate Authority");
@@ -135,6 +249,12 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 	return 0;
 }
 
+/*
+ * One enrollment (or renewal) of tp. 0: granted and installed, or
+ * pending (pend->active set; the caller schedules CertPoll). -1 with e
+ * set: transport or protocol error, or FAILURE (e names the failInfo).
+ * A key generated for this request is destroyed unless it is pending.
+ */
 int
 enroll_scep(const char *tp, const struct enroll_ctx *x,
     struct enroll_pending *pend, struct err *e)
@@ -148,18 +268,26 @@ enroll_scep(const char *tp, const struct enroll_ctx *x,
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
 	if (job_setup(j, tp, x, e) == 0) {
+		pend->include_serial = x->include_serial;
+		snprintf(pend->ip, sizeof(pend->ip), "%s", x->ip ? x->ip : "");
 		if (scep_enroll(&j->q, &rs, e) == 0)
 			rc = outcome(tp, j, &rs, pend, e);
 		else
 			tp_set_status(tp, TP_ST_FAILED);
 	}
-	if (rc < 0 && strcmp(j->key, j->label) != 0 && j->key[0])
+	if (rc < 0 && j->key[0] && strcmp(j->key, j->label) != 0)
 		key_zeroize(j->key, NULL);	/* the old key stays */
 	scep_resp_free(&rs);
 	job_free(j);
 	return rc;
 }
 
+/*
+ * One CertPoll for the pending request p of tp: the same subject (from
+ * the configuration and the dialog answers kept in p), the same key and
+ * signer as the request. 0 with *granted 1 (installed) or 0 (still
+ * pending); -1 with e set (FAILURE is E_PROTO: stop polling).
+ */
 int
 poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
     struct err *e)
@@ -168,29 +296,28 @@ poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
 	struct enroll_ctx x = { 0 };
 	struct enroll_pending again;
 	struct scep_resp rs;
-	X509 *ca = NULL, *re = NULL, *rsg = NULL;
 	int rc = -1;
 
 	memset(&rs, 0, sizeof(rs));
 	*granted = 0;
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
-	if (tp_get_cfg(tp, &j->c, e) < 0 || tp_get_certs(tp, &j->k, e) < 0 ||
-	    scep_get_caps(j->c.url, &j->caps, e) < 0 ||
-	    scep_get_ca(j->c.url, &j->cas, &ca, &re, &rsg, e) < 0)
+	if (tp_get_cfg(tp, &j->c, e) < 0 || tp_get_certs(tp, &j->k, e) < 0)
+		goto out;
+	if (j->k.ca == NULL) {
+		err_set(e, E_INVAL, "Trustpoint %s has no CA certificate", tp);
+		goto out;
+	}
+	if (job_ca(j, tp, e) < 0)
 		goto out;
 	tp_key_label(&j->c, j->label, sizeof(j->label));
 	snprintf(j->key, sizeof(j->key), "%s", p->key);
+	x.include_serial = p->include_serial;
+	x.ip = p->ip;
 	enroll_csr_params(&j->c, &x, &j->r);
 	if ((j->csr = csr_build(j->key, &j->r.p, e)) == NULL)
 		goto out;
-	j->q.url = j->c.url;
-	j->q.caps = &j->caps;
-	j->q.ca = ca ? ca : j->k.ca;
-	j->q.ra_enc = re;
-	j->q.ra_sign = rsg;
-	j->q.key_label = j->key;
-	j->q.csr = j->csr;
+	job_req(j, p->renewal);
 	if (scep_poll(&j->q, p->tid, &rs, e) == 0 &&
 	    (rc = outcome(tp, j, &rs, &again, e)) == 0)
 		*granted = rs.status == SCEP_SUCCESS;

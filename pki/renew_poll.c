@@ -21,15 +21,16 @@ poll_set_dir(const char *state)
 void
 poll_save(const struct rstate *s)
 {
-	char path[4400], buf[600];
+	char path[4400], buf[700];
 	int n;
 
 	if (dir[0] == '\0' || file_mkdirs(dir, 0700, NULL) < 0)
 		return;
 	snprintf(path, sizeof(path), "%s/%s", dir, s->tp);
-	n = snprintf(buf, sizeof(buf), "%s\n%s\n%lld\n%d\n%d\n", s->poll.tid,
-	    s->poll.key, (long long)s->poll_next, s->poll_minutes,
-	    s->poll_count);
+	n = snprintf(buf, sizeof(buf), "%s\n%s\n%lld\n%d\n%d\n%d\n%d\n%s\n",
+	    s->poll.tid, s->poll.key, (long long)s->poll_next,
+	    s->poll_minutes, s->poll_count, s->poll.renewal,
+	    s->poll.include_serial, s->poll.ip[0] ? s->poll.ip : "-");
 	file_write_atomic(path, buf, (size_t)n, 0600, NULL);
 }
 
@@ -47,21 +48,26 @@ poll_remove(const char *tp)
 static void
 load_one(const char *name)
 {
-	char path[4400], tid[129], key[192], *text;
+	char path[4400], tid[129], key[192], ip[64] = "-", *text;
 	long long next;
-	int mins, count;
+	int mins, count, renewal = 0, serial = 0;
 	struct rstate *s;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((text = file_read(path, 4096, NULL, NULL)) == NULL)
 		return;
-	if (sscanf(text, "%128s %191s %lld %d %d", tid, key, &next, &mins,
-	    &count) == 5 && tp_exists(name)) {
+	/* the last three fields were added later: optional */
+	if (sscanf(text, "%128s %191s %lld %d %d %d %d %63s", tid, key, &next,
+	    &mins, &count, &renewal, &serial, ip) >= 5 && tp_exists(name)) {
 		pthread_mutex_lock(&renew_mu);
 		if ((s = rstate_get(name)) != NULL) {
 			s->poll.active = 1;
 			snprintf(s->poll.tid, sizeof(s->poll.tid), "%s", tid);
 			snprintf(s->poll.key, sizeof(s->poll.key), "%s", key);
+			s->poll.renewal = renewal;
+			s->poll.include_serial = serial;
+			snprintf(s->poll.ip, sizeof(s->poll.ip), "%s",
+			    strcmp(ip, "-") ? ip : "");
 			/* resume: the wall clock may have moved on */
 			s->poll_next = next;
 			s->poll_minutes = mins > 0 ? mins : 1;

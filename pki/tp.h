@@ -93,6 +93,9 @@ int	 tp_remove_serial(const char *name, const char *serial, struct err *);
 int	 tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
 	    const char *new_key, struct err *);
 void	 tp_set_status(const char *name, enum tp_status);
+/* The rollover CA (and shadow identity) become the active ones: 1 done,
+ * 0 nothing to promote, -1 unknown trustpoint (pki/tp_rollover.c). */
+int	 tp_rollover_activate(const char *name, struct err *);
 /* SCEP capabilities as received (shown by `show ... trustpoints status`). */
 void	 tp_set_caps(const char *name, const char *caps);
 void	 tp_get_caps(const char *name, char *, size_t);

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * pki/scep_rollover.c - the client side of SCEP CA rollover.
+ *
+ * A CA that advertises GetNextCACert (RFC 8894 section 3.5.2) can hand
+ * out its next certificate before the current one expires (section 4.7).
+ * IOS fetches it when the SHADOW timer fires at 90 % of the CA
+ * certificate's lifetime (ios-pki.md section 9.5); pkish does the same
+ * from the renewal engine and whenever an enrollment or renewal of the
+ * trustpoint runs after that point. The reply is a SignedData by the
+ * current CA (verified by the engine) around a degenerate PKCS#7; the new
+ * CA certificate goes into the trustpoint's TP_CA_ROLLOVER slot, shown as
+ * "CA Certificate (Rollover)" and saved as "certificate ca rollover" in
+ * the chain. tp_rollover_activate() promotes it later.
+ * No state here; everything is read from and written to the store.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "pki/cert.h"
+#include "pki/enroll.h"
+#include "pki/renew.h"
+#include "scep/scep.h"
+
+time_t
+scep_shadow_time(X509 *ca)
+{
+	time_t nb = cert_not_before(ca), na = cert_not_after(ca);
+
+	return nb + (na - nb) / 10 * 9;
+}
+
+/* The certificate of sk that is a CA and not the current one. */
+static X509 *
+next_of(STACK_OF(X509) *sk, X509 *ca)
+{
+	for (int i = 0; i < sk_X509_num(sk); i++) {
+		X509 *x = sk_X509_value(sk, i);
+		if (X509_cmp(x, ca) != 0 && cert_is_ca(x))
+			return x;
+	}
+	return NULL;
+}
+
+static void
+log_rollover(const char *tp, X509 *x)
+{
+	char *sub = cert_name_oneline_ios(X509_get_subject_name(x));
+	char *ser = cert_serial_hex(x), from[40], to[40];
+
+	log_msg(SEV_INFO, "PKI", "CA_ROLLOVER_INSTALL", "A rollover CA "
+	    "certificate has been installed under trustpoint %s: %s, serial "
+	    "%s, valid %s to %s", tp, sub ? sub : "", ser ? ser : "",
+	    clock_fmt_show(cert_not_before(x), from, sizeof(from)),
+	    clock_fmt_show(cert_not_after(x), to, sizeof(to)));
+	free(sub);
+	free(ser);
+}
+
+/*
+ * GetNextCACert for trustpoint tp when it is due (see enroll.h). The
+ * rollover certificate is stored only if the trustpoint still has ca as
+ * its CA. Returns 1 (stored), 0 (not advertised, not due, or already
+ * there) or -1 with e set (transport, signature, no new CA certificate).
+ */
+int
+scep_rollover_fetch(const char *tp, const char *url, const char *caps,
+    X509 *ca, int force, struct err *e)
+{
+	struct scep_caps c;
+	struct tp_certs k;
+	STACK_OF(X509) *sk = NULL;
+	X509 *next;
+	int rc = -1, have;
+
+	scep_caps_parse(caps, strlen(caps), &c);
+	if (!c.getnextca || ca == NULL ||
+	    (!force && clock_now() < scep_shadow_time(ca)))
+		return 0;
+	if (tp_get_certs(tp, &k, e) < 0)
+		return -1;
+	have = k.ca_rollover != NULL || k.ca == NULL ||
+	    X509_cmp(k.ca, ca) != 0;
+	tp_certs_free(&k);
+	if (have)
+		return 0;
+	log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: %s: CA certificate past its "
+	    "SHADOW time, sending GetNextCACert", tp);
+	if (scep_get_next_ca(url, ca, &sk, e) < 0)
+		return err_ctx(e, "Rollover CA certificate for %s", tp);
+	if ((next = next_of(sk, ca)) == NULL)
+		err_set(e, E_PROTO, "RFC 8894 section 4.7: GetNextCACert for "
+		    "%s returned no new CA certificate", tp);
+	else if (tp_set_cert(tp, TP_CA_ROLLOVER, next, e) == 0) {
+		log_rollover(tp, next);
+		rc = 1;
+	}
+	sk_X509_pop_free(sk, X509_free);
+	return rc;
+}
+
+/*
+ * Promote the rollover CA certificate of tp (tp_rollover_activate) and
+ * log it. Returns 1 promoted, 0 nothing to promote, -1 with e set.
+ */
+int
+scep_rollover_promote(const char *tp, struct err *e)
+{
+	int rc = tp_rollover_activate(tp, e);
+
+	if (rc == 1)
+		log_msg(SEV_INFO, "PKI", "CA_ROLLOVER_ACTIVE", "The rollover "
+		    "CA certificate of trustpoint %s is now its active CA "
+		    "certificate", tp);
+	return rc;
+}
+
+/*
+ * The SHADOW job for a SCEP trustpoint: promote an expired CA's rollover,
+ * then fetch the next CA certificate when due. Same results as
+ * scep_rollover_fetch.
+ */
+int
+scep_rollover_check(const char *tp, struct err *e)
+{
+	struct tp_cfg c;
+	struct tp_certs k;
+	struct scep_caps caps;
+	int rc;
+
+	if (tp_get_cfg(tp, &c, e) < 0 || tp_get_certs(tp, &k, e) < 0)
+		return -1;
+	if (k.ca && k.ca_rollover && clock_now() >= cert_not_after(k.ca)) {
+		tp_certs_free(&k);
+		return scep_rollover_promote(tp, e);
+	}
+	rc = 0;
+	if (k.ca && k.ca_rollover == NULL &&
+	    clock_now() >= scep_shadow_time(k.ca)) {
+		if ((rc = scep_get_caps(c.url, &caps, e)) == 0) {
+			tp_set_caps(tp, caps.raw);
+			rc = scep_rollover_fetch(tp, c.url, caps.raw, k.ca, 0, e);
+		}
+	}
+	tp_certs_free(&k);
+	return rc;
+}
