@@ -38,6 +38,9 @@ struct acme_params {
 	const char	*trustpoint;	/* if set, acme_enroll logs ASA
 					   717067/717068/717069 with it */
 	int		 automatic;	/* mode for 717067: 0 manual */
+	const char	*regenerated_key; /* if set (with trustpoint), the
+					   label logged in 717070 right
+					   after 717067 */
 };
 
 struct acme_result {
@@ -69,8 +72,8 @@ int	 acme_ari_parse(const char *json, size_t len, time_t *start,
 /* Close parked keep-alive connections and forget cached account URLs
  * (at shutdown, or to force fresh lookups). Safe at any time. */
 void	 acme_cleanup(void);
-/* ASA 717070, seed wording: the integrator calls it after regenerating
- * the certificate key for an ACME enrollment. */
+/* ASA 717070, seed wording (acme_enroll logs it itself when
+ * params->regenerated_key is set). */
 void	 acme_log_key_regenerated(const char *key_label,
 	    const char *trustpoint, int automatic);
 

@@ -8,7 +8,8 @@
  * Nothing is installed here: the caller gets the chain and installs it
  * only after success, so a failed renewal never touches the current
  * certificate. With params->trustpoint set the ASA syslogs 717067,
- * 717068 and 717069 are emitted with the seed's wording.
+ * 717070 (if params->regenerated_key), 717068 and 717069 are emitted with
+ * the seed's wording, in that order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,9 @@ acme_enroll(const struct acme_params *p, struct acme_result *res,
 		log_asa(SEV_NOTICE, 717067, "Starting ACME certificate enrollment "
 		    "for the trustpoint <%s> with CA <%s>. Mode <%s>",
 		    p->trustpoint, ca, p->automatic ? "automatic" : "manual");
+	if (p->trustpoint != NULL && p->regenerated_key != NULL)
+		acme_log_key_regenerated(p->regenerated_key, p->trustpoint,
+		    p->automatic);
 	if (p->ndns + p->nips == 0)
 		err_set(e, E_INVAL, "RFC 8555 section 7.4: no identifier to "
 		    "request (fqdn, subject-alt-name or ip-address)");

@@ -18,4 +18,5 @@ cmds_pki_install(void)
 	cmds_xfer_install();
 	cmds_trustpool_install();
 	cmds_timers_install();
+	cmds_acme_install();
 }

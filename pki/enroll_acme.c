@@ -1,15 +1,29 @@
-/* pki/enroll_acme.c - enroll a trustpoint through its ACME server */
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: pki/enroll_acme - enroll (and revoke) a trustpoint through its
+ * ACME server (acme/acme.h). The trustpoint settings become acme_params:
+ * directory URL, contact, DNS names from fqdn and subject-alt-name, the
+ * HTTP-01 responder on the http01 interface's address and `ip http port`,
+ * the trustpool as extra TLS anchors. As on the ASA, every enrollment gets
+ * a fresh automatic key `Auto.TP` unless a named key is configured; the
+ * fresh key lives under a temporary label until the certificate is
+ * issued, then replaces the old key in the same step as the certificate
+ * (tp_install), so a failed enrollment leaves key and certificate as
+ * they were. One ACME account key per (directory URL, contact). Runs in
+ * the calling thread; no PKI lock is held across the network exchange.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "acme/acme.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "parser/sys.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/trustpool.h"
 
-/* One account key per (directory URL, contact). */
+/* One account key per (directory URL, contact): FNV-1a of both. */
 static void
 account_label(const struct tp_cfg *c, char *buf, size_t len)
 {
@@ -24,38 +38,52 @@ account_label(const struct tp_cfg *c, char *buf, size_t len)
 }
 
 struct acme_job {
-	struct tp_cfg		 c;
-	struct enroll_csr	 r;
-	struct acme_params	 p;
-	char			 acct[64], key[192], addr[64];
-	char			*pool;
+	struct tp_cfg		 c;		/* copy of the trustpoint */
+	struct enroll_csr	 r;		/* names; points into c */
+	struct acme_params	 p;		/* points into c, r and below */
+	char			 acct[64];	/* account key label */
+	char			 key[192];	/* key of this request */
+	char			 label[160];	/* the trustpoint's key label */
+	char			 addr[64];	/* HTTP-01 bind address */
+	char			*pool;		/* trustpool PEM, owned */
 };
 
+/* The trustpoint settings every ACME call needs. */
 static int
-job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
-    int *generated, struct err *e)
+job_base(struct acme_job *j, const char *tp, struct err *e)
 {
-	int regen;
-
 	if (tp_get_cfg(tp, &j->c, e) < 0)
 		return -1;
 	if (j->c.enroll != TP_EN_ACME || !j->c.acme_url[0])
 		return err_set(e, E_INVAL, "Trustpoint %s has no ACME url", tp);
+	account_label(&j->c, j->acct, sizeof(j->acct));
+	tp_key_label(&j->c, j->label, sizeof(j->label));
+	j->pool = trustpool_pem();
+	j->p.directory_url = j->c.acme_url;
+	j->p.contact = j->c.acme_contact[0] ? j->c.acme_contact : NULL;
+	j->p.account_key_label = j->acct;
+	j->p.extra_ca_pem = j->pool;
+	return 0;
+}
+
+static int
+job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
+    struct err *e)
+{
+	int regen, generated;
+
+	if (job_base(j, tp, e) < 0)
+		return -1;
 	if (j->c.acme_http01_if[0] && sys_if_addr(j->c.acme_http01_if,
 	    j->addr, sizeof(j->addr)) < 0)
 		return err_set(e, E_INVAL, "Interface %s (http01) has no IP "
 		    "address", j->c.acme_http01_if);
 	/* ASA: an automatic key per enrollment unless one is named */
 	regen = x->regenerate || (!j->c.rsakeypair[0] && !j->c.eckeypair[0]);
-	if (enroll_prepare_key(&j->c, regen, j->key, sizeof(j->key), generated,
-	    e) < 0)
+	if (enroll_prepare_key(&j->c, regen, j->key, sizeof(j->key),
+	    &generated, e) < 0)
 		return -1;
 	enroll_csr_params(&j->c, x, &j->r);
-	account_label(&j->c, j->acct, sizeof(j->acct));
-	j->pool = trustpool_pem();
-	j->p.directory_url = j->c.acme_url;
-	j->p.contact = j->c.acme_contact[0] ? j->c.acme_contact : NULL;
-	j->p.account_key_label = j->acct;
 	j->p.dns = j->r.p.dns;
 	j->p.ndns = j->r.p.ndns;
 	j->p.ips = j->r.p.ips;
@@ -64,49 +92,113 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	j->p.subject = j->r.p.subject;
 	j->p.http_addr = j->addr[0] ? j->addr : NULL;
 	j->p.http_port = sys_http_port();
-	j->p.extra_ca_pem = j->pool;
 	j->p.progress = x->progress;
 	j->p.progress_ctx = x->pctx;
 	j->p.trustpoint = tp;
 	j->p.automatic = x->automatic;
+	j->p.regenerated_key = generated ? j->label : NULL;
 	return 0;
 }
 
+/*
+ * Install the issued chain. A key generated under a temporary label
+ * replaces the trustpoint's key in the same step: the old key is moved
+ * aside first and destroyed only once the certificate is in place.
+ */
+static int
+install(const char *tp, struct acme_job *j, STACK_OF(X509) *chain,
+    struct err *e)
+{
+	X509 *leaf = sk_X509_value(chain, 0);
+	char bak[200];
+	int moved = 0;
+
+	if (strcmp(j->key, j->label) == 0)
+		return tp_install(tp, leaf, chain, NULL, e);
+	snprintf(bak, sizeof(bak), "%.150s.old%ld", j->label,
+	    (long)clock_now());
+	if (key_exists(j->label)) {
+		if (key_rename(j->label, bak, e) < 0)
+			return -1;
+		moved = 1;
+	}
+	if (tp_install(tp, leaf, chain, j->key, e) < 0) {
+		if (moved)
+			key_rename(bak, j->label, NULL);
+		return -1;
+	}
+	if (moved)
+		key_zeroize(bak, NULL);
+	return 0;
+}
+
+/* The seed's error table (ios-pki.md section 11.2) for e->detail. */
+static const char *
+asa_reason(int code)
+{
+	switch (code) {
+	case 7:
+	case 28:
+		return "Failed to connect to the server";
+	case 60:
+		return "Failed to verify the server certificate";
+	case ACME_ERR_TIMEOUT:
+		return "ACME processing timed out";
+	default:
+		return "Transfer failed";
+	}
+}
+
+/* "ACME certificate enrollment failed[, error N (reason)]: ..." */
+static void
+fail_text(const char *what, struct err *e)
+{
+	if (e->detail)
+		err_ctx(e, "%s, error %d (%s)", what, e->detail,
+		    asa_reason(e->detail));
+	else
+		err_ctx(e, "%s", what);
+}
+
+/*
+ * Enroll trustpoint "tp" with its ACME server. 0 when the certificate
+ * and chain are installed; -1 with "e" set otherwise (e->detail keeps
+ * the ASA/curl error code), the trustpoint unchanged but for its status.
+ */
 int
 enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 {
 	struct acme_job *j = calloc(1, sizeof(*j));
 	struct acme_result res = { 0 };
-	char label[160];
-	int generated = 0, rc = -1;
-	X509 *leaf;
+	int rc = -1;
 
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
-	if (job_setup(j, tp, x, &generated, e) < 0)
+	if (job_setup(j, tp, x, e) < 0)
 		goto out;
-	tp_key_label(&j->c, label, sizeof(label));
-	if (generated)
-		acme_log_key_regenerated(label, tp, x->automatic);
 	if (acme_enroll(&j->p, &res, e) < 0) {
 		tp_set_status(tp, TP_ST_FAILED);
-		if (strcmp(j->key, label) != 0)
-			key_zeroize(j->key, NULL);	/* old key stays */
+		fail_text("ACME certificate enrollment failed", e);
 		goto out;
 	}
-	leaf = sk_X509_value(res.chain, 0);
-	if (tp_install(tp, leaf, res.chain, strcmp(j->key, label) ? j->key :
-	    NULL, e) < 0)
+	if (install(tp, j, res.chain, e) < 0)
 		goto out;
-	enroll_log_install(tp, leaf);
+	enroll_log_install(tp, sk_X509_value(res.chain, 0));
 	rc = 0;
 out:
+	if (rc < 0 && j->key[0] && strcmp(j->key, j->label) != 0)
+		key_zeroize(j->key, NULL);	/* the old key stays */
 	acme_result_free(&res);
 	free(j->pool);
 	free(j);
 	return rc;
 }
 
+/*
+ * Revoke the identity certificate of "tp" (RFC 8555 section 7.6) with
+ * RFC 5280 reason code "reason", signed with the trustpoint's account
+ * key. The certificate stays installed. 0, or -1 with "e" set.
+ */
 int
 revoke_acme(const char *tp, int reason, struct err *e)
 {
@@ -116,18 +208,12 @@ revoke_acme(const char *tp, int reason, struct err *e)
 
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
-	if (tp_get_cfg(tp, &j->c, e) < 0 || tp_get_certs(tp, &certs, e) < 0)
+	if (job_base(j, tp, e) < 0 || tp_get_certs(tp, &certs, e) < 0)
 		goto out;
-	if (j->c.enroll != TP_EN_ACME || certs.cert == NULL) {
-		err_set(e, E_INVAL, "Trustpoint %s has no ACME certificate", tp);
+	if (certs.cert == NULL) {
+		err_set(e, E_INVAL, "Trustpoint %s has no certificate", tp);
 		goto out;
 	}
-	account_label(&j->c, j->acct, sizeof(j->acct));
-	j->pool = trustpool_pem();
-	j->p.directory_url = j->c.acme_url;
-	j->p.contact = j->c.acme_contact[0] ? j->c.acme_contact : NULL;
-	j->p.account_key_label = j->acct;
-	j->p.extra_ca_pem = j->pool;
 	rc = acme_revoke(&j->p, certs.cert, reason, e);
 out:
 	tp_certs_free(&certs);
