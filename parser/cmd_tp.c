@@ -450,6 +450,7 @@ static const struct cmd_def tp_cmds[] = {
 	{ M(MODE_TP), 15, "hash {md5|sha1|sha256|sha384|sha512}", "md5=MD5\n"
 	    "sha1=SHA1\nsha256=SHA256\nsha384=SHA384\nsha512=SHA512",
 	    cmd_string, CMD_NO },
+	{ M(MODE_TP), 15, "{usage|hash}", NULL, cmd_string, CMD_NOONLY },
 	{ M(MODE_TP), 15, "show", "show=Show the trustpoint settings",
 	    cmd_tp_show, 0 },
 	{ 0, 0, NULL, NULL, NULL, 0 }

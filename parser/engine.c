@@ -129,7 +129,7 @@ install_one(const struct cmd_def *d)
 			buf[0] = &no_tok;
 			memcpy(buf + 1, seqs[i].t, seqs[i].n * sizeof(*buf));
 			insert(roots[m], buf, seqs[i].n + 1, d);
-			/* `no` + leading keywords only */
+			/* and `no` + this expansion's leading keywords */
 			size_t k = 1;
 			while (k <= seqs[i].n && buf[k]->type == T_KW)
 				k++;
