@@ -1,5 +1,6 @@
 /* parser/cmd_exec.c - EXEC commands: enable, configure, terminal, clock,
  * write, copy, show version/clock/users, exit */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,23 +174,32 @@ cmd_clock_set(struct vty *v, struct args *a)
 	return 0;
 }
 
+/* Two sessions saving at once would share the temp file name of
+ * file_write_atomic() (it is per process): one save at a time. */
+static pthread_mutex_t save_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static int
 cmd_write_memory(struct vty *v, struct args *a)
 {
 	char path[4096], *cfg;
 	size_t len;
 	struct err e = { 0 };
+	int rc = 0;
 
 	vty_out(v, "Building configuration...\n");
 	vty_flush(v);
 	snprintf(path, sizeof(path), "%s/startup-config", sh_state_dir());
-	if ((cfg = render_config(&len)) == NULL ||
-	    file_write_atomic(path, cfg, len, 0600, &e) < 0) {
-		free(cfg);
+	pthread_mutex_lock(&save_mu);
+	if ((cfg = render_config(&len)) == NULL)
+		rc = err_set(&e, E_NOMEM, "out of memory");
+	else
+		rc = file_write_atomic(path, cfg, len, 0600, &e);
+	pthread_mutex_unlock(&save_mu);
+	free(cfg);
+	if (rc < 0) {
 		vty_err(v, "Error writing startup-config: %s", e.msg);
 		return -1;
 	}
-	free(cfg);
 	vty_out(v, "[OK]\n");
 	return 0;
 }

@@ -1,8 +1,10 @@
 /* shell/daemon.c - process-wide shell state: state dir, stop flag,
  * startup-config replay */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/fileio.h"
 #include "parser/vty.h"
 #include "shell/shell_int.h"
@@ -98,6 +100,26 @@ sh_replay(const char *text, size_t len, const char *what)
 	return bad ? -1 : 0;
 }
 
+/* A write killed between its temp file and the rename leaves
+ * "startup-config.tmp.PID" behind; the old file is intact, drop these. */
+static void
+remove_stale_temps(void)
+{
+	DIR *d = opendir(state_dir);
+	struct dirent *de;
+	char path[sizeof(state_dir) + 2 + sizeof(de->d_name)];
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "startup-config.tmp.", 19) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
 int
 sh_load_startup(void)
 {
@@ -106,6 +128,7 @@ sh_load_startup(void)
 	struct err e = { 0 };
 	int rc;
 
+	remove_stale_temps();
 	snprintf(path, sizeof(path), "%s/startup-config", state_dir);
 	if ((text = file_read(path, 64 << 20, &len, &e)) == NULL)
 		return e.code == E_NOTFOUND ? 0 : -1;
