@@ -182,10 +182,12 @@ acme_session_flush(void)
 	free_list(all);
 }
 
-/* Public: drop parked connections and cached account URLs. */
+/* Public: drop parked connections, cached account URLs and the cached
+ * trust stores of lib/http. */
 void
 acme_cleanup(void)
 {
 	acme_session_flush();
 	acme_account_flush();
+	http_cleanup();
 }

@@ -40,6 +40,9 @@ void	 http_client_free(struct http_client *);
 int	 http_do(struct http_client *, const struct http_req *,
 	    struct http_resp *, struct err *);
 void	 http_resp_free(struct http_resp *);
+/* Free the process-wide cache of trust stores (one per extra_ca_pem,
+ * shared by all connections); at shutdown. Safe at any time. */
+void	 http_cleanup(void);
 /* First header with that name (case-insensitive), or NULL. */
 const char *http_resp_header(const struct http_resp *, const char *);
 /* n-th header with that name (for repeated Link headers), or NULL. */
