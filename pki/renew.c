@@ -1,5 +1,18 @@
-/* pki/renew.c - the renewal scheduler: scans trustpoints on the virtual
- * clock and hands due RENEW/POLL/ARI jobs to a bounded worker pool */
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: pki/renew - the renewal scheduler (ios-pki.md section 9). One
+ * thread scans every trustpoint on the virtual clock (every 500 ms, and
+ * at once after renew_kick(), e.g. from `clock set`) and queues due jobs:
+ * RENEW at the auto-enroll percentage or inside the RFC 9773 window, SCEP
+ * POLL, and ARI fetches for ACME certificates. A pool of workers runs them
+ * with at most "concurrency" jobs at once (PKISH_RENEW_CONCURRENCY,
+ * default 8); storms are spread by a stable per-trustpoint jitter and the
+ * queue. A trustpoint never has two jobs at once, and is not renewed
+ * again within RENEW_MIN_INTERVAL of its last certificate, by virtual or
+ * real time (no renewal loops). Every rstate is guarded by renew_mu, which
+ * is never held across network I/O or a job.
+ */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +30,9 @@ static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static struct rstate *states;
 static pthread_t sched, workers[MAX_WORKERS];
 static int nworkers, running, stop, kicked;
-static int concurrency = 8;
+static int concurrency = 8;		/* jobs at once */
+static int active, peak;		/* jobs running now, most ever */
+static size_t nauto_last;		/* auto-enroll trustpoints seen */
 static struct job { enum job_type t; char tp[TP_NAME_MAX + 1]; } q[QMAX];
 static size_t qhead, qlen;
 
@@ -66,58 +81,183 @@ enqueue(struct rstate *s, enum job_type t)
 	pthread_cond_signal(&qcond);
 }
 
+static const char *const job_names[] = { "RENEW", "POLL", "ARI" };
+
+/* Debug line that proves the concurrency bound (renewal storm test). */
+static void
+job_log(const struct job *j, const char *what, int n, int max)
+{
+	log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: renewal engine: %s %s %s, %d "
+	    "of %d in flight", job_names[j->t], j->tp, what, n, max);
+}
+
+/* Take the next job when fewer than "concurrency" run; locked. */
+static int
+take(struct job *j)
+{
+	while (!stop && (qlen == 0 || active >= concurrency))
+		pthread_cond_wait(&qcond, &renew_mu);
+	if (stop)
+		return -1;
+	*j = q[qhead];
+	qhead = (qhead + 1) % QMAX;
+	qlen--;
+	if (++active > peak)
+		peak = active;
+	return 0;
+}
+
 static void *
 worker(void *arg)
 {
 	struct job j;
+	struct rstate *s;
+	int n, max;
 
 	(void)arg;
 	pthread_mutex_lock(&renew_mu);
-	for (;;) {
-		while (!stop && qlen == 0)
-			pthread_cond_wait(&qcond, &renew_mu);
-		if (stop)
-			break;
-		j = q[qhead];
-		qhead = (qhead + 1) % QMAX;
-		qlen--;
+	while (take(&j) == 0) {
+		n = active;
+		max = concurrency;
 		pthread_mutex_unlock(&renew_mu);
+		job_log(&j, "started", n, max);
 		renew_run_job(j.t, j.tp);
 		pthread_mutex_lock(&renew_mu);
-		struct rstate *s = rstate_get(j.tp);
-		if (s)
+		n = --active;
+		if ((s = rstate_get(j.tp)) != NULL)
 			s->in_flight = 0;
-		kicked = 1;
-		pthread_cond_signal(&wake);
+		if (j.t == JOB_ARI) {	/* the RENEW time may have moved */
+			kicked = 1;
+			pthread_cond_signal(&wake);
+		}
+		pthread_cond_broadcast(&qcond);
+		pthread_mutex_unlock(&renew_mu);
+		job_log(&j, "done", n, max);
+		pthread_mutex_lock(&renew_mu);
 	}
 	pthread_mutex_unlock(&renew_mu);
 	return NULL;
 }
 
-static unsigned
-name_hash(const char *s)
+time_t
+renew_mono(void)
 {
-	unsigned h = 2166136261u;
+	struct timespec ts;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
-/* Due renewals are spread over a few seconds (renewal storms). */
-static time_t
-jitter(const char *tp, size_t nauto)
+/*
+ * The RENEW timer of a trustpoint (locked): the ARI pick or the
+ * percentage, both anchored at the install time, plus the storm jitter;
+ * later after a failure (backoff) or within the minimum interval since
+ * the last certificate. Returns 0 with *when (virtual s) and a note for
+ * `show crypto pki timers detail`, or -1 when there is no RENEW timer.
+ */
+int
+rstate_renew_at(const struct rstate *s, const struct tp_cfg *c,
+    const struct tp_certs *k, time_t now, time_t *when, char *note,
+    size_t len)
 {
-	return (time_t)(name_hash(tp) % (unsigned)(1 + nauto / 50));
+	char tmp[96];
+	time_t due, hold;
+
+	if (!c->auto_enroll || k->cert == NULL || (c->enroll != TP_EN_ACME &&
+	    c->enroll != TP_EN_URL && c->enroll != TP_EN_SCEP))
+		return -1;
+	if (note == NULL) {
+		note = tmp;
+		len = sizeof(tmp);
+	}
+	note[0] = '\0';
+	if (s->ari_state == 1) {
+		due = renew_anchor(s->ari_pick, k->cert, k->installed);
+		snprintf(note, len, "RFC 9773 renewal window");
+	} else {
+		due = renew_due(c, k->cert, k->installed);
+		if (due != renew_time(c, k->cert))
+			snprintf(note, len, "anchored at install time");
+	}
+	due += renew_jitter(s->tp, nauto_last);
+	if (s->next_try > due) {
+		due = s->next_try;
+		snprintf(note, len, "retry %d after failure", s->fails);
+	}
+	hold = renew_hold(now, k->installed, s->renewed ? (long)(renew_mono() -
+	    s->renewed_mono) : -1);
+	if (hold > 0 && now + hold > due) {
+		due = now + hold;
+		snprintf(note, len, "minimum interval: a certificate was "
+		    "obtained less than %d s ago", RENEW_MIN_INTERVAL);
+	}
+	*when = due;
+	return 0;
 }
 
+/* RFC 2253 form of a name for ASA messages; buf always terminated. */
 static void
-scan_one(const char *tp, time_t now, size_t nauto)
+name_rfc2253(const X509_NAME *nm, char *buf, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	if (b != NULL && X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253) >= 0)
+		n = BIO_read(b, buf, (int)len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+}
+
+/* Expiry of the identity certificate, logged once per certificate: ASA
+ * 717055 for ACME trustpoints, IOS %PKI-3- for the others. */
+static void
+log_expired(const char *tp, const struct tp_cfg *c, X509 *x)
+{
+	char *ser = cert_serial_hex(x), when[40], sub[256], iss[256];
+
+	clock_fmt_show(cert_not_after(x), when, sizeof(when));
+	if (c->enroll == TP_EN_ACME) {
+		for (char *p = ser; p && *p; p++)	/* as 717068 */
+			*p = (char)tolower((unsigned char)*p);
+		name_rfc2253(X509_get_subject_name(x), sub, sizeof(sub));
+		name_rfc2253(X509_get_issuer_name(x), iss, sizeof(iss));
+		log_asa(SEV_ALERT, 717055, "The <identity> certificate in the "
+		    "trustpoint <%s> has expired. Expiration <%s> Subject Name "
+		    "<%s> Issuer Name <%s> Serial Number <%s>", tp, when, sub,
+		    iss, ser ? ser : "");
+	} else
+		log_msg(SEV_ERR, "PKI", "CERTIFICATE_INVALID_EXPIRED", "The "
+		    "certificate (SN: %s) of trustpoint %s has expired. "
+		    "Validity period ended on %s", ser ? ser : "?", tp, when);
+	free(ser);
+}
+
+/* locked: 1 when the ACME renewal information of cert must be fetched
+ * (a new certificate, or the time to look again has come). */
+static int
+ari_due(struct rstate *s, const struct tp_cfg *c, X509 *cert, time_t now)
+{
+	if (c->enroll != TP_EN_ACME)
+		return 0;
+	if (s->ari_for == NULL || X509_cmp(s->ari_for, cert) != 0) {
+		X509_free(s->ari_for);
+		X509_up_ref(cert);
+		s->ari_for = cert;
+		s->ari_state = 0;
+		s->ari_next = 0;
+		return 1;
+	}
+	return s->ari_next != 0 && now >= s->ari_next;
+}
+
+/* One trustpoint: queue its POLL, ARI or RENEW job when due. */
+static void
+scan_one(const char *tp, time_t now)
 {
 	struct tp_cfg c;
 	struct tp_certs k;
 	struct rstate *s;
-	time_t due;
+	time_t when, na = 0;
 
 	if (tp_get_cfg(tp, &c, NULL) < 0 || tp_get_certs(tp, &k, NULL) < 0)
 		return;
@@ -129,33 +269,19 @@ scan_one(const char *tp, time_t now, size_t nauto)
 			enqueue(s, JOB_POLL);
 		goto out;
 	}
-	if (k.cert && !s->expired_logged && now >= cert_not_after(k.cert)) {
-		char *ser = cert_serial_hex(k.cert);
-		s->expired_logged = 1;
-		log_msg(SEV_ERR, "PKI", "CERTIFICATE_INVALID_EXPIRED", "The "
-		    "certificate (SN: %s) of trustpoint %s has expired.",
-		    ser ? ser : "?", tp);
-		free(ser);
-	}
-	if (!c.auto_enroll || k.cert == NULL || (c.enroll != TP_EN_ACME &&
-	    c.enroll != TP_EN_URL && c.enroll != TP_EN_SCEP))
-		goto out;
-	if (c.enroll == TP_EN_ACME && (s->ari_for == NULL ||
-	    X509_cmp(s->ari_for, k.cert) != 0)) {
-		X509_free(s->ari_for);
-		X509_up_ref(k.cert);
-		s->ari_for = k.cert;
-		s->ari_state = 0;
+	if (k.cert && now >= cert_not_after(k.cert) &&
+	    s->expired_na != cert_not_after(k.cert))
+		na = s->expired_na = cert_not_after(k.cert);
+	if (rstate_renew_at(s, &c, &k, now, &when, NULL, 0) < 0)
+		goto out;	/* no RENEW timer */
+	if (ari_due(s, &c, k.cert, now))
 		enqueue(s, JOB_ARI);
-		goto out;
-	}
-	due = s->ari_state == 1 ? s->ari_pick : renew_due(&c, k.cert,
-	    k.installed);
-	if (now >= due + jitter(tp, nauto) && now >= s->next_try &&
-	    (k.installed == 0 || now - k.installed >= RENEW_MIN_INTERVAL))
+	else if (now >= when)
 		enqueue(s, JOB_RENEW);
 out:
 	pthread_mutex_unlock(&renew_mu);
+	if (na != 0)
+		log_expired(tp, &c, k.cert);
 	tp_certs_free(&k);
 }
 
@@ -173,39 +299,78 @@ scan(void)
 			tp_unlock();
 		}
 	}
+	pthread_mutex_lock(&renew_mu);
+	nauto_last = nauto;
+	pthread_mutex_unlock(&renew_mu);
 	for (size_t i = 0; i < n && !stop; i++)
-		scan_one(names[i], now, nauto);
+		scan_one(names[i], now);
 	tp_names_free(names, n);
+}
+
+static void
+ts_add_ms(struct timespec *ts, long ms)
+{
+	ts->tv_nsec += ms * 1000000L;
+	ts->tv_sec += ts->tv_nsec / 1000000000L;
+	ts->tv_nsec %= 1000000000L;
+}
+
+/* locked: until 500 ms after the last scan or a kick, but never sooner
+ * than 100 ms after it (at most ten scans a second). */
+static void
+sched_wait(const struct timespec *last)
+{
+	struct timespec until = *last, least = *last;
+
+	ts_add_ms(&until, 500);
+	ts_add_ms(&least, 100);
+	while (!stop && !kicked &&
+	    pthread_cond_timedwait(&wake, &renew_mu, &until) == 0)
+		;
+	while (!stop && pthread_cond_timedwait(&wake, &renew_mu, &least) == 0)
+		;
+	kicked = 0;
 }
 
 static void *
 scheduler(void *arg)
 {
-	struct timespec ts;
+	struct timespec last;
 
 	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&renew_mu);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 500 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		while (!stop && !kicked &&
-		    pthread_cond_timedwait(&wake, &renew_mu, &ts) == 0)
-			;
-		kicked = 0;
-		if (stop) {
-			pthread_mutex_unlock(&renew_mu);
+	clock_gettime(CLOCK_REALTIME, &last);
+	pthread_mutex_lock(&renew_mu);
+	while (!stop) {
+		sched_wait(&last);
+		if (stop)
 			break;
-		}
+		clock_gettime(CLOCK_REALTIME, &last);
 		pthread_mutex_unlock(&renew_mu);
 		scan();
+		pthread_mutex_lock(&renew_mu);
 	}
+	pthread_mutex_unlock(&renew_mu);
 	return NULL;
 }
 
+/* Stop and join the workers (a running job ends first). */
+static void
+renew_stop_workers(void)
+{
+	pthread_mutex_lock(&renew_mu);
+	stop = 1;
+	pthread_cond_broadcast(&qcond);
+	pthread_mutex_unlock(&renew_mu);
+	for (int i = 0; i < nworkers; i++)
+		pthread_join(workers[i], NULL);
+	nworkers = 0;
+	running = 0;
+}
+
+/*
+ * Start the scheduler and the workers; pending SCEP polls of state_dir
+ * are resumed. Returns 0, or -1 with "e" set.
+ */
 int
 renew_start(const char *state_dir, struct err *e)
 {
@@ -219,9 +384,12 @@ renew_start(const char *state_dir, struct err *e)
 	for (nworkers = 0; nworkers < concurrency; nworkers++)
 		if (pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
 			break;
-	if (pthread_create(&sched, NULL, scheduler, NULL) != 0)
-		return err_set(e, E_IO, "cannot start the renewal scheduler");
 	running = 1;
+	if (nworkers == 0 ||
+	    pthread_create(&sched, NULL, scheduler, NULL) != 0) {
+		renew_stop_workers();
+		return err_set(e, E_IO, "cannot start the renewal scheduler");
+	}
 	return 0;
 }
 
@@ -233,12 +401,9 @@ renew_stop(void)
 	pthread_mutex_lock(&renew_mu);
 	stop = 1;
 	pthread_cond_broadcast(&wake);
-	pthread_cond_broadcast(&qcond);
 	pthread_mutex_unlock(&renew_mu);
 	pthread_join(sched, NULL);
-	for (int i = 0; i < nworkers; i++)
-		pthread_join(workers[i], NULL);
-	running = 0;
+	renew_stop_workers();
 	while (states) {
 		struct rstate *s = states;
 		states = s->next;
@@ -256,6 +421,11 @@ renew_kick(void)
 	pthread_mutex_unlock(&renew_mu);
 }
 
+/*
+ * Bound the jobs running at once to n (1..MAX_WORKERS). The pool grows
+ * at run time; when n shrinks, surplus workers wait until the running
+ * jobs drop below the new bound.
+ */
 void
 renew_set_concurrency(int n)
 {
@@ -269,11 +439,26 @@ renew_set_concurrency(int n)
 	while (running && nworkers < concurrency &&
 	    pthread_create(&workers[nworkers], NULL, worker, NULL) == 0)
 		nworkers++;
+	pthread_cond_broadcast(&qcond);
 	pthread_mutex_unlock(&renew_mu);
 }
 
 int
 renew_get_concurrency(void)
 {
-	return concurrency;
+	int n;
+
+	pthread_mutex_lock(&renew_mu);
+	n = concurrency;
+	pthread_mutex_unlock(&renew_mu);
+	return n;
+}
+
+void
+renew_in_flight(int *now, int *most)
+{
+	pthread_mutex_lock(&renew_mu);
+	*now = active;
+	*most = peak;
+	pthread_mutex_unlock(&renew_mu);
 }

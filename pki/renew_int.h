@@ -19,13 +19,23 @@ struct rstate {
 	int			 poll_count;
 	X509			*ari_for;	/* cert the ARI window is for */
 	int			 ari_state;	/* 0 unknown, 1 have, 2 none */
-	time_t			 ari_pick;
-	int			 expired_logged;
+	time_t			 ari_pick;	/* CA time inside the window */
+	time_t			 ari_next;	/* virtual s: fetch it again */
+	int			 renewed;	/* engine installed one */
+	time_t			 renewed_mono;	/* CLOCK_MONOTONIC s of that */
+	time_t			 expired_na;	/* notAfter of the expiry
+						   logged last */
 	struct rstate		*next;
 };
 
 extern pthread_mutex_t renew_mu;	/* guards every rstate */
 struct rstate	*rstate_get(const char *tp);	/* locked; creates */
+/* locked: when the RENEW timer of s fires (virtual s) and why, for the
+ * scheduler and show; -1 when it has none. note may be NULL. */
+int	 rstate_renew_at(const struct rstate *, const struct tp_cfg *,
+	    const struct tp_certs *, time_t now, time_t *when, char *note,
+	    size_t len);
+time_t	 renew_mono(void);			/* CLOCK_MONOTONIC seconds */
 void	 renew_run_job(enum job_type, const char *tp);	/* renew_jobs.c */
 /* renew_poll.c: pending polls persisted in <state>/pending/<tp> */
 void	 poll_save(const struct rstate *);

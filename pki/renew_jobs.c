@@ -1,4 +1,13 @@
-/* pki/renew_jobs.c - what the renewal workers do: RENEW, POLL, ARI */
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: pki/renew_jobs - what the renewal workers do (ios-pki.md section
+ * 9): RENEW re-enrolls a trustpoint through its own engine (ACME logs
+ * ASA 717067/717068/717069/717070 with mode <automatic>; SCEP logs
+ * %PKI-6-CERTRENEWAUTO and may go PENDING, then POLL with CertPoll), with
+ * backoff and %PKI-3- escalation on failure; ARI fetches RFC 9773
+ * renewal information. Jobs run in worker threads without renew_mu held
+ * and take it only to update their rstate.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +19,14 @@
 
 #define BACKOFF_MAX	3600	/* seconds */
 
+/*
+ * A renewal failed: retry with exponential backoff from 60 s doubling to
+ * an hour, plus up to 30 s of jitter, and log why. After three failures,
+ * or once the certificate is in the last 10 % of its lifetime, the
+ * message is an error (%PKI-3-), well before expiry.
+ */
 static void
-failed(const char *tp, const struct tp_cfg *c, const struct err *e)
+failed(const char *tp, const struct err *e)
 {
 	struct tp_certs k;
 	struct rstate *s;
@@ -27,28 +42,30 @@ failed(const char *tp, const struct tp_cfg *c, const struct err *e)
 	pthread_mutex_lock(&renew_mu);
 	s = rstate_get(tp);
 	fails = s ? ++s->fails : 1;
-	wait = (time_t)60 << (fails > 6 ? 6 : fails - 1);
+	wait = (time_t)60 << (fails > 7 ? 6 : fails - 1);
 	if (wait > BACKOFF_MAX)
 		wait = BACKOFF_MAX;
 	wait += (time_t)(rand() % 30);
 	if (s)
 		s->next_try = now + wait;
 	pthread_mutex_unlock(&renew_mu);
-	/* escalate well before expiry: after 3 tries or in the last 10 % */
 	if (fails >= 3 || (life > 0 && left * 10 < life))
 		log_msg(SEV_ERR, "PKI", "CERTRENEWFAIL", "Automatic renewal of "
-		    "the certificate for trustpoint %s failed %d times (%s); "
-		    "the current certificate expires in %ld seconds",
-		    tp, fails, e->msg, (long)left);
+		    "the certificate for trustpoint %s failed %d times: %s; "
+		    "retrying in %ld seconds; the current certificate %s %ld "
+		    "seconds", tp, fails, e->msg, (long)wait, left > 0 ?
+		    "expires in" : "expired", (long)(left > 0 ? left : -left));
 	else
 		log_msg(SEV_WARN, "PKI", "CERTRENEWFAIL", "Automatic renewal for "
 		    "trustpoint %s failed: %s; retrying in %ld seconds", tp,
 		    e->msg, (long)wait);
-	(void)c;
 }
 
+/* A renewal was accepted: clear the backoff; when it installed a
+ * certificate (not PENDING), remember when in real time, for the
+ * minimum interval between renewals. */
 static void
-succeeded(const char *tp)
+succeeded(const char *tp, int installed)
 {
 	struct rstate *s;
 
@@ -56,7 +73,10 @@ succeeded(const char *tp)
 	if ((s = rstate_get(tp)) != NULL) {
 		s->fails = 0;
 		s->next_try = 0;
-		s->expired_logged = 0;
+		if (installed) {
+			s->renewed = 1;
+			s->renewed_mono = renew_mono();
+		}
 	}
 	pthread_mutex_unlock(&renew_mu);
 }
@@ -82,7 +102,7 @@ static void
 job_renew(const char *tp)
 {
 	struct enroll_ctx x = { 0 };
-	struct enroll_pending p;
+	struct enroll_pending p = { 0 };
 	struct tp_cfg c;
 	struct err e = { 0 };
 	int rc;
@@ -101,9 +121,9 @@ job_renew(const char *tp)
 			start_poll(tp, &c, &p);
 	}
 	if (rc < 0)
-		failed(tp, &c, &e);
+		failed(tp, &e);
 	else
-		succeeded(tp);
+		succeeded(tp, !p.active);
 }
 
 static void
@@ -147,6 +167,16 @@ job_poll(const char *tp)
 	pthread_mutex_unlock(&renew_mu);
 }
 
+#define ARI_RECHECK	21600	/* s: fetch renewalInfo again (RFC 9773 4.3) */
+#define ARI_RETRY	3600	/* s: after a failed fetch */
+
+/*
+ * RFC 9773: fetch the suggested renewal window of the trustpoint's ACME
+ * certificate and pick a random instant inside it, which then replaces
+ * the auto-enroll percentage. A directory without renewalInfo (or a
+ * certificate without an AKI) leaves the percentage for this certificate;
+ * a failed fetch leaves it until the next try an hour later.
+ */
 static void
 job_ari(const char *tp)
 {
@@ -154,7 +184,8 @@ job_ari(const char *tp)
 	struct tp_cfg c;
 	struct tp_certs k;
 	struct rstate *s;
-	time_t a = 0, b = 0;
+	struct err e = { 0 };
+	time_t a = 0, b = 0, now = clock_now();
 	char *pool;
 	int rc = -1;
 
@@ -165,15 +196,24 @@ job_ari(const char *tp)
 	p.extra_ca_pem = pool;
 	p.timeout_s = 10;
 	if (k.cert)
-		rc = acme_ari_window(&p, k.cert, &a, &b, NULL);
+		rc = acme_ari_window(&p, k.cert, &a, &b, &e);
 	free(pool);
 	pthread_mutex_lock(&renew_mu);
 	if ((s = rstate_get(tp)) != NULL) {
 		s->ari_state = rc == 0 ? 1 : 2;
 		s->ari_pick = rc == 0 ? renew_pick_in_window(a, b,
 		    (unsigned)rand()) : 0;
+		s->ari_next = rc == 0 ? now + ARI_RECHECK : e.code ==
+		    E_NOTFOUND || e.code == E_INVAL ? 0 : now + ARI_RETRY;
 	}
 	pthread_mutex_unlock(&renew_mu);
+	if (rc == 0)
+		log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: %s: RFC 9773 renewal "
+		    "window %lld..%lld", tp, (long long)a, (long long)b);
+	else
+		log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: %s: no renewal "
+		    "information (%s); renewing at the auto-enroll percentage",
+		    tp, e.msg);
 	tp_certs_free(&k);
 }
 

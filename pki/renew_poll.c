@@ -116,6 +116,8 @@ timers_of(const char *tp, struct renew_timer **v, size_t *n)
 	struct tp_cfg c;
 	struct tp_certs k;
 	struct rstate *s;
+	char note[96];
+	time_t due;
 
 	if (tp_get_cfg(tp, &c, NULL) < 0 || tp_get_certs(tp, &k, NULL) < 0)
 		return;
@@ -123,18 +125,9 @@ timers_of(const char *tp, struct renew_timer **v, size_t *n)
 	s = rstate_get(tp);
 	if (s && s->poll.active)
 		add(v, n, "PKI Timers", "POLL", tp, s->poll_next, NULL);
-	if (c.auto_enroll && k.cert && s && !s->poll.active) {
-		time_t due = s->ari_state == 1 ? s->ari_pick :
-		    renew_due(&c, k.cert, k.installed);
-		if (s->next_try > due)
-			add(v, n, "PKI Timers", "RENEW", tp, s->next_try,
-			    "retry after failure");
-		else
-			add(v, n, "PKI Timers", "RENEW", tp, due,
-			    s->ari_state == 1 ? "ARI window" :
-			    k.installed > cert_not_before(k.cert) + 600 ?
-			    "anchored at install time" : NULL);
-	}
+	if (s && !s->poll.active && rstate_renew_at(s, &c, &k, clock_now(),
+	    &due, note, sizeof(note)) == 0)
+		add(v, n, "PKI Timers", "RENEW", tp, due, note);
 	if (k.ca && k.cert && cert_not_after(k.ca) <= cert_not_after(k.cert))
 		add(v, n, "PKI Timers", "SHADOW", tp, cert_not_before(k.ca) +
 		    (cert_not_after(k.ca) - cert_not_before(k.ca)) * 9 / 10,

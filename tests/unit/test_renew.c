@@ -29,6 +29,73 @@ utc(int y, int mo, int d, int h, int mi, int s)
 	return timegm(&tm);
 }
 
+/* No renewal loops: the minimum interval by virtual and by real time. */
+static void
+t_hold(void)
+{
+	time_t now = utc(2026, 3, 1, 12, 0, 0);
+
+	check(renew_hold(now, 0, -1) == 0, "hold: never installed, never "
+	    "renewed -> none");
+	check(renew_hold(now, now - 10, -1) == RENEW_MIN_INTERVAL - 10,
+	    "hold: installed 10 s ago (virtual) -> the rest of the interval");
+	check(renew_hold(now, now - RENEW_MIN_INTERVAL, -1) == 0,
+	    "hold: installed one interval ago -> none");
+	check(renew_hold(now, now + 3600, -1) == 0,
+	    "hold: install time in the future (clock set back) -> none");
+	check(renew_hold(now + 86400 * 30, now, 5) == RENEW_MIN_INTERVAL - 5,
+	    "hold: clock jumped a month ahead, renewed 5 s ago (real) -> held");
+	check(renew_hold(now, now - 50, 20) == RENEW_MIN_INTERVAL - 20,
+	    "hold: the longer of the virtual and the real hold");
+	check(renew_hold(now, 0, RENEW_MIN_INTERVAL) == 0,
+	    "hold: renewed one interval ago (real) -> none");
+}
+
+/* An RFC 9773 window chosen by the CA's clock moves with the anchor. */
+static void
+t_anchor_ari(void)
+{
+	X509 *x = X509_new();
+	time_t t0 = utc(2026, 1, 1, 0, 0, 0), pick = t0 + 3000;
+
+	ASN1_TIME_set(X509_getm_notBefore(x), t0);
+	ASN1_TIME_set(X509_getm_notAfter(x), t0 + 3600);
+	check(renew_anchor(pick, x, 0) == pick, "ARI pick, not installed "
+	    "here: as chosen");
+	check(renew_anchor(pick, x, t0 + 120) == pick, "ARI pick, installed "
+	    "2 min after notBefore: as chosen");
+	check(renew_anchor(pick, x, t0 + 7200) == pick + 7200,
+	    "ARI pick, clock 2 h ahead of the CA: moved by 2 h");
+	X509_free(x);
+}
+
+/* Storm jitter: stable, bounded, and spread over several seconds. */
+static void
+t_jitter(void)
+{
+	char name[32];
+	int seen[64] = { 0 }, distinct = 0, inrange = 1, max = 0;
+
+	check(renew_jitter("WEB", 1) == 0, "jitter: one trustpoint -> none");
+	check(renew_jitter("TP17", 200) == renew_jitter("TP17", 200),
+	    "jitter: stable for a name");
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "TP%d", i);
+		time_t j = renew_jitter(name, 200);
+		if (j < 0 || j >= 5)
+			inrange = 0;
+		else if (!seen[j]++)
+			distinct++;
+	}
+	check(inrange, "jitter: 200 trustpoints within [0, 5) s");
+	check(distinct == 5, "jitter: 200 trustpoints spread over 5 seconds");
+	for (int i = 0; i < 200; i++)
+		if (seen[i % 5] > max)
+			max = seen[i % 5];
+	check(max < 200 / 2, "jitter: no second has half of them");
+	check(renew_jitter("X", 1000000) < 600, "jitter: at most 10 minutes");
+}
+
 int
 main(void)
 {
@@ -92,6 +159,9 @@ main(void)
 		check(acme_ari_parse("{\"suggestedWindow\":{}}", 22, &a, &b,
 		    &e) < 0, "ARI window without start/end rejected");
 	}
+	t_hold();
+	t_anchor_ari();
+	t_jitter();
 	printf("%d passed, %d failed\n", pass, fail);
 	return fail != 0;
 }
