@@ -7,6 +7,7 @@
 #include "pki/cert.h"
 #include "pki/key.h"
 #include "pki/renew.h"
+#include "pki/trustpool.h"
 
 #define MAX_BLOCKS	4096
 
@@ -108,6 +109,9 @@ cmd_show_certs(struct vty *v, struct args *a)
 	collect(s, names, n, only);
 	for (size_t i = 0; i < s->n; i++) {
 		struct block *b = &s->b[i];
+		if (strncmp(b->header, "CA ", 3) == 0 && b->ntp < 32 &&
+		    trustpool_contains(b->x))
+			b->tps[b->ntp++] = "Trustpool";
 		out = asa ? cert_show_asa(b->x, b->header, b->tps, b->ntp,
 		    b->renew) : cert_show_ios(b->x, b->header, b->tps, b->ntp,
 		    b->key[0] ? b->key : NULL, b->renew, verbose);
