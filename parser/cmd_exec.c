@@ -123,7 +123,8 @@ cmd_terminal(struct vty *v, struct args *a)
 	else if (args_has(a, "width"))
 		v->term_width = (int)args_int(a, "width", 80);
 	else if (args_has(a, "monitor"))
-		v->monitor = !a->no && !args_has(a, "no");
+		__atomic_store_n(&v->monitor, !a->no && !args_has(a, "no"),
+		    __ATOMIC_RELAXED);	/* read by the log sink */
 	return 0;
 }
 

@@ -85,7 +85,8 @@ static void
 user_line(struct vty *s, void *arg)
 {
 	struct users_ctx *u = arg;
-	long idle = (long)(sh_mono() - s->last_input);
+	long idle = (long)(sh_mono() - __atomic_load_n(&s->last_input,
+	    __ATOMIC_RELAXED));
 	int num = s->transport == SH_CONSOLE ? 0 : s->line_no + 2;
 	char b[256];
 	size_t n;

@@ -358,7 +358,6 @@ le_readline(struct vty *v, const char *prompt, char *out, size_t len,
 			v->lines_read++;
 			break;
 		}
-		v->last_input = sh_mono();
 		if ((rc = key(&e, c)) < 0)
 			return rc;
 		if (rc == 1)

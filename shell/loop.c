@@ -161,7 +161,9 @@ login(struct vty *v)
 		    vty_read_line(v, "Password: ", pass, sizeof(pass), 0) < 0)
 			return -1;
 		if (sh_auth_password(user, pass, &priv) == 0) {
+			pthread_mutex_lock(&reg_mu);	/* show users reads it */
 			snprintf(v->user, sizeof(v->user), "%s", user);
+			pthread_mutex_unlock(&reg_mu);
 			v->priv = priv;
 			explicit_bzero(pass, sizeof(pass));
 			return 0;

@@ -25,7 +25,8 @@ vty_log_sink(void *ctx, int sev, const char *line)
 {
 	struct vty *v = ctx;
 
-	if (v->monitor || v->transport == SH_CONSOLE)
+	if (__atomic_load_n(&v->monitor, __ATOMIC_RELAXED) ||
+	    v->transport == SH_CONSOLE)
 		vty_post(v, line);
 }
 

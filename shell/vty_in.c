@@ -54,6 +54,8 @@ fill(struct vty *v, int timeout_ms)
 		return -1;
 	v->ilen = (size_t)n;
 	v->ipos = 0;
+	/* idle time and exec-timeout; show users reads it elsewhere */
+	__atomic_store_n(&v->last_input, sh_mono(), __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -140,10 +142,8 @@ vty_waitkey(struct vty *v)
 
 	for (;;) {
 		c = vty_getkey(v, 250);
-		if (c >= 0) {
-			v->last_input = sh_mono();
+		if (c >= 0)
 			return c;
-		}
 		if (c == -1 || sh_stopping() || v->dead)
 			return -1;
 		if (v->exec_timeout > 0 &&
