@@ -159,8 +159,8 @@ cmd_clock_set(struct vty *v, struct args *a)
 	day = tm.tm_mday;
 	when = timegm(&tm);	/* normalises tm: 31 February -> 3 March */
 	if (tm.tm_mday != day) {
-		vty_err(v, "Invalid date: %s has no day %d", months[month_of(a)],
-		    day);
+		vty_err(v, "Invalid date: %s has no day %d",
+		    months[month_of(a)], day);
 		return -1;
 	}
 	clock_set(when);

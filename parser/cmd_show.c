@@ -195,6 +195,34 @@ lvl(int l)
 	return l < 0 ? "disabled" : sevn[l];
 }
 
+/* A `logging host` in IOS `show logging`. */
+static void
+host_state(struct vty *v, const char *addr, int port, unsigned long logged)
+{
+	static const char in[] = "              ";
+
+	vty_out(v, "        Logging to %s  (udp port %d, audit disabled,\n"
+	    "%slink up),\n%s%lu message lines logged,\n"
+	    "%s0 message lines rate-limited,\n"
+	    "%s0 message lines dropped-by-MD,\n"
+	    "%sxml disabled, sequence number disabled\n"
+	    "%sfiltering disabled\n", addr, port, in, in, logged, in, in, in,
+	    in);
+}
+
+/* One sink in IOS `show logging`: "    Console logging: level ..." */
+static void
+sink_state(struct vty *v, const char *name, int level, unsigned long logged,
+    int indent)
+{
+	if (level < 0) {
+		vty_out(v, "    %sdisabled\n", name);
+		return;
+	}
+	vty_out(v, "    %slevel %s, %lu messages logged, xml disabled,\n"
+	    "%*sfiltering disabled\n", name, lvl(level), logged, indent, "");
+}
+
 static int
 cmd_show_logging(struct vty *v, struct args *a)
 {
@@ -209,36 +237,17 @@ cmd_show_logging(struct vty *v, struct args *a)
 	    "rate-limited, 0 flushes, 0 overruns, xml disabled, filtering "
 	    "disabled)\n\nNo Active Message Discriminator.\n\n"
 	    "No Inactive Message Discriminator.\n\n", dropped);
-	if (c.console_level < 0)
-		vty_out(v, "    Console logging: disabled\n");
-	else
-		vty_out(v, "    Console logging: level %s, %lu messages logged, "
-		    "xml disabled,\n                     filtering disabled\n",
-		    lvl(c.console_level), logged);
-	if (c.monitor_level < 0)
-		vty_out(v, "    Monitor logging: disabled\n");
-	else
-		vty_out(v, "    Monitor logging: level %s, %lu messages logged, "
-		    "xml disabled,\n                     filtering disabled\n",
-		    lvl(c.monitor_level), logged);
-	if (c.buffered_level < 0)
-		vty_out(v, "    Buffer logging:  disabled\n");
-	else
-		vty_out(v, "    Buffer logging:  level %s, %lu messages logged, "
-		    "xml disabled,\n                    filtering disabled\n",
-		    lvl(c.buffered_level), logged);
+	sink_state(v, "Console logging: ", c.console_level, logged, 21);
+	sink_state(v, "Monitor logging: ", c.monitor_level, logged, 21);
+	sink_state(v, "Buffer logging:  ", c.buffered_level, logged, 20);
 	vty_out(v, "    Exception Logging: size (4096 bytes)\n"
 	    "    Count and timestamp logging messages: disabled\n"
-	    "    Persistent logging: disabled\n\nNo active filter modules.\n\n");
+	    "    Persistent logging: disabled\n\nNo active filter modules.\n"
+	    "\n");
 	vty_out(v, "    Trap logging: level %s, %lu message lines logged\n",
 	    lvl(c.trap_level), logged);
 	for (int i = 0; log_host_get(i, addr, sizeof(addr), &port) == 0; i++)
-		vty_out(v, "        Logging to %s  (udp port %d, audit disabled,"
-		    "\n              link up),\n              %lu message lines "
-		    "logged,\n              0 message lines rate-limited,\n"
-		    "              0 message lines dropped-by-MD,\n"
-		    "              xml disabled, sequence number disabled\n"
-		    "              filtering disabled\n", addr, port, logged);
+		host_state(v, addr, port, logged);
 	vty_out(v, "\nLog Buffer (%d bytes):\n", c.buffered_size);
 	if ((buf = log_buffer_dump(NULL)) != NULL) {
 		vty_write(v, buf, strlen(buf));
@@ -260,6 +269,7 @@ static int
 cmd_debug(struct vty *v, struct args *a)
 {
 	int on = !a->no && !args_has(a, "undebug");
+	const char *onoff = on ? "on" : "off";
 
 	if (args_has(a, "all")) {
 		for (int d = 0; d < DBG__MAX; d++)
@@ -269,13 +279,13 @@ cmd_debug(struct vty *v, struct args *a)
 	}
 	if (args_has(a, "acme")) {
 		log_dbg_set(DBG_ACME, on ? (int)args_int(a, "acme", 1) : 0);
-		vty_out(v, "Crypto CA ACME debugging is %s\n", on ? "on" : "off");
+		vty_out(v, "Crypto CA ACME debugging is %s\n", onoff);
 	} else if (args_has(a, "transactions")) {
 		log_dbg_set(DBG_PKI_TRANS, on);
-		vty_out(v, "Crypto PKI Trans debugging is %s\n", on ? "on" : "off");
+		vty_out(v, "Crypto PKI Trans debugging is %s\n", onoff);
 	} else if (args_has(a, "messages")) {
 		log_dbg_set(DBG_PKI_MSG, on);
-		vty_out(v, "Crypto PKI Msg debugging is %s\n", on ? "on" : "off");
+		vty_out(v, "Crypto PKI Msg debugging is %s\n", onoff);
 	}
 	return 0;
 }

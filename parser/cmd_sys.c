@@ -363,8 +363,8 @@ static const struct cmd_def sys_cmds[] = {
 	    cmd_username, CMD_NOONLY },
 	{ M(MODE_CONFIG), 15, "enable secret [{0|5|8|9}] LINE$secret",
 	    "enable=Modify enable password parameters\nsecret=Assign the "
-	    "privileged level secret\nLINE=The UNENCRYPTED (cleartext) 'enable' "
-	    "secret", cmd_enable_secret, CMD_NO },
+	    "privileged level secret\nLINE=The UNENCRYPTED (cleartext) "
+	    "'enable' secret", cmd_enable_secret, CMD_NO },
 	{ M(MODE_CONFIG), 15, "line vty <0-15>$first [<0-15>$last]",
 	    "vty=Virtual terminal\n<0-15>=First Line number",
 	    cmd_line, 0 },

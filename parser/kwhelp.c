@@ -36,7 +36,8 @@ static const char *const dict[][2] = {
 	{ "exportable", "Allow the key to be exported" },
 	{ "fingerprint", "Expected CA certificate fingerprint" },
 	{ "fqdn", "Fully qualified domain name" },
-	{ "general-keys", "Generate a general purpose RSA key pair for signing and encryption" },
+	{ "general-keys", "Generate a general purpose RSA key pair for "
+	    "signing and encryption" },
 	{ "generate", "Generate new keys" },
 	{ "hash", "Hash algorithm" },
 	{ "host", "Set syslog server IP address and parameters" },
@@ -90,7 +91,8 @@ static const char *const dict[][2] = {
 	{ "verbose", "Display in verbose mode" },
 	{ "version", "System hardware and software status" },
 	{ "width", "Set width of the display terminal" },
-	{ "write", "Write running configuration to memory, network, or terminal" },
+	{ "write", "Write running configuration to memory, network, or "
+	    "terminal" },
 	{ "zeroize", "Remove keys" },
 };
 

@@ -70,7 +70,8 @@ parse_in(const char *line, enum mode m, int priv, struct parse *p,
 		if (rc == S_AMBIGUOUS) {
 			p->rc = P_AMBIGUOUS;
 			len = w[i].off + w[i].len;
-			snprintf(p->amb, sizeof(p->amb), "%.*s", (int)len, line);
+			snprintf(p->amb, sizeof(p->amb), "%.*s", (int)len,
+			    line);
 			*err_word = i;
 			return;
 		}
@@ -168,7 +169,8 @@ walk(const char *line, size_t nwords, const struct word *w, enum mode m,
 		    priv, &nx, &bad);
 		if (rc == S_AMBIGUOUS) {
 			char b[200];
-			snprintf(b, sizeof(b), "%% Ambiguous command:  \"%.*s\"",
+			snprintf(b, sizeof(b),
+			    "%% Ambiguous command:  \"%.*s\"",
 			    (int)(w[i].off + w[i].len), line);
 			if (out)
 				out(ctx, b);
@@ -322,7 +324,8 @@ cmd_complete(const char *line, enum mode m, int priv)
 	for (size_t i = 0; i < cur->nkids; i++) {
 		const struct node *c = cur->kids[i];
 		if (c->type != T_KW || c->minpriv > priv ||
-		    strncasecmp(c->text, line + w[n - 1].off, w[n - 1].len) != 0)
+		    strncasecmp(c->text, line + w[n - 1].off,
+		    w[n - 1].len) != 0)
 			continue;
 		if (c->text[w[n - 1].len] == '\0') {
 			hit = c;

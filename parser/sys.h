@@ -59,7 +59,7 @@ void		 sys_user_del(struct sys_conf *, struct sys_user *);
 struct sys_if	*sys_if_find(struct sys_conf *, const char *);
 struct sys_if	*sys_if_add(struct sys_conf *, const char *);
 void		 sys_if_del(struct sys_conf *, struct sys_if *);
-void		 sys_render(FILE *);		/* global part of running-config */
+void		 sys_render(FILE *);	/* global part of running-config */
 void		 sys_render_lines(FILE *);	/* line blocks (near the end) */
 /* Copy of an interface's address; 0 found, -1 not. */
 int		 sys_if_addr(const char *ifname, char *addr, size_t len);

@@ -39,7 +39,7 @@ struct vty {
 	time_t		 last_input;	/* monotonic seconds (sh_mono) */
 	/* CLI state */
 	enum mode	 mode;
-	char		 ctx[128];	/* sub-mode object name (looked up again) */
+	char		 ctx[128];	/* sub-mode object, by name */
 	int		 priv;
 	int		 term_len, term_width;
 	int		 len_set;	/* `terminal length` given: NAWS

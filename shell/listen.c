@@ -27,7 +27,7 @@ accept_loop(void *arg)
 		    SOCK_CLOEXEC)) < 0) {
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM)
-				usleep(100000);	/* no busy loop when out of fds */
+				usleep(100000);	/* out of fds: no spin */
 			continue;
 		}
 		getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),

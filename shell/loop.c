@@ -161,7 +161,8 @@ login(struct vty *v)
 		    vty_read_line(v, "Password: ", pass, sizeof(pass), 0) < 0)
 			return -1;
 		if (sh_auth_password(user, pass, &priv) == 0) {
-			pthread_mutex_lock(&reg_mu);	/* show users reads it */
+			/* show users reads it from other threads */
+			pthread_mutex_lock(&reg_mu);
 			snprintf(v->user, sizeof(v->user), "%s", user);
 			pthread_mutex_unlock(&reg_mu);
 			v->priv = priv;

@@ -288,8 +288,8 @@ vty_filter_end(struct vty *v)
 	if (v->f.type == F_SECTION)
 		section_flush(v);
 	if (v->f.type == F_COUNT) {
-		snprintf(b, sizeof(b), "Number of lines which match regexp = %ld",
-		    v->f.count);
+		snprintf(b, sizeof(b),
+		    "Number of lines which match regexp = %ld", v->f.count);
 		pager_line(v, b);
 	}
 	if (v->f.type != F_NONE)
