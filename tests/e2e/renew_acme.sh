@@ -17,10 +17,16 @@
 #     CERTRENEWFAIL), the old certificate and key stay, retries back off
 #     60/120/240 s (plus jitter) as the clock is moved to each retry, the
 #     third failure escalates to %PKI-3-, and once pebble is back the next
-#     retry installs a new certificate.
+#     retry installs a new certificate;
+#  4. RFC 9773 (pebble 2.4 has no ARI): a forwarding proxy in front of
+#     pebble adds renewalInfo to the directory and answers it with a
+#     scripted window; a trustpoint enrolled through it fetches the window
+#     for its certificate's certID, shows its RENEW time inside the window
+#     (not at 80 %), renews there, and is not renewed again. Whether the
+#     renewal's newOrder carried "replaces" is printed as a note.
 # Everything on 127.0.0.1: pebble 14771 (management 14772), challtestsrv
-# DNS 14773 (management 14774), pkish's HTTP-01 responder 5771, telnet on
-# a free port. Env: PKISH (ASan build), PKISH_PLAIN, ROOT.
+# DNS 14773 (management 14774), the ARI proxy 14775, pkish's HTTP-01
+# responder 5771, telnet on a free port. Env: PKISH (ASan build), PKISH_PLAIN, ROOT.
 # Exit 0 pass, 77 skip, other fail. Temp dir removed; only our own
 # processes are stopped.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
@@ -105,6 +111,97 @@ class Pebble:
         self.p = None
 
 
+class AriProxy:
+    """HTTPS proxy in front of pebble (Host kept, so pebble's URLs point
+    here): adds renewalInfo to the directory, answers renewalInfo/<id>
+    with a window [near] for the first certID and [far] after that, and
+    records each certID asked for and each newOrder payload."""
+    PORT = 14775
+
+    def __init__(self, near, far):
+        import base64, http.client, http.server, json, ssl, threading
+        self.ids, self.orders = [], []
+        px = self
+        up = ssl.create_default_context(cafile=os.path.join(T, 'tlsca.pem'))
+        acme = DIR.split('/')[2]
+
+        def window(a, b):
+            f = lambda t: time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(t))
+            return json.dumps({'suggestedWindow': {'start': f(a),
+                                                   'end': f(b)}}).encode()
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *a):
+                pass
+
+            def reply(self, code, hdrs, body):
+                self.send_response(code)
+                for k, v in hdrs:
+                    if k.lower() not in ('content-length', 'connection',
+                                         'transfer-encoding'):
+                        self.send_header(k, v)
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do(self):
+                n = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(n) if n else None
+                if self.path.startswith('/renewal-info/'):
+                    cid = self.path.split('/')[-1]
+                    px.ids.append(cid)
+                    w = near if px.ids.count(cid) and \
+                        px.ids.index(cid) == 0 else far
+                    return self.reply(200, [('Content-Type',
+                                             'application/json')],
+                                      window(*w))
+                if self.path.startswith('/order-plz') and body:
+                    pl = json.loads(body)['payload']
+                    px.orders.append(json.loads(base64.urlsafe_b64decode(
+                        pl + '=' * (-len(pl) % 4))))
+                c = http.client.HTTPSConnection(acme, context=up,
+                                                timeout=30)
+                hdrs = {k: v for k, v in self.headers.items()
+                        if k.lower() not in ('connection', 'keep-alive')}
+                c.request(self.command, self.path, body, hdrs)
+                r = c.getresponse()
+                data = r.read()
+                if self.path == '/dir':
+                    d = json.loads(data)
+                    d['renewalInfo'] = 'https://%s/renewal-info/' % \
+                        self.headers['Host']
+                    data = json.dumps(d).encode()
+                self.reply(r.status, r.getheaders(), data)
+                c.close()
+            do_GET = do_POST = do_HEAD = do
+
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(os.path.join(T, 'tls.pem'),
+                            os.path.join(T, 'tls.key'))
+        self.srv = http.server.ThreadingHTTPServer(('127.0.0.1', self.PORT),
+                                                   H)
+        self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
+        self.srv.daemon_threads = True
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+        self.url = 'https://127.0.0.1:%d/dir' % self.PORT
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+def cert_id_serial(serial_hex):
+    """The serial half of an RFC 9773 certID for a hex serial."""
+    import base64
+    b = bytes.fromhex(serial_hex if len(serial_hex) % 2 == 0
+                      else '0' + serial_hex)
+    if b[0] & 0x80:
+        b = b'\0' + b
+    return base64.urlsafe_b64encode(b).rstrip(b'=').decode()
+
+
 def fmt_date(s):
     return datetime.datetime.strptime(s.strip(), '%H:%M:%S UTC %b %d %Y') \
         .replace(tzinfo=datetime.timezone.utc).timestamp()
@@ -164,8 +261,8 @@ class Router:
         self.off = when - time.time()
         return out
 
-    def cert(self):
-        return ident(self.cmd('show crypto ca certificates TP'))
+    def cert(self, tp='TP'):
+        return ident(self.cmd('show crypto ca certificates ' + tp))
 
     def keyhash(self):
         out = self.cmd('show crypto key mypubkey rsa Auto.TP')
@@ -175,13 +272,22 @@ class Router:
         return hashlib.sha1(bytes.fromhex(''.join(m.group(1).split()))) \
             .hexdigest()
 
-    def renew_timer(self):
+    def renew_timer(self, tp='TP'):
         out = self.cmd('show crypto pki timers detail')
-        m = re.search(r'^  \|(.{16})  \((\S+)\) RENEW TP(?:  \[(.*)\])?$',
-                      out, re.M)
+        m = re.search(r'^  \|(.{16})  \((\S+)\) RENEW %s(?:  \[(.*)\])?$'
+                      % tp, out, re.M)
         if not m:
             return None, None, out
         return iso(m.group(2)), m.group(3) or '', out
+
+    def mark(self):
+        """Read what the monitor session has pending (until 0.5 s of
+        silence) and return the offset of what comes next."""
+        while True:
+            try:
+                self.a.recv_some(0.5)
+            except Timeout:
+                return len(self.a.log)
 
     def monitor_wait(self, rx, timeout=30, start=0):
         """Wait until the monitor session has received rx (after offset
@@ -265,7 +371,7 @@ try:
     time.sleep(2.5)
     c.ok(r.cert()['serial'] == c1['serial'],
          'clock 30 s before the renew date: nothing renewed')
-    mark = len(r.a.log)
+    mark = r.mark()
     r.clock_set(want + 2)
     t0 = time.time()
     samples, c2 = [], None
@@ -313,7 +419,7 @@ try:
     c.ok(when and when > r.vnow() + 2000 and 'anchored' in note,
          'next RENEW anchored at the install time (%s)' % note, out)
     # far ahead at once: the minimum interval holds the renewal
-    mark = len(r.a.log)
+    mark = r.mark()
     r.clock_set(r.vnow() + 3300)
     time.sleep(2.5)
     c.ok(r.cert()['serial'] == c2['serial'],
@@ -342,7 +448,7 @@ try:
          'restart: RENEW of the renewed certificate from its dates', out)
     waits = []
     for n in (1, 2, 3):
-        mark = len(r.a.log)
+        mark = r.mark()
         r.clock_set(max(when, r.vnow()) + 1)
         m = r.monitor_wait(r'%PKI-(\d)-CERTRENEWFAIL: [^\n]*retrying in '
                            r'(\d+) seconds', 30, mark)
@@ -368,7 +474,7 @@ try:
          120 <= waits[1] < 150 and 240 <= waits[2] < 270,
          'backoff 60/120/240 s plus jitter (%s)' % waits)
     pb.start()
-    mark = len(r.a.log)
+    mark = r.mark()
     r.clock_set(when + 1)
     m = r.monitor_wait(r'717068: ACME Certificate enrollment succeeded for '
                        r'trustpoint <TP>', 30, mark)
@@ -380,6 +486,58 @@ try:
          'a third certificate with a third key is installed')
     when, note, out = r.renew_timer()
     c.ok(when and 'retry' not in note, 'RENEW timer back to normal', out)
+
+    # ---------------------------------------------------------- phase 4
+    r.clock_set(time.time())    # the CA's time again: no anchoring
+    now = time.time()
+    near, far = (now + 600, now + 900), (now + 2 * 86400, now + 3 * 86400)
+    px = AriProxy(near, far)
+    try:
+        r.config(['crypto ca trustpoint ARI',
+                  ' enrollment protocol acme url ' + px.url,
+                  ' enrollment protocol acme authentication http01 '
+                  'Loopback0',
+                  ' fqdn ari.example.test',
+                  ' auto-enroll 80',
+                  ' exit',
+                  'crypto ca enroll ARI noconfirm'])
+        a1 = r.cert('ARI')
+        c.ok(a1 and a1['serial'], 'ARI: enrolled through the proxy', a1)
+        deadline = time.time() + 20
+        while not px.ids and time.time() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        c.ok(len(px.ids) == 1 and px.ids[0].endswith(
+            '.' + cert_id_serial(a1['serial'])),
+            'ARI: renewalInfo fetched for the certificate\'s certID', px.ids)
+        nb, na = fmt_date(a1['start']), fmt_date(a1['end'])
+        when, note, out = r.renew_timer('ARI')
+        c.ok(when is not None and near[0] <= when < near[1] and
+             'RFC 9773' in note, 'ARI: RENEW inside the suggested window, '
+             'not at 80 %', out)
+        c.ok(when != nb + (na - nb) * 80 // 100, 'ARI: the window replaced '
+             'the percentage')
+        mark = r.mark()
+        r.clock_set(when + 1)
+        m = r.monitor_wait(r'CERT_INSTALL: An ID certificate has been '
+                           r'installed under\s+Trustpoint   : ARI', 30, mark)
+        c.ok(m is not None, 'ARI: renewed at the chosen instant',
+             r.a.log[mark:])
+        a2 = r.cert('ARI')
+        c.ok(a2 and a2['serial'] != a1['serial'], 'ARI: new certificate',
+             (a1, a2))
+        time.sleep(3)
+        c.ok(r.cert('ARI')['serial'] == a2['serial'] and len(px.ids) == 2,
+             'ARI: the new certificate\'s window (far ahead) is fetched and '
+             'it is not renewed again', px.ids)
+        when, note, out = r.renew_timer('ARI')
+        c.ok(when and when >= far[0] and 'RFC 9773' in note,
+             'ARI: next RENEW in the new window', out)
+        rep = [o.get('replaces') for o in px.orders]
+        print('# note: newOrder "replaces" per order: %s (the renewal\'s '
+              'should be %s)' % (rep, px.ids[0]))
+    finally:
+        px.stop()
     r.stop()
 except Exception as ex:        # report, then fail
     import traceback
