@@ -46,6 +46,7 @@ struct acme_ctx {
 	struct acme_dir	 dir;
 	struct acme_nonces nonces;
 	EVP_PKEY	*akey;		/* account key (private), owned */
+	EVP_PKEY	*cert_pub;	/* public key of the CSR sent, owned */
 	char		*kid;		/* account URL, owned */
 	char		*thumb;		/* RFC 7638 thumbprint, owned */
 	int		 from_cache;	/* kid came from the process cache */
@@ -168,8 +169,8 @@ void	 acme_http01_release(struct httpd *);
 int	 acme_finalize(struct acme_ctx *, struct acme_order *,
 	    const struct acme_params *, struct err *);
 STACK_OF(X509) *acme_chain_parse(const char *, size_t, struct err *);
-int	 acme_chain_check(STACK_OF(X509) *, const struct acme_params *,
-	    struct err *);
+int	 acme_chain_check(STACK_OF(X509) *, EVP_PKEY *want,
+	    const struct acme_params *, struct err *);
 STACK_OF(X509) *acme_cert_fetch(struct acme_ctx *, const char *url,
 	    struct err *);
 

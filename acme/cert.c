@@ -55,22 +55,25 @@ acme_chain_parse(const char *pem, size_t len, struct err *e)
 }
 
 /*
- * Check the leaf against the request "p": its public key is the
- * certificate key, and it names every DNS identifier and IP address.
+ * Check the leaf against the request "p": its public key is "want" (the
+ * key of the CSR sent; NULL: the certificate key, loaded), and it names
+ * every DNS identifier and IP address.
  */
 int
-acme_chain_check(STACK_OF(X509) *sk, const struct acme_params *p,
-    struct err *e)
+acme_chain_check(STACK_OF(X509) *sk, EVP_PKEY *want,
+    const struct acme_params *p, struct err *e)
 {
 	X509		*leaf = sk_X509_value(sk, 0);
-	EVP_PKEY	*pub;
+	EVP_PKEY	*pub = want;
 	size_t		 i;
 	int		 same;
 
-	if ((pub = key_get1_public(p->cert_key_label, e)) == NULL)
+	if (pub == NULL &&
+	    (pub = key_get1_public(p->cert_key_label, e)) == NULL)
 		return -1;
 	same = EVP_PKEY_eq(X509_get0_pubkey(leaf), pub) == 1;
-	EVP_PKEY_free(pub);
+	if (pub != want)
+		EVP_PKEY_free(pub);
 	if (!same)
 		return err_set(e, E_PROTO, "RFC 8555 section 7.4.2: issued "
 		    "certificate is not for key %s", p->cert_key_label);

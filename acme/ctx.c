@@ -137,6 +137,7 @@ acme_ctx_free(struct acme_ctx *ctx)
 	acme_dir_free(&ctx->dir);
 	acme_nonce_free(&ctx->nonces);
 	EVP_PKEY_free(ctx->akey);
+	EVP_PKEY_free(ctx->cert_pub);
 	free(ctx->kid);
 	free(ctx->thumb);
 	memset(ctx, 0, sizeof(*ctx));

@@ -134,7 +134,7 @@ enroll_run(struct acme_ctx *ctx, const struct acme_params *p,
 		goto out;
 	if (acme_order_poll(ctx, &o, "valid", ACME_POLL_START_MS, e) == -1 ||
 	    (sk = acme_cert_fetch(ctx, o.cert, e)) == NULL ||
-	    acme_chain_check(sk, p, e) == -1)
+	    acme_chain_check(sk, ctx->cert_pub, p, e) == -1)
 		goto out;
 	if ((res->cert_url = strdup(o.cert)) == NULL) {
 		err_set(e, E_NOMEM, "out of memory");
