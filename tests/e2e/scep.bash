@@ -80,7 +80,7 @@ scep_ca_init() {
 }
 scep_server_start() {
 	scepserver -depot "$1" -port "$2" -challenge "$3" -allowrenew 0 \
-	    -debug >>"$1.server.log" 2>&1 &
+	    -debug >>"$1.server.log" 2>&1 7>&- &
 	SRV_PID=$!
 	wait_http "http://127.0.0.1:$2/scep?operation=GetCACaps" ||
 	    die "scepserver did not start: $(tail -5 "$1.server.log")"
@@ -98,7 +98,7 @@ RESP_PIDS=
 resp_start() {
 	mkdir -p "$1"
 	SCEP_RESPONDER_PORT=$2 SCEP_RESPONDER_DIR=$1 SCEP_RESPONDER_MODE=$3 \
-	    "$TESTBIN/test_scep_responder" >"$1/responder.out" 2>&1 &
+	    "$TESTBIN/test_scep_responder" >"$1/responder.out" 2>&1 7>&- &
 	RESP_PIDS="$RESP_PIDS $!"
 	wait_http "http://127.0.0.1:$2/" ||
 	    die "responder did not start: $(cat "$1/responder.out")"
@@ -120,7 +120,8 @@ session() {
 	no_san "$3"
 }
 
-# A long-running pkish console fed through a FIFO (fd 7):
+# A long-running pkish console fed through a FIFO (fd 7; every other
+# background process must be started with 7>&-, or pkish never sees EOF):
 # pk_start STATE OUT; pk_send LINE...; pk_wait PATTERN [N] [SECS];
 # pk_stop (EOF, waits; PK_RC); pk_kill (SIGKILL).
 PK_PID=
@@ -133,8 +134,14 @@ pk_start() {
 	exec 7>"$PK_OUT.fifo"
 }
 pk_send() { printf '%s\n' "$@" >&7; }
-pk_stop() {
+pk_stop() {	# EOF; after 30 s SIGKILL (PK_RC 137)
+	local i=0
 	exec 7>&-
+	while kill -0 "$PK_PID" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$PK_PID" 2>/dev/null && kill -9 "$PK_PID"
 	wait "$PK_PID"
 	PK_RC=$?
 	PK_PID=
@@ -156,16 +163,25 @@ pk_wait() {
 	done
 	return 0
 }
-# A marker command whose echo shows that everything before it ran.
+# A marker comment whose echo shows that everything before it ran.
 MARK=0
 pk_sync() {
 	MARK=$((MARK + 1))
-	pk_send "show clock ! sync$MARK"
-	pk_wait "sync$MARK" 1 "${1:-60}"
+	pk_send "!sync$MARK!"
+	pk_wait "!sync$MARK!" 1 "${1:-60}"
 }
-# Output after the last line containing $1 (a marker) up to the end.
-pk_since() { awk -v m="$1" 'index($0, m) { buf = "" ; f = 1; next } f { buf = buf $0 "\n" } END { printf "%s", buf }' "$PK_OUT"; }
-
+# pk_block TAG CMD...: run the commands between two marker comments and
+# wait for them; block FILE TAG prints what they printed.
+pk_block() {
+	local tag=$1
+	shift
+	pk_send "!$tag{" "$@" "!$tag}"
+	pk_wait "!$tag}" 1 60
+}
+block() {
+	awk -v b="!$2{" -v e="!$2}" 'index($0, e) { f = 0 } f { print }
+	    index($0, b) { f = 1 }' "$1"
+}
 # "HH:MM:SS D Month YYYY" for `clock set`, from epoch seconds.
 clockarg() { date -u -d "@$1" '+%H:%M:%S %-d %B %Y'; }
 
