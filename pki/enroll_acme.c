@@ -46,7 +46,20 @@ struct acme_job {
 	char			 label[160];	/* the trustpoint's key label */
 	char			 addr[64];	/* HTTP-01 bind address */
 	char			*pool;		/* trustpool PEM, owned */
+	enroll_progress_fn	 progress;	/* the caller's, or NULL */
+	void			*pctx;		/* its context */
 };
+
+/* Engine progress lines in IOS style: "% Order for 2 identifier(s) ..." */
+static void
+ios_progress(void *ctx, const char *line)
+{
+	struct acme_job *j = ctx;
+	char buf[600];
+
+	snprintf(buf, sizeof(buf), "%% %s", line);
+	j->progress(j->pctx, buf);
+}
 
 /* The trustpoint settings every ACME call needs. */
 static int
@@ -92,8 +105,10 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	j->p.subject = j->r.p.subject;
 	j->p.http_addr = j->addr[0] ? j->addr : NULL;
 	j->p.http_port = sys_http_port();
-	j->p.progress = x->progress;
-	j->p.progress_ctx = x->pctx;
+	j->progress = x->progress;
+	j->pctx = x->pctx;
+	j->p.progress = x->progress ? ios_progress : NULL;
+	j->p.progress_ctx = j;
 	j->p.trustpoint = tp;
 	j->p.automatic = x->automatic;
 	j->p.regenerated_key = generated ? j->label : NULL;
