@@ -29,8 +29,9 @@
 #  s7 pebble restarted with PEBBLE_WFE_NONCEREJECT=50: still enrolls;
 #  s8 pebble stopped: % error with code 7, 717069, certificate kept.
 # Everything on 127.0.0.1: pebble 14751 (management 14752), challtestsrv
-# DNS 14753 (management 14754), pebble validates HTTP-01 on 5751, probe
-# proxy's upstream 5755, a port nothing listens on 5756.
+# DNS 14753 (management 14754), pebble validates HTTP-01 on 5751; pkish's
+# responder moves to 5755 behind the probing proxy (s4) and to 5756 with
+# nothing on 5751 (s3, the unreachable challenge port).
 # Env: PKISH (ASan build), PKISH_PLAIN, ROOT. Exit 0 pass, 77 skip, other
 # fail. Own temp dir, removed; only processes started here are stopped.
 # KEEP=1 keeps the temp dir (transcripts) for a look afterwards.
@@ -61,8 +62,8 @@ trap cleanup EXIT
 AP_BASE=14751
 AP_HTTP=5751
 UPSTREAM=5755		# pkish behind the probing proxy (s4)
-DEAD=5756		# nothing listens here, nor on 5751, in s3
-for p in $UPSTREAM $DEAD; do
+MOVED=5756		# s3: pkish listens here, nothing on 5751
+for p in $UPSTREAM $MOVED; do
 	ap_port_free $p || fail "port $p on 127.0.0.1 is busy"
 done
 ap_setup || fail "pebble set-up: $(cat "$T/openssl.log" 2>/dev/null)"
@@ -276,7 +277,7 @@ check "still one account key" \
 
 # ---------------------------------------------------------------- s3
 {
-	printf 'enable\nconfigure terminal\nip http port %s\n' "$DEAD"
+	printf 'enable\nconfigure terminal\nip http port %s\n' "$MOVED"
 	printf 'crypto ca enroll WEB noconfirm\nip http port %s\n' "$AP_HTTP"
 	printf 'end\nshow crypto ca certificates WEB\n'
 	printf 'show crypto key mypubkey rsa\nshow logging\n'
