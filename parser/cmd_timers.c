@@ -1,4 +1,12 @@
-/* parser/cmd_timers.c - show crypto pki timers [detail] (IOS layout) */
+/* pkish - ISC license, see LICENSE */
+/*
+ * DOC: parser/cmd_timers - `show crypto pki timers [detail]` in the IOS
+ * layout (ios-pki.md section 8.4): per group a header, a line with the
+ * soonest remaining time, then one line per timer; `detail` adds the
+ * absolute UTC time in ISO 8601 and the engine's note in brackets (why a
+ * RENEW is where it is: RFC 9773 window, install-time anchor, retry after
+ * failure, minimum interval). Times come from the virtual clock.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +73,9 @@ cmd_show_timers(struct vty *v, struct args *a)
 	now_ms = (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	vty_out(v, "PKI Timers\n");
 	for (size_t i = 0; i < n; i++) {
+		/* group header (PKI Timers already out), then its soonest */
 		if (i == 0 || strcmp(t[i].group, t[i - 1].group) != 0) {
-			if (i && strcmp(t[i].group, "PKI Timers") != 0)
+			if (strcmp(t[i].group, "PKI Timers") != 0)
 				vty_out(v, "%s\n", t[i].group);
 			line(v, "", t[i].when, now_ms, detail, NULL, NULL);
 		}
