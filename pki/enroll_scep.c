@@ -12,11 +12,14 @@
  * `regenerate` the new key lives under a temporary label until its
  * certificate is installed; it then takes the trustpoint's label in the
  * same step and the old key is destroyed, so the old certificate and key
- * serve until the new pair is in place. Before every exchange the CA is
- * checked: a GetCACert answer equal to the stored rollover CA promotes
- * it, any other change is refused; past the CA certificate's SHADOW time
- * the rollover CA certificate is fetched (pki/scep_rollover.c).
+ * serve until the new pair is in place. An exchange sends GetCACaps, then
+ * the request; GetCACert only when the RA certificates that go with the
+ * CA are not known yet (after a restart) or a rollover CA waits: a
+ * GetCACert answer equal to the stored rollover CA promotes it, any other
+ * change is refused. Past the CA certificate's SHADOW time the rollover
+ * CA certificate is fetched (pki/scep_rollover.c).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,78 @@
 #include "pki/renew.h"
 #include "scep/scep.h"
 
+/*
+ * GetCACert answers remembered per trustpoint: the RA certificates that
+ * go with the authenticated CA. With them an enrollment sends GetCACaps
+ * and then the request, as IOS does, instead of fetching the CA and RA
+ * certificates again. Lost at restart (the next exchange refetches).
+ */
+struct ra_entry {
+	char		 tp[TP_NAME_MAX + 1];
+	char		 url[512];
+	X509		*ca;		/* the CA the RA certificates go with */
+	X509		*enc, *sign;	/* RA certificates or NULL */
+	struct ra_entry	*next;
+};
+static pthread_mutex_t ra_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct ra_entry *ra_list;	/* guarded by ra_mu */
+
+static X509 *
+up(X509 *x)
+{
+	if (x != NULL)
+		X509_up_ref(x);
+	return x;
+}
+
+static void
+ra_put(const char *tp, const char *url, X509 *ca, X509 *enc, X509 *sign)
+{
+	struct ra_entry *r;
+
+	pthread_mutex_lock(&ra_mu);
+	for (r = ra_list; r && strcmp(r->tp, tp) != 0; r = r->next)
+		;
+	if (r == NULL && (r = calloc(1, sizeof(*r))) != NULL) {
+		snprintf(r->tp, sizeof(r->tp), "%s", tp);
+		r->next = ra_list;
+		ra_list = r;
+	}
+	if (r != NULL) {
+		snprintf(r->url, sizeof(r->url), "%s", url);
+		X509_free(r->ca);
+		X509_free(r->enc);
+		X509_free(r->sign);
+		r->ca = up(ca);
+		r->enc = up(enc);
+		r->sign = up(sign);
+	}
+	pthread_mutex_unlock(&ra_mu);
+}
+
+/* 1 and the RA certificates (pushed, up-ref'd, onto keep) when tp's CA
+ * at url was fetched before; 0 otherwise. */
+static int
+ra_get(const char *tp, const char *url, X509 *ca, STACK_OF(X509) *keep,
+    X509 **enc, X509 **sign)
+{
+	struct ra_entry *r;
+	int found = 0;
+
+	pthread_mutex_lock(&ra_mu);
+	for (r = ra_list; r && strcmp(r->tp, tp) != 0; r = r->next)
+		;
+	if (r && strcmp(r->url, url) == 0 && X509_cmp(r->ca, ca) == 0 &&
+	    (r->enc == NULL || sk_X509_push(keep, up(r->enc))) &&
+	    (r->sign == NULL || sk_X509_push(keep, up(r->sign)))) {
+		*enc = r->enc;
+		*sign = r->sign;
+		found = 1;
+	}
+	pthread_mutex_unlock(&ra_mu);
+	return found;
+}
+
 /* RA certificates of a GetCACert reply (up-ref'd), or NULL. */
 static STACK_OF(X509) *
 ra_stack(X509 *re, X509 *rs)
@@ -37,12 +112,9 @@ ra_stack(X509 *re, X509 *rs)
 
 	if (re == NULL || (sk = sk_X509_new_null()) == NULL)
 		return NULL;
-	X509_up_ref(re);
-	sk_X509_push(sk, re);
-	if (rs != NULL && rs != re) {
-		X509_up_ref(rs);
-		sk_X509_push(sk, rs);
-	}
+	sk_X509_push(sk, up(re));
+	if (rs != NULL && rs != re)
+		sk_X509_push(sk, up(rs));
 	return sk;
 }
 
@@ -76,8 +148,8 @@ authenticate_scep(const char *tp, X509 **ca, STACK_OF(X509) **ra,
 		    "mode but the CA sent no RA certificate", tp);
 	if (ra)
 		*ra = ra_stack(re, rs);
-	X509_up_ref(x);
-	*ca = x;
+	ra_put(tp, c.url, x, re, rs);
+	*ca = up(x);
 	sk_X509_pop_free(certs, X509_free);
 	if (scep_get_caps(c.url, &caps, NULL) == 0)
 		tp_set_caps(tp, caps.raw);
@@ -107,22 +179,17 @@ job_free(struct scep_job *j)
 }
 
 /*
- * GetCACaps and GetCACert. The CA must be the authenticated one; the
- * stored rollover CA is promoted when the CA now answers with it. Then
- * the rollover CA certificate is fetched when due (failure only logged:
- * the enrollment itself does not depend on it).
+ * GetCACert: the CA must be the authenticated one; the stored rollover CA
+ * is promoted when the CA now answers with it.
  */
 static int
-job_ca(struct scep_job *j, const char *tp, struct err *e)
+job_getca(struct scep_job *j, const char *tp, struct err *e)
 {
-	struct err re = { 0 };
 	X509 *ca = NULL;
 
-	if (scep_get_caps(j->c.url, &j->caps, e) < 0 ||
-	    scep_get_ca(j->c.url, &j->cas, &ca, &j->q.ra_enc, &j->q.ra_sign,
+	if (scep_get_ca(j->c.url, &j->cas, &ca, &j->q.ra_enc, &j->q.ra_sign,
 	    e) < 0)
 		return -1;
-	tp_set_caps(tp, j->caps.raw);
 	if (ca == NULL || X509_cmp(ca, j->k.ca) != 0) {
 		if (ca == NULL || j->k.ca_rollover == NULL ||
 		    X509_cmp(ca, j->k.ca_rollover) != 0)
@@ -131,6 +198,33 @@ job_ca(struct scep_job *j, const char *tp, struct err *e)
 		tp_certs_free(&j->k);
 		if (scep_rollover_promote(tp, e) < 0 ||
 		    tp_get_certs(tp, &j->k, e) < 0)
+			return -1;
+	}
+	ra_put(tp, j->c.url, ca, j->q.ra_enc, j->q.ra_sign);
+	return 0;
+}
+
+/*
+ * GetCACaps, then GetCACert unless the RA certificates for this CA are
+ * known and no rollover CA waits (IOS sends GetCACaps before each
+ * request). Then the rollover CA certificate is fetched when due
+ * (failure only logged: the enrollment does not depend on it).
+ */
+static int
+job_ca(struct scep_job *j, const char *tp, struct err *e)
+{
+	struct err re = { 0 };
+
+	if (scep_get_caps(j->c.url, &j->caps, e) < 0)
+		return -1;
+	tp_set_caps(tp, j->caps.raw);
+	if ((j->cas = sk_X509_new_null()) == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	if (j->k.ca_rollover != NULL || !ra_get(tp, j->c.url, j->k.ca,
+	    j->cas, &j->q.ra_enc, &j->q.ra_sign)) {
+		sk_X509_free(j->cas);
+		j->cas = NULL;
+		if (job_getca(j, tp, e) < 0)
 			return -1;
 	}
 	if (scep_rollover_fetch(tp, j->c.url, j->caps.raw, j->k.ca, 0,

@@ -199,7 +199,8 @@ for tp in PEND PEND2; do
 	pk_send "crypto pki trustpoint $tp" " enrollment url http://127.0.0.1:2040/scep" \
 	    " subject-name CN=$tp.example.test" " password x" " serial-number none" \
 	    " ip-address none" " revocation-check none" " enrollment retry period 1"
-	[ $tp = PEND ] && pk_send " enrollment retry count 5"
+	[ $tp = PEND ] && pk_send " enrollment retry count 5" \
+	    " rsakeypair PENDKEY 2048" " auto-enroll 80 regenerate"
 	[ $tp = PEND2 ] && pk_send " enrollment retry count 2"
 	pk_send " exit" "crypto pki authenticate $tp" yes "crypto pki enroll $tp" yes
 done
@@ -259,6 +260,36 @@ check "status: Granted" grep -qF "Last enrollment status: Granted" \
     <(after p3.out "show crypto pki trustpoints PEND status")
 check "pending file removed, POLL timer gone" test ! -e st2/pending/PEND -a \
     -z "$(block p3.out r2 | grep 'POLL PEND')"
+# A re-enrollment that goes PENDING: RenewalReq and CertPoll signed by the
+# current certificate; with regenerate the old key serves until the grant.
+P1=$(serial_of pend.pem)
+rm -f pend/grant
+pk_send "show crypto key mypubkey rsa PENDKEY" "configure terminal" \
+    "crypto pki enroll PEND" yes yes end
+pk_wait "% Certificate request is pending; polling" 3 60
+pk_block k1 "show crypto key mypubkey rsa PENDKEY"
+PK1=$(after p3.out "show crypto key mypubkey rsa PENDKEY" | keydata)
+check "re-enrollment: RenewalReq signed by the current certificate, PENDING" \
+    grep -q "type=17 .*signer=$P1 selfsigned=0 .*status=PENDING" pend/requests.log
+check "while pending the old key serves" test -n "$PK1" -a \
+    "$(block p3.out k1 | keydata)" = "$PK1" -a "$PK1" = "$(cert_spki pend.pem)"
+vclock $((VNOW + 65))
+wait_count pend/requests.log "type=20 .*signer=$P1 " 1 30
+check "CertPoll of the renewal signed by the current certificate" \
+    grep -q "type=20 .*signer=$P1 selfsigned=0 .*ias=ok .*status=PENDING" pend/requests.log
+touch pend/grant
+vclock $((VNOW + 125))
+pk_wait "Trustpoint   : PEND" 2 30
+pk_send "show running-config"
+pk_block k2 "show crypto key mypubkey rsa PENDKEY"
+after p3.out "show running-config" >rc3b.txt
+chain_cert rc3b.txt PEND >pend2.pem
+PK2=$(block p3.out k2 | keydata)
+check "renewal granted after polling: new certificate ($P1 -> $(serial_of pend2.pem))" \
+    test "$(serial_of pend2.pem)" != "$P1" -a -n "$(serial_of pend2.pem)"
+check "the regenerated key took over with the new certificate" \
+    test -n "$PK2" -a "$PK2" != "$PK1" -a "$PK2" = "$(cert_spki pend2.pem)"
+check "no temporary key left" test -z "$(ls st2/keys | grep -E '^PENDKEY\.(new|old)')"
 pk_stop
 check "pkish 3 exits 0 at EOF (rc=$PK_RC)" test "$PK_RC" = 0
 resp_stop
