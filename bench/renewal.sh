@@ -334,11 +334,20 @@ row('most jobs in flight (bound %d)' % CONC, g('pkish_inflight'),
 print('pkish: peak RSS over the whole run (VmHWM) %.1f MiB; initial '
       'enrollment of %d took %.1f s (8 sessions)' % (
           g('pkish_hwm_kib') / 1024, N, g('pkish_enroll_s')))
+print('pkish: the engine spreads due renewals over [0, %d) s of per-name '
+      'jitter (1 + N/50), a floor under its wall time' % (1 + N // 50))
 if g('lego_wall'):
     print('lego: one process per name; largest process %.1f MiB; initial '
           '`lego run` x%d took %.1f s (%d at a time, %d failed)' % (
               g('lego_proc_maxrss_kib') / 1024, N, g('lego_obtain_s'), OPAR,
               g('lego_obtain_fail')))
+    if g('lego_fail'):
+        with open(os.path.join(T, 'lego.log'), errors='replace') as f:
+            errs = [ln.rstrip() for ln in f
+                    if 'error' in ln.lower() or 'Error' in ln][-5:]
+        print('lego errors (last %d):' % len(errs))
+        for ln in errs:
+            print('  ' + ln[:300])
 ok = (g('pkish_ok') == N and g('pkish_fail') == 0 and
       g('pkish_wall') < 60 and g('pkish_inflight') <= CONC)
 print('target (all %d renewed in < 60 s, no failure, <= %d in flight): %s'
