@@ -69,4 +69,4 @@ bench: pkish
 clean:
 	rm -rf build build-san pkish
 
--include $(OBJS:.o=.d) $(BUILD)/main.d
+-include $(OBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -53,14 +53,18 @@ add(struct show *s, X509 *x, const char *hdr, const char *tp,
 	b->renew = renew;
 }
 
-/* Collect identity blocks first, then CA blocks (IOS order). */
+/* Identity blocks first, then CA blocks (IOS order); ASA lists the CA
+ * certificate first. */
 static void
-collect(struct show *s, char **names, size_t n, const char *only)
+collect(struct show *s, char **names, size_t n, const char *only, int asa)
 {
 	s->certs = calloc(n ? n : 1, sizeof(*s->certs));
 	s->ncerts = n;
-	for (int pass = 0; pass < 2; pass++)
+	for (size_t i = 0; i < n; i++)
+		tp_get_certs(names[i], &s->certs[i], NULL);
+	for (int step = 0; step < 2; step++)
 		for (size_t i = 0; i < n; i++) {
+			int pass = asa ? 1 - step : step;
 			struct tp_certs *c = &s->certs[i];
 			struct tp_cfg cfg;
 			char label[160];
@@ -70,7 +74,6 @@ collect(struct show *s, char **names, size_t n, const char *only)
 			if (tp_get_cfg(names[i], &cfg, NULL) < 0)
 				continue;
 			if (pass == 0) {
-				tp_get_certs(names[i], c, NULL);
 				tp_key_label(&cfg, label, sizeof(label));
 				add(s, c->cert, c->cert && cert_is_self_signed(
 				    c->cert) ? "Router Self-Signed Certificate" :
@@ -106,7 +109,7 @@ cmd_show_certs(struct vty *v, struct args *a)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
 	names = tp_names(&n);
-	collect(s, names, n, only);
+	collect(s, names, n, only, asa);
 	for (size_t i = 0; i < s->n; i++) {
 		struct block *b = &s->b[i];
 		if (strncmp(b->header, "CA ", 3) == 0 && b->ntp < 32 &&

@@ -65,7 +65,9 @@ enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
 	tp_key_spec(c, &ec, &bits);
 	*generated = 0;
 	if (regenerate && key_exists(label)) {
-		snprintf(tmp, len, "%s.new%ld", label, (long)clock_now());
+		static _Atomic unsigned seq;
+		snprintf(tmp, len, "%s.new%ld-%u", label, (long)clock_now(),
+		    ++seq);
 		*generated = 1;
 		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, 0, e);
 	}

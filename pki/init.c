@@ -1,4 +1,5 @@
 /* pki/init.c - process-wide start-up and shut-down of the PKI part */
+#include "acme/acme.h"
 #include "lib/log.h"
 #include "parser/cmd.h"
 #include "parser/commands.h"
@@ -16,6 +17,7 @@ void
 pkish_shutdown(void)
 {
 	renew_stop();
+	acme_cleanup();
 	cmd_free_all();
 	log_shutdown();
 }
