@@ -227,20 +227,39 @@ hist_add(struct vty *v, const char *s)
 	v->hist[v->nhist++] = strdup(s);
 }
 
+/* VT100/xterm keys: ESC [ or ESC O, then a letter (arrows, Home H,
+ * End F) or digits and '~' (1/7 Home, 3 Delete, 4/8 End); the whole
+ * sequence is consumed, unknown ones are ignored. */
 static void
 escape(struct le *e)
 {
-	int c = vty_getkey(e->v, 100), d;
+	int c = vty_getkey(e->v, 100), d, n = 0;
 
 	if (c != '[' && c != 'O')
 		return;
-	switch ((d = vty_getkey(e->v, 100))) {
+	d = vty_getkey(e->v, 100);
+	if (d >= '0' && d <= '9') {
+		n = d - '0';
+		while ((c = vty_getkey(e->v, 100)) >= '0' && c <= '9')
+			n = n * 10 + c - '0';
+		d = c == '~' ? '~' : 0;
+	}
+	switch (d) {
 	case 'A': if (e->flags & LE_EDIT) history(e, -1); break;
 	case 'B': if (e->flags & LE_EDIT) history(e, 1); break;
 	case 'C': if (e->cur < e->n) put(e, e->buf + e->cur++, 1); break;
 	case 'D': if (e->cur > 0) { back(e, 1); e->cur--; } break;
-	case '3': vty_getkey(e->v, 100);
-		if (e->cur < e->n) delete_range(e, e->cur, e->cur + 1);
+	case 'H': back(e, e->cur); e->cur = 0; break;
+	case 'F': put(e, e->buf + e->cur, e->n - e->cur); e->cur = e->n; break;
+	case '~':
+		if ((n == 1 || n == 7) && e->cur > 0) {
+			back(e, e->cur);
+			e->cur = 0;
+		} else if (n == 4 || n == 8) {
+			put(e, e->buf + e->cur, e->n - e->cur);
+			e->cur = e->n;
+		} else if (n == 3 && e->cur < e->n)
+			delete_range(e, e->cur, e->cur + 1);
 		break;
 	default: break;
 	}

@@ -44,6 +44,10 @@ try:
     p.expect_exact('pkish#')
     ok('Current privilege level is 15' in p.before, 'arrow keys edit',
        p.before)
+    p.send('xshow privilege\x1b[1~\x1b[3~\x1b[4~\r')
+    p.expect_exact('pkish#')
+    ok('Current privilege level is 15' in p.before and '~' not in
+       p.before, 'Home, Delete, End (ESC [ n ~) edit', p.before)
     p.send('show version\x15show privilege\r')
     p.expect_exact('pkish#')
     ok('Current privilege level' in p.before, 'Ctrl-U kills the line')
