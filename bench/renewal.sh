@@ -43,7 +43,7 @@ export BENCH_N=${BENCH_N:-1000} BENCH_CONC=${BENCH_CONC:-8}
 export LEGO_PAR=${LEGO_PAR:-$BENCH_CONC} LEGO_OBTAIN_PAR=${LEGO_OBTAIN_PAR:-64}
 python3 - <<'PY'
 import concurrent.futures, datetime, functools, http.server, os, re
-import resource, shutil, subprocess, sys, threading, time
+import shutil, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests', 'e2e'))
 from tnlib import Daemon, H9_CISCO
 
@@ -252,15 +252,18 @@ def bench_lego(pb):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     live = set()
     lock = threading.Lock()
+    maxrss = [0]
 
     def run(args, name):
         p = lego(args, name)
         with lock:
             live.add(p.pid)
-        rc = p.wait()
+        _, status, ru = os.wait4(p.pid, 0)    # rusage of this lego only
+        p.returncode = os.waitstatus_to_exitcode(status)
         with lock:
             live.discard(p.pid)
-        return rc
+            maxrss[0] = max(maxrss[0], ru.ru_maxrss)
+        return p.returncode
     try:
         t0 = time.time()
         if run(['run'], names[0]) != 0:       # the account, once
@@ -289,8 +292,7 @@ def bench_lego(pb):
         res['lego_fail'] = sum(rc != 0 for rc in rcs)
         res['lego_req'] = pb.requests() - n0
         res['lego_rss_kib'] = rss.peak
-        res['lego_proc_maxrss_kib'] = \
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        res['lego_proc_maxrss_kib'] = maxrss[0]
     finally:
         srv.shutdown()
         srv.server_close()
