@@ -163,7 +163,8 @@ struct scep_job {
 	struct scep_caps	 caps;		/* GetCACaps of this exchange */
 	struct enroll_csr	 r;		/* CSR parameters (borrow c) */
 	struct scep_req		 q;		/* borrows everything here */
-	STACK_OF(X509)		*cas;		/* GetCACert reply (q.ra_*) */
+	STACK_OF(X509)		*cas;		/* GetCACert reply or known RA
+						 * certificates; q.ra_* borrow */
 	X509_REQ		*csr;
 	char			 key[192];	/* label of the key certified */
 	char			 label[160];	/* the trustpoint's key label */
@@ -222,7 +223,7 @@ job_ca(struct scep_job *j, const char *tp, struct err *e)
 		return err_set(e, E_NOMEM, "out of memory");
 	if (j->k.ca_rollover != NULL || !ra_get(tp, j->c.url, j->k.ca,
 	    j->cas, &j->q.ra_enc, &j->q.ra_sign)) {
-		sk_X509_free(j->cas);
+		sk_X509_pop_free(j->cas, X509_free);
 		j->cas = NULL;
 		if (job_getca(j, tp, e) < 0)
 			return -1;
