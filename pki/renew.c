@@ -87,8 +87,11 @@ static const char *const job_names[] = { "RENEW", "POLL", "ARI" };
 static void
 job_log(const struct job *j, const char *what, int n, int max)
 {
+	size_t t = (size_t)j->t;
+
 	log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: renewal engine: %s %s %s, %d "
-	    "of %d in flight", job_names[j->t], j->tp, what, n, max);
+	    "of %d in flight", t < sizeof(job_names) / sizeof(job_names[0]) ?
+	    job_names[t] : "JOB", j->tp, what, n, max);
 }
 
 /* Take the next job when fewer than "concurrency" run; locked. */
