@@ -29,8 +29,10 @@ struct line {
 };
 
 struct host {
-	char		 addr[64];
-	int		 port;
+	char			 addr[64];
+	int			 port;
+	struct sockaddr_storage	 sa;	/* resolved once, when configured */
+	socklen_t		 salen;
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -42,7 +44,7 @@ static size_t buf_bytes, buf_lines;
 static unsigned long n_logged, n_dropped;
 static struct host hosts[MAX_HOSTS];
 static int nhosts;
-static int udp_fd = -1;
+static int udp_fd = -1, udp_fd6 = -1;	/* one socket per family */
 static char hostname[64] = "pkish";
 static int dbg_level[DBG__MAX];
 
@@ -93,13 +95,9 @@ send_hosts(int sev, const char *body)
 	char msg[1400], ts[40];
 	struct timeval tv;
 	struct tm tm;
-	int n;
+	int n, *fd;
 
 	if (nhosts == 0 || sev > cfg.trap_level)
-		return;
-	if (udp_fd < 0 && (udp_fd = socket(AF_INET6, SOCK_DGRAM |
-	    SOCK_CLOEXEC, 0)) < 0 && (udp_fd = socket(AF_INET, SOCK_DGRAM |
-	    SOCK_CLOEXEC, 0)) < 0)
 		return;
 	gettimeofday(&tv, NULL);	/* RFC 5424 wants real time */
 	gmtime_r(&tv.tv_sec, &tm);
@@ -112,21 +110,13 @@ send_hosts(int sev, const char *body)
 	if (n >= (int)sizeof(msg))
 		n = sizeof(msg) - 1;
 	for (int i = 0; i < nhosts; i++) {
-		struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		    .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV }, *ai;
-		char port[8];
-		int fd;
-
-		snprintf(port, sizeof(port), "%d", hosts[i].port);
-		if (getaddrinfo(hosts[i].addr, port, &hints, &ai) != 0)
-			continue;
-		fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0) {
-			sendto(fd, msg, (size_t)n, MSG_DONTWAIT, ai->ai_addr,
-			    ai->ai_addrlen);
-			close(fd);
-		}
-		freeaddrinfo(ai);
+		int fam = hosts[i].sa.ss_family;
+		fd = fam == AF_INET6 ? &udp_fd6 : &udp_fd;
+		if (*fd < 0)
+			*fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (*fd >= 0)
+			sendto(*fd, msg, (size_t)n, MSG_DONTWAIT,
+			    (struct sockaddr *)&hosts[i].sa, hosts[i].salen);
 	}
 }
 
@@ -260,8 +250,14 @@ log_cfg_set(const struct log_cfg *c)
 int
 log_host_add(const char *addr, int port)
 {
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+	    .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV }, *ai;
+	char ps[8];
 	int rc = 0, i;
 
+	snprintf(ps, sizeof(ps), "%d", port);
+	if (getaddrinfo(addr, ps, &hints, &ai) != 0)
+		return -1;
 	pthread_mutex_lock(&mu);
 	for (i = 0; i < nhosts; i++)
 		if (strcmp(hosts[i].addr, addr) == 0)
@@ -271,10 +267,13 @@ log_host_add(const char *addr, int port)
 	else {
 		snprintf(hosts[i].addr, sizeof(hosts[i].addr), "%s", addr);
 		hosts[i].port = port;
+		memcpy(&hosts[i].sa, ai->ai_addr, ai->ai_addrlen);
+		hosts[i].salen = ai->ai_addrlen;
 		if (i == nhosts)
 			nhosts++;
 	}
 	pthread_mutex_unlock(&mu);
+	freeaddrinfo(ai);
 	return rc;
 }
 
@@ -371,7 +370,9 @@ log_shutdown(void)
 	pthread_mutex_lock(&mu);
 	if (udp_fd >= 0)
 		close(udp_fd);
-	udp_fd = -1;
+	if (udp_fd6 >= 0)
+		close(udp_fd6);
+	udp_fd = udp_fd6 = -1;
 	nsinks = 0;
 	pthread_mutex_unlock(&mu);
 }

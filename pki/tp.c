@@ -12,11 +12,56 @@
 
 pthread_mutex_t tp_mu = PTHREAD_MUTEX_INITIALIZER;
 struct tp *tp_list;		/* creation order */
+static struct tp *tp_tail;
+static struct tp **buckets;	/* name index */
+static size_t nbuckets, ntps;
+
+static size_t
+bucket(const char *name)
+{
+	unsigned h = 2166136261u;
+
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h & (nbuckets - 1);
+}
+
+static void
+index_grow(void)
+{
+	size_t n = nbuckets ? nbuckets * 2 : 64;
+	struct tp **nb = calloc(n, sizeof(*nb));
+
+	if (nb == NULL)
+		return;
+	free(buckets);
+	buckets = nb;
+	nbuckets = n;
+	for (struct tp *t = tp_list; t; t = t->next) {
+		size_t b = bucket(t->cfg.name);
+		t->hnext = buckets[b];
+		buckets[b] = t;
+	}
+}
+
+static void
+index_del(struct tp *t)
+{
+	struct tp **pp = &buckets[bucket(t->cfg.name)];
+
+	for (; *pp; pp = &(*pp)->hnext)
+		if (*pp == t) {
+			*pp = t->hnext;
+			return;
+		}
+}
 
 struct tp *
 tp_find_locked(const char *name)
 {
-	for (struct tp *t = tp_list; t; t = t->next)
+	if (nbuckets == 0)
+		return NULL;
+	for (struct tp *t = buckets[bucket(name)]; t; t = t->hnext)
 		if (strcmp(t->cfg.name, name) == 0)
 			return t;
 	return NULL;
@@ -34,7 +79,7 @@ tp_free(struct tp *t)
 int
 tp_create(const char *name, int *created, struct err *e)
 {
-	struct tp *t, **pp;
+	struct tp *t;
 	size_t n = strlen(name);
 
 	if (n == 0 || n > TP_NAME_MAX)
@@ -54,9 +99,18 @@ tp_create(const char *name, int *created, struct err *e)
 		}
 		snprintf(t->cfg.name, sizeof(t->cfg.name), "%s", name);
 		t->extra = sk_X509_new_null();
-		for (pp = &tp_list; *pp; pp = &(*pp)->next)
-			;
-		*pp = t;
+		if (tp_tail)
+			tp_tail->next = t;
+		else
+			tp_list = t;
+		tp_tail = t;
+		if (++ntps > nbuckets)
+			index_grow();
+		else {
+			size_t b = bucket(name);
+			t->hnext = buckets[b];
+			buckets[b] = t;
+		}
 		if (created)
 			*created = 1;
 	}
@@ -78,17 +132,20 @@ tp_exists(const char *name)
 int
 tp_delete(const char *name, struct err *e)
 {
-	struct tp **pp, *t;
+	struct tp **pp, *t, *prev = NULL;
 
 	pthread_mutex_lock(&tp_mu);
-	for (pp = &tp_list; *pp; pp = &(*pp)->next)
-		if (strcmp((*pp)->cfg.name, name) == 0)
-			break;
-	if ((t = *pp) == NULL) {
+	if ((t = tp_find_locked(name)) == NULL) {
 		pthread_mutex_unlock(&tp_mu);
 		return err_set(e, E_NOTFOUND, "Can't find policy %s", name);
 	}
+	for (pp = &tp_list; *pp != t; pp = &(*pp)->next)
+		prev = *pp;
 	*pp = t->next;
+	if (tp_tail == t)
+		tp_tail = prev;
+	index_del(t);
+	ntps--;
 	pthread_mutex_unlock(&tp_mu);
 	tp_free(t);
 	return 0;

@@ -12,7 +12,8 @@ struct tp {
 	time_t		 requested;
 	enum tp_status	 status;
 	char		 caps[512];	/* SCEP GetCACaps, one per line */
-	struct tp	*next;
+	struct tp	*next;		/* creation order */
+	struct tp	*hnext;		/* hash chain */
 };
 
 extern pthread_mutex_t tp_mu;
