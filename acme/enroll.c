@@ -94,8 +94,21 @@ static int
 order_new(struct acme_ctx *ctx, const struct acme_params *p,
     struct acme_order *o, struct err *e)
 {
+	struct acme_params plain;
+
 	if (acme_order_new(ctx, p, o, e) == 0)
 		return 0;
+	if (p->replaces != NULL && e->code == E_PROTO) {
+		/* RFC 9773 section 5: a server may refuse "replaces" (e.g.
+		 * already replaced); order again without it */
+		log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: newOrder with replaces "
+		    "refused (%s), ordering without it", e->msg);
+		acme_order_free(o);
+		plain = *p;
+		plain.replaces = NULL;
+		if (acme_order_new(ctx, &plain, o, e) == 0)
+			return 0;
+	}
 	if (!ctx->from_cache || e->code != E_PROTO)
 		return -1;
 	log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: cached account refused (%s), "

@@ -82,7 +82,7 @@ acme_order_parse(struct acme_order *o, const struct json_object *j,
 }
 
 static struct json_object *
-order_payload(const struct acme_params *p)
+order_payload(const struct acme_params *p, int ari)
 {
 	struct json_object	*o = json_object_new_object();
 	struct json_object	*ids = json_object_new_array(), *id;
@@ -97,7 +97,7 @@ order_payload(const struct acme_params *p)
 		json_object_array_add(ids, id);
 	}
 	json_object_object_add(o, "identifiers", ids);
-	if (p->replaces != NULL)	/* RFC 9773 section 5 */
+	if (p->replaces != NULL && ari)	/* RFC 9773 section 5 */
 		json_object_object_add(o, "replaces",
 		    json_object_new_string(p->replaces));
 	return o;
@@ -111,7 +111,8 @@ int
 acme_order_new(struct acme_ctx *ctx, const struct acme_params *p,
     struct acme_order *o, struct err *e)
 {
-	struct json_object	*pl = order_payload(p), *j = NULL;
+	struct json_object	*pl = order_payload(p,
+	    ctx->dir.renewal_info != NULL), *j = NULL;
 	struct http_resp	 r;
 	const char		*loc;
 	int			 rc = -1;

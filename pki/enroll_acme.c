@@ -46,6 +46,7 @@ struct acme_job {
 	char			 label[160];	/* the trustpoint's key label */
 	char			 addr[64];	/* HTTP-01 bind address */
 	char			*pool;		/* trustpool PEM, owned */
+	char			*replaces;	/* RFC 9773 certID, owned */
 	enroll_progress_fn	 progress;	/* the caller's, or NULL */
 	void			*pctx;		/* its context */
 };
@@ -83,6 +84,7 @@ static int
 job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
     struct err *e)
 {
+	struct tp_certs k;
 	int regen, generated;
 
 	if (job_base(j, tp, e) < 0)
@@ -112,6 +114,13 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	j->p.trustpoint = tp;
 	j->p.automatic = x->automatic;
 	j->p.regenerated_key = generated ? j->label : NULL;
+	/* RFC 9773: a renewal names the certificate it replaces */
+	if (tp_get_certs(tp, &k, NULL) == 0) {
+		if (k.cert)
+			j->replaces = acme_ari_cert_id(k.cert, NULL);
+		tp_certs_free(&k);
+	}
+	j->p.replaces = j->replaces;
 	return 0;
 }
 
@@ -205,6 +214,7 @@ out:
 		key_zeroize(j->key, NULL);	/* the old key stays */
 	acme_result_free(&res);
 	free(j->pool);
+	free(j->replaces);
 	free(j);
 	return rc;
 }
@@ -233,6 +243,7 @@ revoke_acme(const char *tp, int reason, struct err *e)
 out:
 	tp_certs_free(&certs);
 	free(j->pool);
+	free(j->replaces);
 	free(j);
 	return rc;
 }

@@ -81,7 +81,7 @@ enqueue(struct rstate *s, enum job_type t)
 	pthread_cond_signal(&qcond);
 }
 
-static const char *const job_names[] = { "RENEW", "POLL", "ARI" };
+static const char *const job_names[] = { "RENEW", "POLL", "ARI", "SHADOW" };
 
 /* Debug line that proves the concurrency bound (renewal storm test). */
 static void
@@ -261,15 +261,21 @@ scan_one(const char *tp, time_t now)
 	struct tp_certs k;
 	struct rstate *s;
 	time_t when, na = 0;
+	char caps[512];
 
 	if (tp_get_cfg(tp, &c, NULL) < 0 || tp_get_certs(tp, &k, NULL) < 0)
 		return;
+	tp_get_caps(tp, caps, sizeof(caps));
 	pthread_mutex_lock(&renew_mu);
 	if ((s = rstate_get(tp)) == NULL || s->in_flight)
 		goto out;
 	if (s->poll.active) {
 		if (now >= s->poll_next)
 			enqueue(s, JOB_POLL);
+		goto out;
+	}
+	if (shadow_due(s, &c, &k, caps, now)) {
+		enqueue(s, JOB_SHADOW);
 		goto out;
 	}
 	if (k.cert && now >= cert_not_after(k.cert) &&

@@ -6,7 +6,7 @@
 #include "pki/enroll.h"
 #include "pki/renew.h"
 
-enum job_type { JOB_RENEW, JOB_POLL, JOB_ARI };
+enum job_type { JOB_RENEW, JOB_POLL, JOB_ARI, JOB_SHADOW };
 
 struct rstate {
 	char			 tp[TP_NAME_MAX + 1];
@@ -25,6 +25,7 @@ struct rstate {
 	time_t			 renewed_mono;	/* CLOCK_MONOTONIC s of that */
 	time_t			 expired_na;	/* notAfter of the expiry
 						   logged last */
+	time_t			 shadow_next;	/* SCEP rollover: check again */
 	struct rstate		*next;
 };
 
@@ -37,6 +38,9 @@ int	 rstate_renew_at(const struct rstate *, const struct tp_cfg *,
 	    size_t len);
 time_t	 renew_mono(void);			/* CLOCK_MONOTONIC seconds */
 void	 renew_run_job(enum job_type, const char *tp);	/* renew_jobs.c */
+/* SCEP CA rollover (GetNextCACert) due for this trustpoint? */
+int	 shadow_due(const struct rstate *, const struct tp_cfg *,
+	    const struct tp_certs *, const char *caps, time_t now);
 /* renew_poll.c: pending polls persisted in <state>/pending/<tp> */
 void	 poll_save(const struct rstate *);
 void	 poll_remove(const char *tp);

@@ -217,6 +217,37 @@ job_ari(const char *tp)
 	tp_certs_free(&k);
 }
 
+int
+shadow_due(const struct rstate *s, const struct tp_cfg *c,
+    const struct tp_certs *k, const char *caps, time_t now)
+{
+	if ((c->enroll != TP_EN_URL && c->enroll != TP_EN_SCEP) ||
+	    k->ca == NULL || strcasestr(caps, "GetNextCACert") == NULL ||
+	    now < s->shadow_next)
+		return 0;
+	if (k->ca_rollover)	/* promote when the current CA expires */
+		return now >= cert_not_after(k->ca);
+	return now >= scep_shadow_time(k->ca);
+}
+
+/* SHADOW: fetch the rollover CA (GetNextCACert) or promote it. */
+static void
+job_shadow(const char *tp)
+{
+	struct rstate *s;
+	struct err e = { 0 };
+	int rc = scep_rollover_check(tp, &e);
+
+	if (rc < 0)
+		log_msg(SEV_WARN, "PKI", "CA_ROLLOVER_FAIL", "CA rollover check "
+		    "for trustpoint %s failed: %s; retrying in an hour", tp,
+		    e.msg);
+	pthread_mutex_lock(&renew_mu);
+	if ((s = rstate_get(tp)) != NULL)
+		s->shadow_next = clock_now() + 3600;
+	pthread_mutex_unlock(&renew_mu);
+}
+
 void
 renew_run_job(enum job_type t, const char *tp)
 {
@@ -224,6 +255,7 @@ renew_run_job(enum job_type t, const char *tp)
 	case JOB_RENEW: job_renew(tp); break;
 	case JOB_POLL: job_poll(tp); break;
 	case JOB_ARI: job_ari(tp); break;
+	case JOB_SHADOW: job_shadow(tp); break;
 	}
 }
 

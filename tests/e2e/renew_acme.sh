@@ -23,7 +23,7 @@
 #     scripted window; a trustpoint enrolled through it fetches the window
 #     for its certificate's certID, shows its RENEW time inside the window
 #     (not at 80 %), renews there, and is not renewed again. Whether the
-#     renewal's newOrder carried "replaces" is printed as a note.
+#     renewal's newOrder carries "replaces" (the old certificate's certID).
 # Everything on 127.0.0.1: pebble 14771 (management 14772), challtestsrv
 # DNS 14773 (management 14774), the ARI proxy 14775, pkish's HTTP-01
 # responder 5771, telnet on a free port. Env: PKISH (ASan build), PKISH_PLAIN, ROOT.
@@ -534,8 +534,9 @@ try:
         c.ok(when and when >= far[0] and 'RFC 9773' in note,
              'ARI: next RENEW in the new window', out)
         rep = [o.get('replaces') for o in px.orders]
-        print('# note: newOrder "replaces" per order: %s (the renewal\'s '
-              'should be %s)' % (rep, px.ids[0]))
+        c.ok(len(rep) >= 2 and rep[0] is None and rep[-1] == px.ids[0],
+             'ARI: the renewal\'s newOrder carries replaces = the old '
+             'certificate\'s certID (RFC 9773 section 5)', rep)
     finally:
         px.stop()
     r.stop()
