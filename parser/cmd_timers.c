@@ -12,6 +12,7 @@
 #include <string.h>
 #include "lib/clock.h"
 #include "parser/pki_cli.h"
+#include "parser/render.h"
 #include "pki/renew.h"
 
 /* "[Nd]h:mm:ss.mmm" / "m:ss.mmm" / "ss.mmm", right-aligned in 16. */
@@ -86,7 +87,29 @@ cmd_show_timers(struct vty *v, struct args *a)
 	return 0;
 }
 
+static int
+cmd_concurrency(struct vty *v, struct args *a)
+{
+	renew_set_concurrency(a->no ? RENEW_DEFAULT_CONCURRENCY :
+	    (int)args_int(a, "concurrency", RENEW_DEFAULT_CONCURRENCY));
+	return 0;
+}
+
+/* running-config: only when not the default */
+static void
+render_renewal(FILE *f)
+{
+	int n = renew_get_concurrency();
+
+	if (n != RENEW_DEFAULT_CONCURRENCY)
+		fprintf(f, "crypto pki renewal concurrency %d\n!\n", n);
+}
+
 static const struct cmd_def timer_cmds[] = {
+	{ M(MODE_CONFIG), 15, "crypto pki renewal concurrency <1-256>",
+	    "renewal=Automatic renewal engine\nconcurrency=How many "
+	    "renewals may run at once\n<1-256>=Renewals in flight",
+	    cmd_concurrency, CMD_NO },
 	{ M(MODE_EXEC), 1, "show crypto pki timers [detail]", "timers=Show "
 	    "PKI timers\ndetail=Show absolute expiry times", cmd_show_timers,
 	    0 },
@@ -96,5 +119,6 @@ static const struct cmd_def timer_cmds[] = {
 void
 cmds_timers_install(void)
 {
+	render_register(55, render_renewal);
 	cmd_install(timer_cmds);
 }

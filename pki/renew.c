@@ -30,7 +30,7 @@ static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static struct rstate *states;
 static pthread_t sched, workers[MAX_WORKERS];
 static int nworkers, running, stop, kicked;
-static int concurrency = 8;		/* jobs at once */
+static int concurrency = RENEW_DEFAULT_CONCURRENCY;	/* jobs at once */
 static int active, peak;		/* jobs running now, most ever */
 static size_t nauto_last;		/* auto-enroll trustpoints seen */
 static struct job { enum job_type t; char tp[TP_NAME_MAX + 1]; } q[QMAX];

@@ -20,6 +20,7 @@ time_t	renew_due(const struct tp_cfg *, X509 *cert, time_t installed);
  * window chosen by the CA's clock). */
 time_t	renew_anchor(time_t t, X509 *cert, time_t installed);
 
+#define RENEW_DEFAULT_CONCURRENCY	8	/* renewals in flight */
 #define RENEW_MIN_INTERVAL	60	/* s between renewals of one trustpoint */
 /* Seconds a renewal must still wait (no renewal loops): the certificate
  * was installed less than RENEW_MIN_INTERVAL ago by the virtual clock, or
