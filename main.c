@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include <libssh/libssh.h>
 #include "lib/fileio.h"
+#include "lib/http.h"
 #include "lib/log.h"
 #include "parser/commands.h"
 #include "parser/sys.h"
@@ -187,7 +187,6 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	pthread_create(&st, NULL, signal_thread, &set);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	ssh_init();
 	if (start(&o) < 0)
 		rc = 1;
@@ -203,7 +202,7 @@ main(int argc, char **argv)
 		telnet_server_stop();
 	pkish_shutdown();
 	ssh_finalize();
-	curl_global_cleanup();
+	http_global_cleanup();
 	pthread_kill(st, SIGTERM);	/* end the signal thread */
 	pthread_join(st, NULL);
 	return rc;

@@ -1,5 +1,7 @@
-/* lib/http.h - the one HTTP client wrapper (libcurl). One client holds one
- * easy handle, so keep-alive connections are reused across requests.
+/* lib/http.h - the one HTTP client wrapper: a built-in HTTP/1.1 client
+ * for http:// (one connection per request), libcurl for https:// (loaded
+ * with dlopen on first use; one easy handle per client, so keep-alive
+ * connections are reused across requests).
  * Not thread-safe per client: one client per thread/exchange. */
 #ifndef LIB_HTTP_H
 #define LIB_HTTP_H
@@ -43,6 +45,10 @@ void	 http_resp_free(struct http_resp *);
 /* Free the process-wide cache of trust stores (one per extra_ca_pem,
  * shared by all connections); at shutdown. Safe at any time. */
 void	 http_cleanup(void);
+/* curl_global_cleanup() if libcurl was loaded; once, at exit, when no
+ * thread uses lib/http any more. (There is no global init: lib/http
+ * initialises libcurl when it loads it.) */
+void	 http_global_cleanup(void);
 /* First header with that name (case-insensitive), or NULL. */
 const char *http_resp_header(const struct http_resp *, const char *);
 /* n-th header with that name (for repeated Link headers), or NULL. */
