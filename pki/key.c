@@ -8,6 +8,10 @@
  * Threading: one mutex guards the directory; key generation (slow) runs
  * outside it. Callers receive refcounted EVP_PKEY handles (get1) that they
  * free. Key material read from disk is cleansed before it is released.
+ * A small cache under the same mutex keeps the last KEY_CACHE_MAX decoded
+ * keys (and their public halves), so that one enrollment (CSR, SCEP
+ * signer and decryption, ACME account) decodes a key file once; see
+ * kc_get_locked() for when an entry is dropped.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,8 +32,21 @@
 
 #define KEY_FILE_MAX	(64 * 1024)	/* a PEM key is a few KB at most */
 
+#define KEY_CACHE_MAX	8		/* decoded keys kept, LRU */
+
+/* A decoded key and the file it came from. */
+struct kc_ent {
+	char		 label[128];	/* "" = free slot */
+	EVP_PKEY	*priv;		/* one reference owned */
+	EVP_PKEY	*pub;		/* public half, owned; NULL until asked */
+	struct stat	 st;		/* <label>.pem when it was decoded */
+	unsigned long	 used;		/* kc_tick at the last use */
+};
+
 static pthread_mutex_t	 ks_mu = PTHREAD_MUTEX_INITIALIZER;
 static char		 ks_dir[PATH_MAX];	/* "" until key_store_init */
+static struct kc_ent	 kc[KEY_CACHE_MAX];	/* guarded by ks_mu */
+static unsigned long	 kc_tick;		/* guarded by ks_mu */
 
 int
 key_label_valid(const char *label, struct err *e)
@@ -105,6 +122,7 @@ key_store_init(const char *dir, struct err *e)
 		return err_set(e, E_IO, "%s: %s", dir, strerror(errno));
 	pthread_mutex_lock(&ks_mu);
 	snprintf(ks_dir, sizeof(ks_dir), "%s", dir);
+	key_cache_drop_locked(NULL);		/* other directory, other keys */
 	pthread_mutex_unlock(&ks_mu);
 	return 0;
 }
@@ -200,6 +218,102 @@ load_locked(const char *label, struct err *e)
 	return pk;
 }
 
+static void
+kc_clear(struct kc_ent *k)
+{
+	EVP_PKEY_free(k->priv);
+	EVP_PKEY_free(k->pub);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Drop the cached key of label (NULL: every key); caller holds ks_mu.
+ * References already handed out stay valid. */
+void
+key_cache_drop_locked(const char *label)
+{
+	for (size_t i = 0; i < KEY_CACHE_MAX; i++)
+		if (kc[i].label[0] != '\0' && (label == NULL ||
+		    strcmp(kc[i].label, label) == 0))
+			kc_clear(&kc[i]);
+}
+
+/* 1 if a and b describe the same, unchanged file. */
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Put pk (one reference taken) in the cache as label, decoded from the
+ * file st describes; the least recently used entry makes room. */
+static void
+kc_put_locked(const char *label, EVP_PKEY *pk, const struct stat *st)
+{
+	struct kc_ent *k = &kc[0];
+
+	key_cache_drop_locked(label);
+	for (size_t i = 0; i < KEY_CACHE_MAX; i++) {
+		if (kc[i].label[0] == '\0') {
+			k = &kc[i];
+			break;
+		}
+		if (kc[i].used < k->used)
+			k = &kc[i];
+	}
+	kc_clear(k);
+	if (!EVP_PKEY_up_ref(pk))
+		return;
+	snprintf(k->label, sizeof(k->label), "%s", label);
+	k->priv = pk;
+	k->st = *st;
+	k->used = ++kc_tick;
+}
+
+/*
+ * The cache entry for label, decoding <label>.pem when there is none or
+ * when the file is no longer the one decoded (another device, inode,
+ * size, mtime or ctime: replaced, renamed over or edited by hand, even
+ * outside pkish). key_generate, key_import, key_zeroize, key_rename and
+ * key_store_init drop entries themselves. Caller holds ks_mu; the entry
+ * is borrowed until it is released. NULL and e on failure.
+ */
+static struct kc_ent *
+kc_get_locked(const char *label, struct err *e)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	EVP_PKEY	*pk;
+
+	if (key_path(label, "pem", path, sizeof(path), e) == -1)
+		return NULL;
+	if (stat(path, &st) == 0) {
+		for (size_t i = 0; i < KEY_CACHE_MAX; i++)
+			if (strcmp(kc[i].label, label) == 0 &&
+			    same_file(&kc[i].st, &st)) {
+				kc[i].used = ++kc_tick;
+				return &kc[i];
+			}
+	} else
+		memset(&st, 0, sizeof(st));
+	/* stat before the read: a file replaced in between is seen as
+	 * changed next time, never the other way round */
+	key_cache_drop_locked(label);
+	if ((pk = load_locked(label, e)) == NULL)
+		return NULL;
+	kc_put_locked(label, pk, &st);
+	EVP_PKEY_free(pk);
+	for (size_t i = 0; i < KEY_CACHE_MAX; i++)
+		if (strcmp(kc[i].label, label) == 0)
+			return &kc[i];
+	err_set(e, E_NOMEM, "key %s: cannot cache the key", label);
+	return NULL;
+}
+
 /* Fill ki for an existing label; caller holds ks_mu. */
 int
 key_info_locked(const char *label, struct key_info *ki, struct err *e)
@@ -243,6 +357,7 @@ store_locked(const char *label, EVP_PKEY *pk, const struct key_info *ki,
 	char path[PATH_MAX], meta[256], *pem = NULL;
 	int rc;
 
+	key_cache_drop_locked(label);		/* replaced below */
 	if (key_pkey_to_pem(pk, NULL, &pem, e) == -1)
 		return -1;
 	rc = key_path(label, "pem", path, sizeof(path), e);
@@ -258,10 +373,16 @@ store_locked(const char *label, EVP_PKEY *pk, const struct key_info *ki,
 	return file_write_atomic(path, meta, strlen(meta), 0600, e);
 }
 
+/* Write pk as label. With cache set, pk (ours: just generated) is also
+ * the cached key of label, so the enrollment that follows need not
+ * decode the file it was written to. */
 static int
-store(const char *label, EVP_PKEY *pk, int exportable, struct err *e)
+store(const char *label, EVP_PKEY *pk, int exportable, int cache,
+    struct err *e)
 {
+	char path[PATH_MAX];
 	struct key_info ki;
+	struct stat st;
 	int rc;
 
 	memset(&ki, 0, sizeof(ki));
@@ -272,6 +393,9 @@ store(const char *label, EVP_PKEY *pk, int exportable, struct err *e)
 	ki.created = clock_now();
 	pthread_mutex_lock(&ks_mu);
 	rc = store_locked(label, pk, &ki, e);
+	if (rc == 0 && cache && key_path(label, "pem", path, sizeof(path),
+	    NULL) == 0 && stat(path, &st) == 0)
+		kc_put_locked(label, pk, &st);
 	pthread_mutex_unlock(&ks_mu);
 	return rc;
 }
@@ -306,7 +430,7 @@ key_generate(const char *label, enum key_type type, int bits, int exportable,
 		return err_set(e, E_INVAL, "unknown key type");
 	if (pk == NULL)
 		return err_ssl(e, "key generation failed");
-	rc = store(label, pk, exportable, e);
+	rc = store(label, pk, exportable, 1, e);
 	EVP_PKEY_free(pk);
 	return rc;
 }
@@ -319,7 +443,7 @@ key_import(const char *label, EVP_PKEY *pk, int exportable, struct err *e)
 		return -1;
 	if (pk == NULL)
 		return err_set(e, E_INVAL, "no key to import");
-	return store(label, pk, exportable, e);
+	return store(label, pk, exportable, 0, e);
 }
 
 int
@@ -352,35 +476,70 @@ key_info(const char *label, struct key_info *ki, struct err *e)
 	return rc;
 }
 
-/* New reference to the private key. */
+/*
+ * New reference to the private key (from the cache when the key file is
+ * unchanged; the object may be shared with other threads, which is safe
+ * for signing and decryption: never modify it). The caller frees it.
+ */
 EVP_PKEY *
 key_get1(const char *label, struct err *e)
 {
-	EVP_PKEY *pk;
+	struct kc_ent	*k;
+	EVP_PKEY	*pk = NULL;
 
 	if (key_label_valid(label, e) == -1)
 		return NULL;
 	pthread_mutex_lock(&ks_mu);
-	pk = load_locked(label, e);
+	if ((k = kc_get_locked(label, e)) != NULL) {
+		if (EVP_PKEY_up_ref(k->priv))
+			pk = k->priv;
+		else
+			err_ssl(e, "key %s: EVP_PKEY_up_ref", label);
+	}
 	pthread_mutex_unlock(&ks_mu);
 	return pk;
 }
 
-/* Public half only: no private components in the returned key. */
+/* The public half of pk, without private components; NULL on failure. */
+static EVP_PKEY *
+public_half(EVP_PKEY *pk, const char *label, struct err *e)
+{
+	unsigned char	*der = NULL;
+	const unsigned char *p;
+	EVP_PKEY	*pub;
+	int		 n;
+
+	if ((n = i2d_PUBKEY(pk, &der)) <= 0) {
+		err_ssl(e, "key %s: i2d_PUBKEY", label);
+		return NULL;
+	}
+	p = der;
+	if ((pub = d2i_PUBKEY(NULL, &p, n)) == NULL)
+		err_ssl(e, "key %s: d2i_PUBKEY", label);
+	OPENSSL_free(der);
+	return pub;
+}
+
+/* Public half only: no private components in the returned key (a new
+ * reference, cached like key_get1's). */
 EVP_PKEY *
 key_get1_public(const char *label, struct err *e)
 {
-	unsigned char *der = NULL;
-	const unsigned char *p;
-	size_t len;
-	EVP_PKEY *pub;
+	struct kc_ent	*k;
+	EVP_PKEY	*pub = NULL;
 
-	if (key_public_der(label, &der, &len, e) == -1)
+	if (key_label_valid(label, e) == -1)
 		return NULL;
-	p = der;
-	if ((pub = d2i_PUBKEY(NULL, &p, (long)len)) == NULL)
-		err_ssl(e, "key %s: d2i_PUBKEY", label);
-	free(der);
+	pthread_mutex_lock(&ks_mu);
+	if ((k = kc_get_locked(label, e)) != NULL) {
+		if (k->pub == NULL)
+			k->pub = public_half(k->priv, label, e);
+		if (k->pub != NULL && EVP_PKEY_up_ref(k->pub))
+			pub = k->pub;
+		else if (k->pub != NULL)
+			err_ssl(e, "key %s: EVP_PKEY_up_ref", label);
+	}
+	pthread_mutex_unlock(&ks_mu);
 	return pub;
 }
 

@@ -127,6 +127,7 @@ key_zeroize(const char *label, struct err *e)
 		err_set(e, E_NOTFOUND, "Key pair %s does not exist", label);
 		goto out;
 	}
+	key_cache_drop_locked(label);
 	wipe_file(pem);
 	if (unlink(pem) == -1) {
 		err_set(e, E_IO, "%s: %s", pem, strerror(errno));
@@ -169,6 +170,8 @@ key_rename(const char *from, const char *to, struct err *e)
 		err_set(e, E_EXISTS, "Key pair %s already exists", to);
 		goto out;
 	}
+	key_cache_drop_locked(from);
+	key_cache_drop_locked(to);
 	if (rename(fp, tp) == -1) {
 		err_set(e, E_IO, "%s: %s", fp, strerror(errno));
 		goto out;

@@ -11,6 +11,9 @@ const char *key_dir_locked(struct err *);
 /* <dir>/<label>.<ext>; caller holds the lock. */
 int	 key_path(const char *label, const char *ext, char *buf, size_t len,
 	    struct err *);
+/* Drop the decoded key cached for label (NULL: all); caller holds the
+ * lock. For every change to <label>.pem (pki/key.c, pki/key_dir.c). */
+void	 key_cache_drop_locked(const char *label);
 /* key_info() for a caller that holds the lock. */
 int	 key_info_locked(const char *label, struct key_info *, struct err *);
 
