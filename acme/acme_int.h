@@ -14,7 +14,7 @@ struct httpd;
 
 #define ACME_NONCE_MAX		8	/* nonces kept from responses */
 #define ACME_NONCE_LEN		256	/* longest nonce accepted */
-#define ACME_BADNONCE_TRIES	10	/* RFC 8555 section 6.5 retries */
+#define ACME_BADNONCE_TRIES	30	/* RFC 8555 section 6.5 retries */
 #define ACME_RATELIMIT_TRIES	3	/* waits on rateLimited / 503 */
 #define ACME_MAX_BODY		(512 * 1024)	/* any response */
 #define ACME_REQ_TIMEOUT_MS	30000	/* one request */

@@ -26,6 +26,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include "acme/acme.h"
+#include "acme/acme_int.h"
 #include "lib/fileio.h"
 #include "lib/http.h"
 #include "lib/log.h"
@@ -740,7 +741,8 @@ phase_hostile(void)
 	    strstr(e.msg, "badNonce") != NULL, "badNonce forever fails");
 	n = fake_count(fake, "bn_acct");
 	printf("# newAccount attempts: %d\n", n);
-	check(n == 11, "badNonce: 1 + 10 retries, then give up");
+	check(n == 1 + ACME_BADNONCE_TRIES, "badNonce: bounded retries, then "
+	    "give up");
 	check(fake_enroll(fake, "pend", "fake-pend", 2, &e, &ms) == -1 &&
 	    e.code == E_TIMEOUT && e.detail == 124 && ms > 1800 && ms < 3000,
 	    "authorization pending forever: 124 at the deadline");
