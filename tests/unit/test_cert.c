@@ -3,64 +3,12 @@
  * IOS/ASA show blocks. Fixtures come from the openssl CLI; expected values
  * are computed independently with openssl and python3. */
 #define _GNU_SOURCE
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include "lib/clock.h"
-#include "lib/fileio.h"
-#include "pki/cert.h"
 #include "pki/csr.h"
 #include "pki/key.h"
-
-static int npass, nfail, ntest;
-static char tmp[256];
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	ok ? npass++ : nfail++;
-	printf("%sok %d - ", ok ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static char *
-run(int *status, const char *fmt, ...)
-{
-	char cmd[8192], buf[4096], *out = NULL;
-	size_t len = 0, n;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if ((p = popen(cmd, "r")) == NULL)
-		return strdup("");
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-	}
-	if (out == NULL)
-		out = calloc(1, 1);
-	out[len] = '\0';
-	st = pclose(p);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return out;
-}
+#include "tests/unit/testlib.h"
 
 /* run() with the trailing newline removed */
 static char *
@@ -72,28 +20,6 @@ run1(const char *fmt, const char *arg1, const char *arg2)
 	if (n > 0 && s[n - 1] == '\n')
 		s[n - 1] = '\0';
 	return s;
-}
-
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, name);
-	return file_read(path, 1 << 20, len, NULL);
-}
-
-static X509 *
-load(const char *name)
-{
-	size_t len;
-	char *t = slurp(name, &len);
-	STACK_OF(X509) *sk = t != NULL ? cert_parse_any(t, len, NULL) : NULL;
-	X509 *x = sk != NULL ? sk_X509_shift(sk) : NULL;
-
-	sk_X509_pop_free(sk, X509_free);
-	free(t);
-	return x;
 }
 
 static const char fixtures[] =
@@ -186,7 +112,7 @@ t_parse_pem(void)
 	STACK_OF(X509) *sk;
 	char *t, *u, *b64;
 	size_t len, dlen;
-	X509 *leaf = load("leaf.pem");
+	X509 *leaf = load_cert("leaf.pem");
 
 	t = slurp("chain.pem", &len);
 	sk = cert_parse_any(t, len, &e);
@@ -222,7 +148,7 @@ t_parse_b64_der(void)
 	char *t, *u, *b64;
 	size_t len, dlen;
 	unsigned char *der;
-	X509 *leaf = load("leaf.pem");
+	X509 *leaf = load_cert("leaf.pem");
 
 	b64 = run1("cd %s && openssl base64 -in leaf.der", NULL, NULL);
 	sk = cert_parse_any(b64, strlen(b64), &e);
@@ -281,7 +207,7 @@ static void
 t_fingerprints(void)
 {
 	static const char *const mds[] = { "md5", "sha1", "sha256" };
-	X509 *leaf = load("leaf.pem");
+	X509 *leaf = load_cert("leaf.pem");
 	char fp[128], *want, *p;
 	size_t i;
 	int groups;
@@ -318,7 +244,7 @@ t_kinds_and_serials(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		x = load(c[i].f);
+		x = load_cert(c[i].f);
 		s = cert_serial_hex(x);
 		want = run1("cd %s && openssl x509 -noout -serial -in %s | "
 		    "cut -d= -f2", c[i].f, NULL);
@@ -343,7 +269,7 @@ static void
 t_ios_hex(void)
 {
 	struct err e = { 0 };
-	X509 *leaf = load("leaf.pem"), *back;
+	X509 *leaf = load_cert("leaf.pem"), *back;
 	char *hex, *want, *lower, *p, *hex2;
 	unsigned char *der, *ref;
 	size_t dlen, rlen, i, j;
@@ -477,8 +403,8 @@ static void
 t_verify(void)
 {
 	struct err e = { 0 };
-	X509 *leaf = load("leaf.pem"), *inter = load("inter.pem"),
-	    *root = load("root.pem"), *other = load("other.pem");
+	X509 *leaf = load_cert("leaf.pem"), *inter = load_cert("inter.pem"),
+	    *root = load_cert("root.pem"), *other = load_cert("other.pem");
 	STACK_OF(X509) *cas = sk_X509_new_null();
 	char *out;
 	int st;
@@ -543,7 +469,7 @@ t_verify(void)
 static void
 t_names_and_pem(void)
 {
-	X509 *leaf = load("leaf.pem"), *ec = load("ecleaf.pem"), *d;
+	X509 *leaf = load_cert("leaf.pem"), *ec = load_cert("ecleaf.pem"), *d;
 	STACK_OF(X509) *sk;
 	char *s, *t;
 	size_t len;
@@ -588,7 +514,7 @@ static void
 t_show_ios(void)
 {
 	static const char *const tps[] = { "TP1", "TP2" };
-	X509 *leaf = load("leaf.pem"), *root = load("root.pem");
+	X509 *leaf = load_cert("leaf.pem"), *root = load_cert("root.pem");
 	char *got, want[8192], *s1, *e1, *s2, *e2;
 
 	s1 = run1("cd %s && python3 fx.py date leaf.pem %s", "startdate", NULL);
@@ -636,8 +562,8 @@ static void
 t_show_ios_verbose(void)
 {
 	static const char *const tps[] = { "TP1", "TP2" };
-	X509 *leaf = load("leaf.pem"), *root = load("root.pem"),
-	    *ec = load("ecroot.pem"), *ecl = load("ecleaf.pem");
+	X509 *leaf = load_cert("leaf.pem"), *root = load_cert("root.pem"),
+	    *ec = load_cert("ecroot.pem"), *ecl = load_cert("ecleaf.pem");
 	char *got, want[8192], *s2, *e2, *md5, *sha1, *ski;
 
 	s2 = run1("cd %s && python3 fx.py date root.pem %s", "startdate", NULL);
@@ -706,7 +632,7 @@ static void
 t_show_asa(void)
 {
 	static const char *const tps[] = { "acme" };
-	X509 *leaf = load("leaf.pem"), *ec = load("ecroot.pem");
+	X509 *leaf = load_cert("leaf.pem"), *ec = load_cert("ecroot.pem");
 	char *got, want[4096], *s1, *e1, *pkh, *spkih;
 
 	s1 = run1("cd %s && python3 fx.py date leaf.pem %s", "startdate", NULL);
@@ -752,8 +678,7 @@ main(void)
 	char cmd[8192], kd[300];
 	int rc;
 
-	snprintf(tmp, sizeof(tmp), "/tmp/test_cert.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (t_mkdtemp("cert") == -1)
 		return 1;
 	snprintf(cmd, sizeof(cmd), fixtures, tmp);
 	snprintf(kd, sizeof(kd), "%s/fx.sh", tmp);
@@ -779,9 +704,5 @@ main(void)
 	t_show_ios();
 	t_show_ios_verbose();
 	t_show_asa();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	if (system(cmd) != 0)
-		printf("# cleanup failed\n");
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_finish();
 }

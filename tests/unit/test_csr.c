@@ -1,62 +1,10 @@
 /* tests/unit/test_csr.c - subject parsing and PKCS#10 requests, verified
  * with `openssl req -verify -noout -text`. */
 #define _GNU_SOURCE
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <openssl/objects.h>
-#include <openssl/x509.h>
-#include "lib/fileio.h"
-#include "pki/cert.h"
 #include "pki/csr.h"
 #include "pki/key.h"
-
-static int npass, nfail, ntest;
-static char tmp[256];
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	ok ? npass++ : nfail++;
-	printf("%sok %d - ", ok ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static char *
-run(int *status, const char *fmt, ...)
-{
-	char cmd[4096], buf[4096], *out = NULL;
-	size_t len = 0, n;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if ((p = popen(cmd, "r")) == NULL)
-		return strdup("");
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-	}
-	if (out == NULL)
-		out = calloc(1, 1);
-	out[len] = '\0';
-	st = pclose(p);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return out;
-}
+#include "tests/unit/testlib.h"
 
 /* Oneline IOS form of a parsed DN, or "(null)". */
 static char *
@@ -314,10 +262,9 @@ int
 main(void)
 {
 	struct err e = { 0 };
-	char kd[300], cmd[300];
+	char kd[300];
 
-	snprintf(tmp, sizeof(tmp), "/tmp/test_csr.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (t_mkdtemp("csr") == -1)
 		return 1;
 	snprintf(kd, sizeof(kd), "%s/keys", tmp);
 	if (key_store_init(kd, &e) == -1 ||
@@ -331,9 +278,5 @@ main(void)
 	t_build_ec_and_plain();
 	t_build_errors();
 	t_encodings();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	if (system(cmd) != 0)
-		printf("# cleanup failed\n");
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_finish();
 }

@@ -4,65 +4,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 #include "lib/clock.h"
-#include "lib/fileio.h"
 #include "pki/key.h"
+#include "tests/unit/testlib.h"
 
-static int npass, nfail, ntest;
-static char tmp[256], kdir[300];
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	ok ? npass++ : nfail++;
-	printf("%sok %d - ", ok ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-/* Run a shell command, return its stdout (malloc'd) and exit status. */
-static char *
-run(int *status, const char *fmt, ...)
-{
-	char cmd[4096], *out = NULL;
-	size_t len = 0, n;
-	va_list ap;
-	FILE *p;
-	char buf[4096];
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if ((p = popen(cmd, "r")) == NULL)
-		return strdup("");
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-	}
-	if (out == NULL)
-		out = calloc(1, 1);
-	out[len] = '\0';
-	st = pclose(p);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return out;
-}
+static char kdir[300];
 
 static int
 file_mode(const char *path)
@@ -427,10 +377,7 @@ t_threads(void)
 int
 main(void)
 {
-	char cmd[300];
-
-	snprintf(tmp, sizeof(tmp), "/tmp/test_key.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (t_mkdtemp("key") == -1)
 		return 1;
 	t_init_and_labels();
 	t_generate_rsa();
@@ -441,9 +388,5 @@ main(void)
 	t_import_and_pem();
 	t_mypubkey();
 	t_threads();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	if (system(cmd) != 0)
-		printf("# cleanup failed\n");
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_finish();
 }

@@ -1,64 +1,12 @@
 /* tests/unit/test_p12.c - PKCS#12 export/import and PEM bundles, checked
  * with `openssl pkcs12 -info`, `openssl pkcs12` and `openssl pkey`. */
 #define _GNU_SOURCE
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
-#include <openssl/x509.h>
-#include "lib/fileio.h"
-#include "pki/cert.h"
 #include "pki/key.h"
 #include "pki/p12.h"
-
-static int npass, nfail, ntest;
-static char tmp[256];
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	ok ? npass++ : nfail++;
-	printf("%sok %d - ", ok ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static char *
-run(int *status, const char *fmt, ...)
-{
-	char cmd[4096], buf[4096], *out = NULL;
-	size_t len = 0, n;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if ((p = popen(cmd, "r")) == NULL)
-		return strdup("");
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-	}
-	if (out == NULL)
-		out = calloc(1, 1);
-	out[len] = '\0';
-	st = pclose(p);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return out;
-}
+#include "tests/unit/testlib.h"
 
 static char *
 path_of(const char *name)
@@ -71,24 +19,11 @@ path_of(const char *name)
 	return buf[i];
 }
 
-static X509 *
-load_cert(const char *name)
-{
-	size_t len;
-	char *t = file_read(path_of(name), 1 << 20, &len, NULL);
-	STACK_OF(X509) *sk = t != NULL ? cert_parse_any(t, len, NULL) : NULL;
-	X509 *x = sk != NULL ? sk_X509_shift(sk) : NULL;
-
-	sk_X509_pop_free(sk, X509_free);
-	free(t);
-	return x;
-}
-
 static EVP_PKEY *
 load_key(const char *name)
 {
 	size_t len;
-	char *t = file_read(path_of(name), 1 << 20, &len, NULL);
+	char *t = slurp(name, &len);
 	EVP_PKEY *pk = t != NULL ? key_pkey_from_pem(t, len, NULL, NULL) : NULL;
 
 	free(t);
@@ -388,8 +323,7 @@ main(void)
 	char cmd[4096];
 	int rc;
 
-	snprintf(tmp, sizeof(tmp), "/tmp/test_p12.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (t_mkdtemp("p12") == -1)
 		return 1;
 	snprintf(cmd, sizeof(cmd), fixtures, tmp);
 	file_write_atomic(path_of("fx.sh"), cmd, strlen(cmd), 0700, &e);
@@ -414,9 +348,5 @@ main(void)
 	X509_free(ca);
 	EVP_PKEY_free(lkey);
 	EVP_PKEY_free(okey);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	if (system(cmd) != 0)
-		printf("# cleanup failed\n");
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_finish();
 }

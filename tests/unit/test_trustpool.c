@@ -5,55 +5,10 @@
  * read back by openssl. */
 #define _GNU_SOURCE
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include "lib/fileio.h"
 #include "pki/trustpool.h"
-
-static int npass, nfail, ntest;
-static char tmp[256];
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	ok ? npass++ : nfail++;
-	printf("%sok %d - ", ok ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, name);
-	return file_read(path, 1 << 20, len, NULL);
-}
+#include "tests/unit/testlib.h"
 
 /* Parse a fixture file; returns the certificate count (-1 on failure). */
 static int
@@ -259,8 +214,7 @@ t_threads(void)
 int
 main(void)
 {
-	snprintf(tmp, sizeof(tmp), "/tmp/test_trustpool.XXXXXX");
-	if (mkdtemp(tmp) == NULL || fixtures() != 0) {
+	if (t_mkdtemp("trustpool") == -1 || fixtures() != 0) {
 		printf("not ok 1 - openssl fixtures\n0 passed, 1 failed\n");
 		return 1;
 	}
@@ -270,6 +224,5 @@ main(void)
 	t_threads();
 	trustpool_shutdown();
 	sh("rm -rf %s", tmp);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_report();
 }
