@@ -176,17 +176,16 @@ replace_ok(struct vty *v, const char *label)
 	    "[yes/no]: ", -1) == 1;
 }
 
-/* Key under tmp, old key (if any) under bak, then tp_install. */
+/* Key under a temporary label, then tp_install swaps it in with the
+ * certificates (the old key, if any, is kept until that succeeds). */
 static int
 swap_in(struct vty *v, const struct xfer_bundle *b, const char *label,
     STACK_OF(X509) *chain)
 {
 	struct err e = { 0 };
-	char tmp[160], bak[160];
-	int had = key_exists(label);
+	char tmp[160];
 
-	if (spare_label(label, "import", tmp, sizeof(tmp)) < 0 ||
-	    (had && spare_label(label, "old", bak, sizeof(bak)) < 0)) {
+	if (spare_label(label, "import", tmp, sizeof(tmp)) < 0) {
 		vty_err(v, "%s import failed: key label %s is too long",
 		    b->what, label);
 		return -1;
@@ -195,20 +194,11 @@ swap_in(struct vty *v, const struct xfer_bundle *b, const char *label,
 		vty_err(v, "%s import failed: %s", b->what, e.msg);
 		return -1;
 	}
-	if (had && key_rename(label, bak, &e) < 0) {
-		key_zeroize(tmp, NULL);
-		vty_err(v, "%s import failed: %s", b->what, e.msg);
-		return -1;
-	}
 	if (tp_install(b->tp, b->cert, chain, tmp, &e) < 0) {
 		key_zeroize(tmp, NULL);
-		if (had)
-			key_rename(bak, label, NULL);
 		vty_err(v, "%s import failed: %s", b->what, e.msg);
 		return -1;
 	}
-	if (had)
-		key_zeroize(bak, NULL);
 	return 0;
 }
 

@@ -127,33 +127,14 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 /*
  * Install the issued chain. A key generated under a temporary label
  * replaces the trustpoint's key in the same step: the old key is moved
- * aside first and destroyed only once the certificate is in place.
+ * aside and destroyed once the certificate is in place (tp_install).
  */
 static int
 install(const char *tp, struct acme_job *j, STACK_OF(X509) *chain,
     struct err *e)
 {
-	X509 *leaf = sk_X509_value(chain, 0);
-	char bak[200];
-	int moved = 0;
-
-	if (strcmp(j->key, j->label) == 0)
-		return tp_install(tp, leaf, chain, NULL, e);
-	snprintf(bak, sizeof(bak), "%.150s.old%ld", j->label,
-	    (long)clock_now());
-	if (key_exists(j->label)) {
-		if (key_rename(j->label, bak, e) < 0)
-			return -1;
-		moved = 1;
-	}
-	if (tp_install(tp, leaf, chain, j->key, e) < 0) {
-		if (moved)
-			key_rename(bak, j->label, NULL);
-		return -1;
-	}
-	if (moved)
-		key_zeroize(bak, NULL);
-	return 0;
+	return tp_install(tp, sk_X509_value(chain, 0), chain,
+	    strcmp(j->key, j->label) ? j->key : NULL, e);
 }
 
 /* The seed's error table (ios-pki.md section 11.2) for e->detail. */

@@ -284,31 +284,13 @@ job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
 /*
  * Install cert. A regenerated key (j->key differs from the trustpoint's
  * label) replaces the old key in the same step; the old key is moved
- * aside first and destroyed only once the certificate is in place.
+ * aside and destroyed once the certificate is in place (tp_install).
  */
 static int
 install(const char *tp, struct scep_job *j, X509 *cert, struct err *e)
 {
-	char bak[160];
-	int moved = 0;
-
-	if (strcmp(j->key, j->label) == 0)
-		return tp_install(tp, cert, NULL, NULL, e);
-	snprintf(bak, sizeof(bak), "%.100s.old%ld", j->label,
-	    (long)clock_now());
-	if (key_exists(j->label)) {
-		if (key_rename(j->label, bak, e) < 0)
-			return -1;
-		moved = 1;
-	}
-	if (tp_install(tp, cert, NULL, j->key, e) < 0) {
-		if (moved)
-			key_rename(bak, j->label, NULL);
-		return -1;
-	}
-	if (moved)
-		key_zeroize(bak, NULL);
-	return 0;
+	return tp_install(tp, cert, NULL, strcmp(j->key, j->label) ? j->key :
+	    NULL, e);
 }
 
 static int

@@ -88,8 +88,9 @@ int	 tp_set_cert(const char *name, enum tp_slot, X509 *, struct err *);
 int	 tp_remove_serial(const char *name, const char *serial, struct err *);
 /* Install a newly issued identity certificate with its chain (leaf
  * first): the CA slot is filled from the chain when empty. When new_key
- * is set, the key under that label replaces the trustpoint's key label
- * (renamed in the keystore) in the same step. All or nothing. */
+ * is set, the key under that label takes the trustpoint's key label in
+ * the same step; a key already under that label is moved aside, put back
+ * on failure and destroyed on success. All or nothing. */
 int	 tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
 	    const char *new_key, struct err *);
 void	 tp_set_status(const char *name, enum tp_status);

@@ -35,12 +35,39 @@ tp_key_spec(const struct tp_cfg *c, int *is_ec, int *bits)
 		*bits = 2048;
 }
 
+/* A regenerated key takes the trustpoint's label: the current key is moved
+ * aside (its label returned in bak, "" when there was none) and put back
+ * if the new one cannot be moved in. */
+static int
+swap_key(const char *new_key, const char *label, char *bak, size_t len,
+    struct err *e)
+{
+	static _Atomic unsigned seq;
+
+	bak[0] = '\0';
+	if (key_exists(label)) {
+		snprintf(bak, len, "%.150s.old%ld-%u", label, (long)clock_now(),
+		    ++seq);
+		if (key_rename(label, bak, e) < 0) {
+			bak[0] = '\0';
+			return -1;
+		}
+	}
+	if (key_rename(new_key, label, e) < 0) {
+		if (bak[0])
+			key_rename(bak, label, NULL);
+		bak[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 int
 tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
     const char *new_key, struct err *e)
 {
 	struct tp *t;
-	char label[160];
+	char label[160], bak[200] = "";
 	int n = chain ? sk_X509_num(chain) : 0;
 
 	pthread_mutex_lock(&tp_mu);
@@ -51,7 +78,7 @@ tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
 	}
 	tp_key_label(&t->cfg, label, sizeof(label));
 	if (new_key && strcmp(new_key, label) != 0 &&
-	    key_rename(new_key, label, e) < 0) {
+	    swap_key(new_key, label, bak, sizeof(bak), e) < 0) {
 		pthread_mutex_unlock(&tp_mu);
 		return -1;
 	}
@@ -78,6 +105,8 @@ tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
 	t->installed = clock_now();
 	t->status = TP_ST_GRANTED;
 	pthread_mutex_unlock(&tp_mu);
+	if (bak[0])
+		key_zeroize(bak, NULL);	/* the replaced key */
 	return 0;
 }
 
