@@ -59,43 +59,30 @@ set_url(struct vty *v, char *dst, size_t len, const char *url)
 	return 0;
 }
 
+/* Choose (or, for `no`, clear if current) the enrollment method. */
+static void
+method(struct tp_cfg *n, enum tp_enroll m, int no)
+{
+	if (!no)
+		n->enroll = m;
+	else if (n->enroll == m)
+		n->enroll = TP_EN_NONE;
+}
+
+/* Edit a copy (the apply step may print % errors without the store
+ * lock), then store it if the trustpoint still exists. */
 static int
-cmd_enrollment(struct vty *v, struct args *a)
+edit(struct vty *v, struct args *a,
+    int (*apply)(struct vty *, struct args *, struct tp_cfg *))
 {
 	struct tp_cfg *c, n;
-	int rc = 0;
+	int rc;
 
 	if ((c = cur(v)) == NULL)
 		return -1;
 	n = *c;
 	tp_unlock();
-	if (args_has(a, "url")) {
-		if (a->no) {
-			if (n.enroll == TP_EN_URL)
-				n.enroll = TP_EN_NONE;
-		} else if ((rc = set_url(v, n.url, sizeof(n.url),
-		    args_get(a, "url"))) == 0)
-			n.enroll = TP_EN_URL;
-	} else if (args_has(a, "terminal")) {
-		n.enroll = a->no ? (n.enroll == TP_EN_TERMINAL ? TP_EN_NONE :
-		    n.enroll) : TP_EN_TERMINAL;
-		n.terminal_pem = !a->no && args_has(a, "pem");
-	} else if (args_has(a, "selfsigned") || args_has(a, "self"))
-		n.enroll = a->no ? (n.enroll == TP_EN_SELFSIGNED ? TP_EN_NONE :
-		    n.enroll) : TP_EN_SELFSIGNED;
-	else if (args_has(a, "pkcs12"))
-		n.enroll = a->no ? (n.enroll == TP_EN_PKCS12 ? TP_EN_NONE :
-		    n.enroll) : TP_EN_PKCS12;
-	else if (args_has(a, "mode"))
-		n.mode_ra = !a->no;
-	else if (args_has(a, "count"))
-		n.retry_count = a->no ? 0 : (int)args_int(a, "count", 0);
-	else if (args_has(a, "period"))
-		n.retry_period = a->no ? 0 : (int)args_int(a, "period", 0);
-	else if (args_has(a, "interface"))
-		snprintf(n.enroll_if, sizeof(n.enroll_if), "%s", a->no ? "" :
-		    args_get(a, "interface"));
-	if (rc == 0 && (c = cur(v)) != NULL) {
+	if ((rc = apply(v, a, &n)) == 0 && (c = cur(v)) != NULL) {
 		*c = n;
 		tp_unlock();
 	}
@@ -103,48 +90,76 @@ cmd_enrollment(struct vty *v, struct args *a)
 }
 
 static int
-cmd_protocol(struct vty *v, struct args *a)
+apply_enrollment(struct vty *v, struct args *a, struct tp_cfg *n)
 {
-	struct tp_cfg *c, n;
-	int rc = 0;
+	if (args_has(a, "url")) {
+		if (!a->no && set_url(v, n->url, sizeof(n->url),
+		    args_get(a, "url")) < 0)
+			return -1;
+		method(n, TP_EN_URL, a->no);
+	} else if (args_has(a, "terminal")) {
+		method(n, TP_EN_TERMINAL, a->no);
+		n->terminal_pem = !a->no && args_has(a, "pem");
+	} else if (args_has(a, "selfsigned") || args_has(a, "self"))
+		method(n, TP_EN_SELFSIGNED, a->no);
+	else if (args_has(a, "pkcs12"))
+		method(n, TP_EN_PKCS12, a->no);
+	else if (args_has(a, "mode"))
+		n->mode_ra = !a->no;
+	else if (args_has(a, "count"))
+		n->retry_count = a->no ? 0 : (int)args_int(a, "count", 0);
+	else if (args_has(a, "period"))
+		n->retry_period = a->no ? 0 : (int)args_int(a, "period", 0);
+	else if (args_has(a, "interface"))
+		snprintf(n->enroll_if, sizeof(n->enroll_if), "%s", a->no ? "" :
+		    args_get(a, "interface"));
+	return 0;
+}
 
-	if ((c = cur(v)) == NULL)
-		return -1;
-	n = *c;
-	tp_unlock();
+static int
+apply_protocol(struct vty *v, struct args *a, struct tp_cfg *n)
+{
+	const char *u;
+
 	if (args_has(a, "scep")) {
-		if (a->no) {
-			if (n.enroll == TP_EN_SCEP)
-				n.enroll = TP_EN_NONE;
-		} else if ((rc = set_url(v, n.url, sizeof(n.url),
-		    args_get(a, "url"))) == 0)
-			n.enroll = TP_EN_SCEP;
+		if (!a->no && set_url(v, n->url, sizeof(n->url),
+		    args_get(a, "url")) < 0)
+			return -1;
+		method(n, TP_EN_SCEP, a->no);
 	} else if (args_has(a, "http01"))
-		snprintf(n.acme_http01_if, sizeof(n.acme_http01_if), "%s",
+		snprintf(n->acme_http01_if, sizeof(n->acme_http01_if), "%s",
 		    a->no ? "" : args_get(a, "http01"));
 	else if (args_has(a, "contact"))
-		snprintf(n.acme_contact, sizeof(n.acme_contact), "%s",
+		snprintf(n->acme_contact, sizeof(n->acme_contact), "%s",
 		    a->no ? "" : args_get(a, "contact"));
 	else if (a->no) {
-		if (n.enroll == TP_EN_ACME)
-			n.enroll = TP_EN_NONE;
-		n.acme_url[0] = '\0';
+		method(n, TP_EN_ACME, 1);
+		n->acme_url[0] = '\0';
 	} else {
-		const char *u = args_has(a, "LetsEncrypt") ? LETSENCRYPT_URL :
+		u = args_has(a, "LetsEncrypt") ? LETSENCRYPT_URL :
 		    args_get(a, "url");
-		if (u == NULL || (rc = set_url(v, n.acme_url,
-		    sizeof(n.acme_url), u)) == 0)
-			n.enroll = TP_EN_ACME;
-		if (rc == 0 && strncmp(n.acme_url, "https://", 8) != 0) {
+		if (u && strncmp(u, "https://", 8) != 0 &&
+		    strncmp(u, "http://", 7) == 0) {
 			vty_err(v, "ACME requires an https:// URL");
-			rc = -1;
+			return -1;
 		}
+		if (u && set_url(v, n->acme_url, sizeof(n->acme_url), u) < 0)
+			return -1;
+		method(n, TP_EN_ACME, 0);
 	}
-	if (rc == 0 && (c = cur(v)) != NULL) {
-		*c = n;
-		tp_unlock();
-	}
-	return rc;
+	return 0;
+}
+
+static int
+cmd_enrollment(struct vty *v, struct args *a)
+{
+	return edit(v, a, apply_enrollment);
+}
+
+static int
+cmd_protocol(struct vty *v, struct args *a)
+{
+	return edit(v, a, apply_protocol);
 }
 
 static int
