@@ -4,10 +4,11 @@
 #               ASan+UBSan binaries, run every test.
 CC	?= cc
 PKGS	 = openssl libcurl json-c libssh
-# libcurl is not linked: lib/http_curl.c dlopen()s it for the first
-# https:// request (dlopen is in glibc's libc since 2.34), so only its
-# header is needed here.
-LINKPKGS = $(filter-out libcurl,$(PKGS))
+# libcurl and libssh are not linked: lib/http_curl.c dlopen()s libcurl
+# for the first https:// request, shell/ssh_dl.c libssh when the SSH
+# server starts (dlopen is in glibc's libc since 2.34), so only their
+# headers are needed here.
+LINKPKGS = $(filter-out libcurl libssh,$(PKGS))
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	  := $(shell pkg-config --libs $(LINKPKGS) 2>/dev/null)
 CFLAGS	?= -O2 -g

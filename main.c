@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <libssh/libssh.h>
 #include "lib/fileio.h"
 #include "lib/http.h"
 #include "lib/log.h"
@@ -187,7 +186,6 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	pthread_create(&st, NULL, signal_thread, &set);
-	ssh_init();
 	if (start(&o) < 0)
 		rc = 1;
 	else if (o.console) {
@@ -201,7 +199,6 @@ main(int argc, char **argv)
 	if (o.tport)
 		telnet_server_stop();
 	pkish_shutdown();
-	ssh_finalize();
 	http_global_cleanup();
 	pthread_kill(st, SIGTERM);	/* end the signal thread */
 	pthread_join(st, NULL);

@@ -3,7 +3,7 @@
 #   deps.sh run   - build and run
 #   deps.sh test  - also the test peers and clients
 set -e
-RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libcrypt-dev ca-certificates"
+RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libssh-4 libcrypt-dev ca-certificates"
 TEST="$RUN openssl openssh-client telnet python3 python3-pexpect python3-cryptography expect valgrind pebble scep iproute2 util-linux netcat-openbsd procps curl"
 case "$1" in
 test) want=$TEST ;;

@@ -2,10 +2,8 @@
 #ifndef SHELL_SSH_CONN_H
 #define SHELL_SSH_CONN_H
 #include <stddef.h>
-#include <libssh/libssh.h>
-#include <libssh/server.h>
-#include <libssh/callbacks.h>
 #include "shell/shell.h"
+#include "shell/ssh_dl.h"		/* libssh, through its loaded table */
 
 #define BRIDGE_BUF	16384	/* bytes moved per read */
 
