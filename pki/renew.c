@@ -6,7 +6,8 @@
  * RENEW at the auto-enroll percentage or inside the RFC 9773 window, SCEP
  * POLL, and ARI fetches for ACME certificates. A pool of workers runs them
  * with at most "concurrency" jobs at once (PKISH_RENEW_CONCURRENCY,
- * default 8); storms are spread by a stable per-trustpoint jitter and the
+ * default 8); a worker thread is started only when a job finds none idle,
+ * so a process that never renews runs the scheduler alone; storms are spread by a stable per-trustpoint jitter and the
  * queue. A trustpoint never has two jobs at once, and is not renewed
  * again within RENEW_MIN_INTERVAL of its last certificate, by virtual or
  * real time (no renewal loops). Every rstate is guarded by renew_mu, which
@@ -29,12 +30,25 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static struct rstate *states;
 static pthread_t sched, workers[MAX_WORKERS];
-static int nworkers, running, stop, kicked;
+static int nworkers, idle, running, stop, kicked;
 static int concurrency = RENEW_DEFAULT_CONCURRENCY;	/* jobs at once */
 static int active, peak;		/* jobs running now, most ever */
 static size_t nauto_last;		/* auto-enroll trustpoints seen */
 static struct job { enum job_type t; char tp[TP_NAME_MAX + 1]; } q[QMAX];
 static size_t qhead, qlen;
+
+static void *worker(void *);
+
+/* locked: one more worker when the queue has more jobs than idle
+ * workers and the pool is below the bound. */
+static void
+pool_grow(void)
+{
+	if (running && !stop && (size_t)idle < qlen &&
+	    nworkers < concurrency &&
+	    pthread_create(&workers[nworkers], NULL, worker, NULL) == 0)
+		nworkers++;
+}
 
 struct rstate *
 rstate_get(const char *tp)
@@ -78,6 +92,7 @@ enqueue(struct rstate *s, enum job_type t)
 	q[(qhead + qlen) % QMAX].t = t;
 	snprintf(q[(qhead + qlen) % QMAX].tp, sizeof(q[0].tp), "%s", s->tp);
 	qlen++;
+	pool_grow();
 	pthread_cond_signal(&qcond);
 }
 
@@ -98,8 +113,10 @@ job_log(const struct job *j, const char *what, int n, int max)
 static int
 take(struct job *j)
 {
+	idle++;
 	while (!stop && (qlen == 0 || active >= concurrency))
 		pthread_cond_wait(&qcond, &renew_mu);
+	idle--;
 	if (stop)
 		return -1;
 	*j = q[qhead];
@@ -390,12 +407,9 @@ renew_start(const char *state_dir, struct err *e)
 	poll_set_dir(state_dir);
 	poll_load_all();
 	stop = 0;
-	for (nworkers = 0; nworkers < concurrency; nworkers++)
-		if (pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
-			break;
+	nworkers = idle = 0;
 	running = 1;
-	if (nworkers == 0 ||
-	    pthread_create(&sched, NULL, scheduler, NULL) != 0) {
+	if (pthread_create(&sched, NULL, scheduler, NULL) != 0) {
 		renew_stop_workers();
 		return err_set(e, E_IO, "cannot start the renewal scheduler");
 	}
@@ -444,10 +458,15 @@ renew_set_concurrency(int n)
 	if (n > MAX_WORKERS)
 		n = MAX_WORKERS;
 	concurrency = n;
-	/* grow the pool at run time; never shrink below running threads */
-	while (running && nworkers < concurrency &&
-	    pthread_create(&workers[nworkers], NULL, worker, NULL) == 0)
-		nworkers++;
+	/* queued jobs may now start; the pool grows on demand (surplus
+	 * workers of a larger bound stay, waiting in take()) */
+	while (running && !stop && (size_t)idle < qlen &&
+	    nworkers < concurrency) {
+		int before = nworkers;
+		pool_grow();
+		if (nworkers == before)
+			break;
+	}
 	pthread_cond_broadcast(&qcond);
 	pthread_mutex_unlock(&renew_mu);
 }
