@@ -3,16 +3,18 @@
  * scep/init.c - one-time setup of the SCEP engine.
  *
  * Registers the SCEP signed-attribute OIDs (RFC 8894 section 3.2.1, plus
- * failInfoText from section 3.2.1.4) with OpenSSL and creates a private
- * library context holding the "default" and "legacy" providers. That
- * context is used only to decrypt CertRep envelopes, because some CAs
- * (micromdm scepserver among them) encrypt with DES-CBC, which OpenSSL 3
- * keeps in the legacy provider; the rest of the process never sees it.
+ * failInfoText from section 3.2.1.4) with OpenSSL. The private library
+ * context holding only the "legacy" provider is created the first time a
+ * CertRep envelope needs it, because some CAs (micromdm scepserver among
+ * them) encrypt with DES-CBC, which OpenSSL 3 keeps in that provider; the
+ * rest of the process never sees it, and a process that never meets such
+ * a CA never loads the module.
  *
  * Threading: scep_init() runs its work once (pthread_once) and must be
  * called before other threads use OpenSSL's object table, since
- * OBJ_create() is not thread-safe in 3.0. After that the two statics
- * below are read-only.
+ * OBJ_create() is not thread-safe in 3.0. scep_legacy_ctx() creates its
+ * context once, under its own pthread_once; both statics are read-only
+ * afterwards.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -36,14 +38,13 @@ static const struct {
 };
 
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
-static OSSL_LIB_CTX	*dec_ctx;	/* written once in do_init */
+static pthread_once_t	 legacy_once = PTHREAD_ONCE_INIT;
+static OSSL_LIB_CTX	*legacy_ctx;	/* written once in legacy_init */
 static char		 init_msg[256];	/* written once in do_init */
 
 static void
 do_init(void)
 {
-	OSSL_LIB_CTX *ctx;
-
 	for (int i = 0; i < SA__MAX; i++) {
 		if (OBJ_txt2nid(attrs[i].oid) != NID_undef)
 			continue;	/* registered already (OBJ_create => 0) */
@@ -55,20 +56,23 @@ do_init(void)
 			return;
 		}
 	}
+}
+
+/* Without the legacy module only DES-CBC replies fail (and say so). */
+static void
+legacy_init(void)
+{
+	OSSL_LIB_CTX *ctx;
+
 	if ((ctx = OSSL_LIB_CTX_new()) == NULL ||
-	    OSSL_PROVIDER_load(ctx, "default") == NULL) {
-		snprintf(init_msg, sizeof(init_msg),
-		    "scep: cannot create the decryption library context");
-		OSSL_LIB_CTX_free(ctx);
-		ERR_clear_error();
-		return;
-	}
-	/* Without the legacy module only DES-CBC replies fail (and say so). */
-	if (OSSL_PROVIDER_load(ctx, "legacy") == NULL)
+	    OSSL_PROVIDER_load(ctx, "legacy") == NULL) {
 		log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: SCEP: OpenSSL legacy "
 		    "provider not available; DES-CBC CertReps cannot be read");
+		OSSL_LIB_CTX_free(ctx);
+		ctx = NULL;
+	}
 	ERR_clear_error();
-	dec_ctx = ctx;
+	legacy_ctx = ctx;
 }
 
 /*
@@ -94,9 +98,10 @@ scep_nid(enum scep_attr a)
 }
 
 OSSL_LIB_CTX *
-scep_libctx(void)
+scep_legacy_ctx(void)
 {
-	return dec_ctx;
+	pthread_once(&legacy_once, legacy_init);
+	return legacy_ctx;
 }
 
 /*

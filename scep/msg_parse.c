@@ -9,8 +9,8 @@
  * are ignored for this); messageType is CertRep; transactionID and
  * recipientNonce equal what we sent, byte for byte (a mismatch is an
  * error, never only a log line); pkiStatus is known. Only then is the
- * pkcsPKIEnvelope of a SUCCESS decrypted, in scep/init.c's library
- * context so that DES-CBC from older CAs works.
+ * pkcsPKIEnvelope of a SUCCESS decrypted (scep/envelope_open.c, which
+ * reaches DES-CBC from older CAs through the legacy provider).
  * Inputs are borrowed; struct scep_certrep owns its inner buffer.
  */
 #include <limits.h>
@@ -199,30 +199,12 @@ open_envelope(const unsigned char *env, size_t len, const struct scep_tx *tx,
     unsigned char **out, size_t *outlen, struct err *e)
 {
 	PKCS7 *p7;
-	BIO *b = NULL;
-	int rc = -1;
+	int rc;
 
-	if ((p7 = p7_decode(env, len, scep_libctx(), "pkcsPKIEnvelope",
-	    e)) == NULL)
+	if ((p7 = p7_decode(env, len, NULL, "pkcsPKIEnvelope", e)) == NULL)
 		return -1;
-	if (!PKCS7_type_is_enveloped(p7)) {
-		err_set(e, E_PROTO, "SCEP CertRep: content is not an "
-		    "EnvelopedData (RFC 8894 section 3.2.2)");
-		goto out;
-	}
-	if ((b = BIO_new(BIO_s_mem())) == NULL) {
-		err_ssl(e, "SCEP: out of memory");
-		goto out;
-	}
-	if (PKCS7_decrypt(p7, tx->signer_key, tx->signer_cert, b,
-	    PKCS7_BINARY) != 1) {
-		err_ssl(e, "SCEP CertRep: cannot decrypt the pkcsPKIEnvelope "
-		    "with our key (RFC 8894 section 3.3.2)");
-		goto out;
-	}
-	rc = bio_take(b, out, outlen, e);
- out:
-	BIO_free(b);
+	rc = scep_envelope_open(p7, tx->signer_key, tx->signer_cert, out,
+	    outlen, e);
 	PKCS7_free(p7);
 	return rc;
 }

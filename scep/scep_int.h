@@ -3,6 +3,7 @@
 #ifndef SCEP_SCEP_INT_H
 #define SCEP_SCEP_INT_H
 #include <openssl/crypto.h>
+#include <openssl/pkcs7.h>
 #include "lib/http.h"
 #include "scep/scep.h"
 
@@ -14,9 +15,14 @@ enum scep_attr {
 
 /* NID of an attribute; NID_undef before scep_init(). */
 int		 scep_nid(enum scep_attr);
-/* Library context with "default" + "legacy" for CertRep decryption;
- * NULL before scep_init() (callers then use the default context). */
-OSSL_LIB_CTX	*scep_libctx(void);
+/* Library context holding only OpenSSL's "legacy" provider, created on
+ * the first call; for content ciphers the default context lacks (DES-CBC).
+ * NULL when the legacy module cannot be loaded. */
+OSSL_LIB_CTX	*scep_legacy_ctx(void);
+/* Decrypt a pkcsPKIEnvelope (EnvelopedData) addressed to cert with key;
+ * *out is malloc'd. 0, or -1 with e set (scep/envelope_open.c). */
+int		 scep_envelope_open(PKCS7 *, EVP_PKEY *key, X509 *cert,
+		    unsigned char **out, size_t *outlen, struct err *);
 
 /* GET base?operation=op[&message=msg] or, with body, POST it as
  * application/x-pki-message. Any HTTP status other than 200 is an
