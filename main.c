@@ -177,6 +177,7 @@ main(int argc, char **argv)
 	 * large free (scrypt's 2 MiB at every login), and each session
 	 * thread's arena then keeps megabytes resident. */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	pkish_crypto_init();
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);

@@ -3,6 +3,7 @@
 #define PKI_PKI_H
 #include "lib/err.h"
 
+void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */
 void	pkish_shutdown(void);
 
