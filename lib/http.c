@@ -1,17 +1,19 @@
 /* pkish - ISC license, see LICENSE */
 /*
- * DOC: lib/http - the one HTTP client wrapper. A request for an http://
- * URL goes to the built-in HTTP/1.1 client (lib/http_plain.c), so SCEP
- * (plain HTTP, RFC 8894 section 4.1) never loads libcurl; https:// goes
- * to libcurl (lib/http_curl.c), which is loaded with dlopen the first
- * time one is made, so a process that never speaks TLS never maps
- * libcurl and the thirty libraries it pulls in. libcurl keeps http://
- * when a proxy is configured in the environment (http_proxy, all_proxy),
- * since only libcurl applies proxies and no_proxy. Both clients report
- * a transport failure the same way: E_NET, E_TIMEOUT or E_CRYPTO with
- * curl's error code in e->detail (7 refused, 28 timeout ...).
- * A client is used by one thread at a time; it owns its libcurl easy
- * handle (created on first use, kept for keep-alive).
+ * DOC: lib/http - the one HTTP client wrapper. Requests for http:// and
+ * https:// URLs go to the built-in HTTP/1.1 client (lib/http_plain.c
+ * over lib/http_conn.c, TLS with libssl in lib/http_tls.c), which keeps
+ * one connection per client for the next request to the same origin.
+ * libcurl (lib/http_curl.c, loaded with dlopen the first time it is
+ * needed, with the thirty libraries it pulls in) serves only requests
+ * an environment proxy may apply to (http_proxy for http://,
+ * https_proxy for https://, all_proxy for both; libcurl also reads
+ * no_proxy, so it decides) and URLs the built-in client does not take
+ * (userinfo, IPv6 zones). Both clients report a transport failure the
+ * same way: E_NET, E_TIMEOUT or E_CRYPTO with curl's error code in
+ * e->detail (7 refused, 28 timeout, 60 certificate ...).
+ * A client is used by one thread at a time; it owns its kept connection
+ * and its libcurl easy handle (each created on first use).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -21,7 +23,8 @@
 #include "http_int.h"
 
 struct http_client {
-	void	*curl;		/* libcurl easy handle, NULL until https */
+	struct http_conn	*conn;	/* kept connection, or NULL */
+	void			*curl;	/* libcurl easy handle, or NULL */
 };
 
 /*
@@ -39,23 +42,29 @@ http_client_free(struct http_client *h)
 {
 	if (h == NULL)
 		return;
+	http_conn_free(h->conn);
 	http_curl_handle_free(h->curl);
 	free(h);
 }
 
-/* 1 if an environment proxy could apply to an http:// URL (libcurl's
- * variables; it also reads no_proxy, so libcurl decides). */
 static int
-proxy_set(void)
+env_set(const char *name)
 {
-	static const char *const vars[] = { "http_proxy", "all_proxy",
-	    "ALL_PROXY" };
-	const char *v;
+	const char *v = getenv(name);
 
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		if ((v = getenv(vars[i])) != NULL && v[0] != '\0')
-			return 1;
-	return 0;
+	return v != NULL && v[0] != '\0';
+}
+
+/* 1 if an environment proxy could apply to a URL of that scheme
+ * (libcurl's variables: no upper-case HTTP_PROXY, as libcurl ignores it;
+ * it also reads no_proxy, so libcurl decides). */
+static int
+proxy_set(int tls)
+{
+	if (env_set("all_proxy") || env_set("ALL_PROXY"))
+		return 1;
+	return tls ? env_set("https_proxy") || env_set("HTTPS_PROXY") :
+	    env_set("http_proxy");
 }
 
 /*
@@ -78,18 +87,17 @@ http_do(struct http_client *h, const struct http_req *q, struct http_resp *r,
 			e->detail = HTTP_E_UNSUPPORTED;
 		return -1;
 	}
-	if (!q->https_only && !proxy_set() &&
-	    http_url_parse(q->url, &u) == 0)
-		return http_plain_do(&u, q, r, e);
+	if (http_url_parse(q->url, &u) == 0 && !proxy_set(u.tls))
+		return http_plain_do(&h->conn, &u, q, r, e);
 	return http_curl_do(&h->curl, q, r, e);
 }
 
-/* Drop the libcurl trust store cache (connections keep their own
- * references). Safe at any time, also when libcurl was never loaded. */
+/* Drop the cached TLS contexts and trust stores (connections keep their
+ * own references). Safe at any time. */
 void
 http_cleanup(void)
 {
-	http_curl_cleanup();
+	http_tls_cleanup();
 }
 
 /* curl_global_cleanup() once libcurl was loaded; at exit only. */

@@ -1,7 +1,8 @@
 /* lib/http.h - the one HTTP client wrapper: a built-in HTTP/1.1 client
- * for http:// (one connection per request), libcurl for https:// (loaded
- * with dlopen on first use; one easy handle per client, so keep-alive
- * connections are reused across requests).
+ * for http:// and https:// (TLS with libssl), which keeps one connection
+ * per client (keep-alive) for the next request to the same origin;
+ * libcurl (loaded with dlopen on first use) only for requests through an
+ * environment proxy (http_proxy, https_proxy, all_proxy).
  * Not thread-safe per client: one client per thread/exchange. */
 #ifndef LIB_HTTP_H
 #define LIB_HTTP_H
@@ -14,7 +15,8 @@ struct http_req {
 	const char	*content_type;	/* POST only */
 	const void	*body;
 	size_t		 body_len;
-	const char	*extra_ca_pem;	/* trustpool PEM added to system bundle */
+	const char	*extra_ca_pem;	/* trustpool PEM, trusted besides the
+					 * system anchors */
 	long		 timeout_ms;	/* whole request; 0 = 30 s */
 	size_t		 max_body;	/* 0 = 1 MiB; larger responses fail */
 	int		 https_only;	/* refuse http:// (ACME) */
@@ -36,14 +38,19 @@ struct http_resp {
 struct http_client;
 
 struct http_client *http_client_new(void);
+/* Closes the client's kept connection. */
 void	 http_client_free(struct http_client *);
 /* 0 when a response arrived (any status), -1 on transport failure:
- * e->code E_NET/E_TIMEOUT/E_CRYPTO, e->detail = curl code (7, 28, 60 ...). */
+ * e->code E_NET/E_TIMEOUT/E_CRYPTO, e->detail = curl code (7 refused,
+ * 28 timeout, 35 TLS handshake, 52/55/56, 60 certificate ...), as
+ * libcurl would report it. A request on a reused connection that the
+ * server had closed is retried once on a new connection. */
 int	 http_do(struct http_client *, const struct http_req *,
 	    struct http_resp *, struct err *);
 void	 http_resp_free(struct http_resp *);
-/* Free the process-wide cache of trust stores (one per extra_ca_pem,
- * shared by all connections); at shutdown. Safe at any time. */
+/* Free the process-wide cache of TLS contexts and their trust stores
+ * (one per extra_ca_pem, shared by all connections; connections keep
+ * their own references); at shutdown. Safe at any time. */
 void	 http_cleanup(void);
 /* curl_global_cleanup() if libcurl was loaded; once, at exit, when no
  * thread uses lib/http any more. (There is no global init: lib/http

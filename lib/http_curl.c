@@ -1,30 +1,26 @@
 /* pkish - ISC license, see LICENSE */
 /*
- * DOC: lib/http_curl - the libcurl half of lib/http (https://, and
- * http:// through an environment proxy). libcurl is not linked: the
- * first request dlopen()s libcurl.so.4 (the OpenSSL flavour, which
- * shares our libssl and libcrypto), resolves the few curl_* entry points
- * below and runs curl_global_init(), once per process under
- * pthread_once; a failure is reported to every caller as E_NET with
- * detail 2 (CURLE_FAILED_INIT). The library is never unloaded.
+ * DOC: lib/http_curl - the libcurl half of lib/http: requests through
+ * an environment proxy (and URLs the built-in client does not take).
+ * libcurl is not linked: the first such request dlopen()s libcurl.so.4
+ * (the OpenSSL flavour, which shares our libssl and libcrypto), resolves
+ * the few curl_* entry points below and runs curl_global_init(), once
+ * per process under pthread_once; a failure is reported to every caller
+ * as E_NET with detail 2 (CURLE_FAILED_INIT). The library is never
+ * unloaded.
  * An easy handle per client keeps one keep-alive connection; size-capped
  * bodies; every header of the final response; curl's error code in
- * e->detail; TLS verified against the system anchors plus the caller's
- * extra PEM through a trust store cached per process (store_get1).
+ * e->detail; TLS verified against the trust store of lib/http_tls.c's
+ * cached context for the caller's extra PEM (http_tls_ctx_get1).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include "http.h"
 #include "http_int.h"
 
@@ -198,159 +194,6 @@ on_header(char *p, size_t sz, size_t n, void *arg)
 	return http_hdr_add(r, p, nl, v, vl) == -1 ? 0 : len;
 }
 
-/*
- * Trust anchors, cached process-wide. libcurl (as Debian builds it, with
- * both a CA file and a CA path) parses the whole system bundle again for
- * every new connection, some 50 ms with OpenSSL 3. Instead one X509_STORE
- * per distinct extra_ca_pem is built once and shared (up-referenced) by
- * every TLS context: the extra certificates, parsed once, plus the system
- * anchors through libcurl's CA directory as a hashed lookup, so only the
- * files the chain needs are read (the bundle file is loaded, once, only
- * when the directory has no hash links). Guarded by store_mu; stores are
- * read-only after they are built, and X509_STORE is thread-safe.
- */
-#define STORE_CACHE_MAX	4
-
-struct store_entry {
-	unsigned char		 md[32];	/* SHA-256 of extra_ca_pem */
-	X509_STORE		*st;		/* one reference owned */
-	struct store_entry	*next;
-};
-
-static pthread_mutex_t	 store_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct store_entry *stores;	/* guarded by store_mu, MRU first */
-
-/* 1 if dir holds OpenSSL hash links ("1a2b3c4d.0"). */
-static int
-has_hash_links(const char *dir)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 found = 0;
-
-	if (dir == NULL || (d = opendir(dir)) == NULL)
-		return 0;
-	while (!found && (de = readdir(d)) != NULL)
-		found = strlen(de->d_name) == 10 && de->d_name[8] == '.' &&
-		    strspn(de->d_name, "0123456789abcdef") == 8 &&
-		    de->d_name[9] >= '0' && de->d_name[9] <= '9';
-	closedir(d);
-	return found;
-}
-
-/* The system anchors libcurl would use: its CA path, else its bundle. */
-static int
-store_add_system(X509_STORE *st)
-{
-	CURL	*c = cu.easy_init();
-	char	*file = NULL, *dir = NULL;
-	int	 ok = 0;
-
-	if (c == NULL)
-		return 0;
-	cu.easy_getinfo(c, CURLINFO_CAINFO, &file);
-	cu.easy_getinfo(c, CURLINFO_CAPATH, &dir);
-	if (has_hash_links(dir))
-		ok = X509_STORE_load_path(st, dir);
-	else if (file != NULL)
-		ok = X509_STORE_load_file(st, file);
-	else
-		ok = X509_STORE_set_default_paths(st);
-	cu.easy_cleanup(c);
-	ERR_clear_error();
-	return ok;
-}
-
-static X509_STORE *
-store_build(const char *pem)
-{
-	X509_STORE	*st = X509_STORE_new();
-	BIO		*b;
-	X509		*x;
-
-	if (st == NULL)
-		return NULL;
-	/* as libcurl does: an extra CA may be an intermediate */
-	X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN);
-	store_add_system(st);
-	if (pem != NULL && (b = BIO_new_mem_buf(pem, -1)) != NULL) {
-		while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
-			X509_STORE_add_cert(st, x);
-			X509_free(x);
-		}
-		BIO_free(b);
-	}
-	ERR_clear_error();
-	return st;
-}
-
-/* The shared store for pem (NULL = system only), new reference. */
-static X509_STORE *
-store_get1(const char *pem)
-{
-	struct store_entry	**pp, *s, *dead = NULL;
-	unsigned char		  md[32];
-	X509_STORE		 *st = NULL;
-	int			  n = 0;
-
-	if (!EVP_Digest(pem ? pem : "", pem ? strlen(pem) : 0, md, NULL,
-	    EVP_sha256(), NULL))
-		return NULL;
-	pthread_mutex_lock(&store_mu);
-	for (pp = &stores; (s = *pp) != NULL; pp = &s->next)
-		if (memcmp(s->md, md, sizeof(md)) == 0) {
-			*pp = s->next;		/* move to the front */
-			s->next = stores;
-			stores = s;
-			break;
-		}
-	if (s == NULL && (s = calloc(1, sizeof(*s))) != NULL) {
-		/* built under the lock: concurrent first connections would
-		 * otherwise each load the anchors */
-		if ((s->st = store_build(pem)) == NULL) {
-			free(s);
-			s = NULL;
-		} else {
-			memcpy(s->md, md, sizeof(md));
-			s->next = stores;
-			stores = s;
-		}
-	}
-	if (s != NULL && X509_STORE_up_ref(s->st))
-		st = s->st;
-	for (pp = &stores; (s = *pp) != NULL; )	/* cap the cache */
-		if (++n > STORE_CACHE_MAX) {
-			*pp = s->next;
-			s->next = dead;
-			dead = s;
-		} else
-			pp = &s->next;
-	pthread_mutex_unlock(&store_mu);
-	for (; dead != NULL; dead = s) {
-		s = dead->next;
-		X509_STORE_free(dead->st);
-		free(dead);
-	}
-	return st;
-}
-
-/* Drop the cached stores (connections keep their references). */
-void
-http_curl_cleanup(void)
-{
-	struct store_entry *s, *n;
-
-	pthread_mutex_lock(&store_mu);
-	s = stores;
-	stores = NULL;
-	pthread_mutex_unlock(&store_mu);
-	for (; s != NULL; s = n) {
-		n = s->next;
-		X509_STORE_free(s->st);
-		free(s);
-	}
-}
-
 /* curl_global_cleanup, if libcurl was loaded; at exit, no thread left
  * using it. libcurl stays mapped (and cannot be initialised again). */
 void
@@ -360,17 +203,18 @@ http_curl_global_cleanup(void)
 		cu.global_cleanup();
 }
 
-/* libcurl's SSL_CTX hook: swap in the shared store. */
+/* libcurl's SSL_CTX hook: swap in the trust store of lib/http_tls.c's
+ * shared context for this extra_ca_pem. */
 static CURLcode
 on_sslctx(CURL *c, void *sslctx, void *arg)
 {
-	X509_STORE *st;
+	SSL_CTX *ctx;
 
 	(void)c;
-	if ((st = store_get1(arg)) == NULL)
+	if ((ctx = http_tls_ctx_get1(arg, NULL)) == NULL)
 		return CURLE_SSL_CACERT_BADFILE;
-	SSL_CTX_set1_cert_store(sslctx, st);
-	X509_STORE_free(st);		/* the SSL_CTX holds its own ref */
+	SSL_CTX_set1_cert_store(sslctx, SSL_CTX_get_cert_store(ctx));
+	SSL_CTX_free(ctx);		/* sslctx holds the store's ref */
 	return CURLE_OK;
 }
 

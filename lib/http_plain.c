@@ -1,361 +1,65 @@
 /* pkish - ISC license, see LICENSE */
 /*
- * DOC: lib/http_plain - the built-in HTTP/1.1 client (RFC 9112) that
- * lib/http uses for http:// URLs, so plain-HTTP exchanges such as SCEP
- * (RFC 8894 section 4.1) run without libcurl. One request per
- * connection: GET, HEAD or POST (with Content-Length) and
- * "Connection: close", then the status line and headers of the final
- * response (1xx interim responses are skipped) and the body framed by
- * RFC 9112 section 6.3: none for HEAD, 1xx, 204 and 304, chunked
- * transfer coding (section 7.1; extensions and trailers skipped),
- * Content-Length, or else until the server closes. The body is capped
- * (http_req.max_body, 1 MiB by default) and NUL-terminated.
- * Timeouts as libcurl applies them in lib/http_curl.c: the whole
- * exchange within timeout_ms (30 s by default), the connect within
- * timeout_ms (10 s by default); every wait is a poll() against that
- * deadline. Names are resolved with getaddrinfo() (blocking, outside the
- * deadline) and every address is tried in turn, IPv6 and IPv4 alike.
- * Failures carry libcurl's codes in e->detail: 6 unresolved, 7 connect
- * refused or unreachable, 28 timeout (E_TIMEOUT), 8 malformed reply,
- * 18 closed before the end of the body, 52 nothing received, 55/56
- * send/receive errors. No state outlives a call; any thread may call.
+ * DOC: lib/http_plain - the HTTP/1.1 exchange (RFC 9112) of lib/http's
+ * built-in client, for http:// and https:// alike, on the connection
+ * the client keeps (lib/http_conn.c) so that consecutive requests to one
+ * origin share it (persistence, RFC 9112 section 9.3). A request: GET,
+ * HEAD or POST (with Content-Length), without "Connection: close". Then
+ * the status line and headers of the final response (1xx interim
+ * responses are skipped) and the body framed by RFC 9112 section 6.3:
+ * none for HEAD, 1xx, 204 and 304, chunked transfer coding (section 7.1;
+ * extensions and trailers skipped), Content-Length, or else until the
+ * server closes. The body is capped (http_req.max_body, 1 MiB by
+ * default) and NUL-terminated. The connection is kept for the next
+ * request unless the server said "Connection: close" (or answered
+ * HTTP/1.0 without "keep-alive"), the body ran to the close, or the
+ * exchange failed. A request on a reused connection that fails before
+ * any response byte (the server dropped the idle connection: end of
+ * stream, reset, broken pipe) is sent once more on a new connection
+ * as libcurl does (RFC 9112 section 9.3.1: no response byte arrived;
+ * a POST that was in fact applied is then refused as a replay, ACME's
+ * through its single-use nonce, SCEP's through its transaction ID).
+ * Timeouts as libcurl applies them: the whole exchange within
+ * timeout_ms (30 s by default), the connect within timeout_ms (10 s by
+ * default). Failures carry libcurl's codes in e->detail: see
+ * lib/http_conn.c and lib/http_tls.c, plus 8 malformed reply, 18 closed
+ * before the end of the body, 52 nothing received.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <unistd.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 #include "http.h"
 #include "http_int.h"
 
 #define HEAD_MAX	(64 * 1024)	/* status line and headers */
 #define CHUNK_LINE_MAX	4096		/* a chunk-size line */
-#define READ_SZ		16384		/* bytes per recv() */
-
-/* One connection and what has been received on it. */
-struct conn {
-	int		 fd;		/* owned; -1 when closed */
-	int64_t		 deadline;	/* CLOCK_MONOTONIC ms, whole exchange */
-	int64_t		 start;		/* CLOCK_MONOTONIC ms, for messages */
-	unsigned char	*buf;		/* owned: received, not yet consumed */
-	size_t		 off;		/* first unconsumed byte in buf */
-	size_t		 len;		/* bytes in buf */
-	size_t		 cap;		/* allocated size of buf */
-	size_t		 total;		/* bytes received, for messages */
-	int		 eof;		/* the server closed its side */
-};
 
 /* How the body of a response is delimited (RFC 9112 section 6.3). */
 enum framing { FR_NONE, FR_LENGTH, FR_CHUNKED, FR_CLOSE };
 
+/* What the head of a response says about its body and connection. */
 struct head {
 	enum framing	 framing;
 	size_t		 length;	/* FR_LENGTH: bytes */
+	int		 close;		/* the connection ends after it */
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Set e: code, curl's number in detail, printf message. Returns -1. */
-static int __attribute__((format(printf, 4, 5)))
-fail(struct err *e, enum err_code code, int detail, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e == NULL)
-		return -1;
-	e->code = code;
-	e->detail = detail;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
-timed_out(const struct conn *c, struct err *e)
-{
-	return fail(e, E_TIMEOUT, HTTP_E_TIMEOUT, "Operation timed out after "
-	    "%lld milliseconds with %zu bytes received",
-	    (long long)(now_ms() - c->start), c->total);
-}
-
-/* Wait until fd is ready for ev or the deadline passes. 0 or -1. */
-static int
-wait_fd(int fd, short ev, int64_t deadline)
-{
-	struct pollfd	pf = { fd, ev, 0 };
-	int64_t		left;
-	int		n;
-
-	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
-			return -1;
-		n = poll(&pf, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-		if (n > 0)
-			return 0;
-		if (n < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-/*
- * Split an http:// URL into host, port, Host header and request target.
- * Anything the built-in client does not take (see http_int.h) is -1.
- */
-int
-http_url_parse(const char *url, struct http_url *u)
-{
-	const char	*p, *h, *he, *pe, *t;
-	size_t		 hl;
-	unsigned long	 port = 80;
-	int		 v6 = 0;
-
-	memset(u, 0, sizeof(*u));
-	if (strncasecmp(url, "http://", 7) != 0)
-		return -1;
-	for (p = url; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return -1;
-	h = url + 7;
-	t = h + strcspn(h, "/?#");
-	if (memchr(h, '@', (size_t)(t - h)) != NULL)
-		return -1;			/* userinfo: libcurl */
-	if (*h == '[') {
-		if ((he = memchr(h, ']', (size_t)(t - h))) == NULL)
-			return -1;
-		v6 = 1;
-		h++;
-		pe = he + 1;
-		if (memchr(h, '%', (size_t)(he - h)) != NULL)
-			return -1;		/* zone id: libcurl */
-	} else {
-		he = memchr(h, ':', (size_t)(t - h));
-		if (he == NULL)
-			he = t;
-		pe = he;
-	}
-	if ((hl = (size_t)(he - h)) == 0 || hl >= sizeof(u->host))
-		return -1;
-	if (pe < t) {				/* ":port" */
-		if (*pe != ':' || pe + 1 == t || t - pe > 6 ||
-		    strspn(pe + 1, "0123456789") != (size_t)(t - pe - 1))
-			return -1;
-		port = strtoul(pe + 1, NULL, 10);
-		if (port == 0 || port > 65535)
-			return -1;
-	}
-	memcpy(u->host, h, hl);
-	snprintf(u->port, sizeof(u->port), "%lu", port);
-	snprintf(u->hostport, sizeof(u->hostport), "%s%s%s%s%s",
-	    v6 ? "[" : "", u->host, v6 ? "]" : "", port == 80 ? "" : ":",
-	    port == 80 ? "" : u->port);
-	if (*t == '/' || *t == '?') {
-		u->target = t;
-		u->target_len = strcspn(t, "#");
-	}
-	return 0;
-}
-
-/* Connect to one address before the deadline; the fd, or -1 and errno
- * (ETIMEDOUT when the deadline passed). */
-static int
-dial_one(const struct addrinfo *ai, int64_t deadline)
-{
-	socklen_t	sl = sizeof(int);
-	int		fd, soerr = 0, one = 1;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS)
-			goto bad;
-		if (wait_fd(fd, POLLOUT, deadline) == -1) {
-			errno = ETIMEDOUT;
-			goto bad;
-		}
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1)
-			goto bad;
-		if (soerr != 0) {
-			errno = soerr;
-			goto bad;
-		}
-	}
-	/* the request goes out in one sendmsg(); no Nagle wait after it */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
- bad:
-	soerr = errno;
-	close(fd);
-	errno = soerr;
-	return -1;
-}
-
-/* Resolve and connect, trying every address in order. 0 or -1. */
-static int
-dial(const struct http_url *u, struct conn *c, long cto, struct err *e)
-{
-	struct addrinfo	 hints, *res = NULL, *ai;
-	int64_t		 cdl = c->start + cto;
-	int		 rc, last = ECONNREFUSED;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(u->host, u->port, &hints, &res)) != 0)
-		return fail(e, E_NET, HTTP_E_RESOLVE, "Could not resolve host: "
-		    "%s (%s)", u->host, gai_strerror(rc));
-	if (cdl > c->deadline)
-		cdl = c->deadline;
-	for (ai = res; ai != NULL && c->fd < 0; ai = ai->ai_next) {
-		if ((c->fd = dial_one(ai, cdl)) < 0)
-			last = errno;
-		if (last == ETIMEDOUT)
-			break;
-	}
-	freeaddrinfo(res);
-	if (c->fd >= 0)
-		return 0;
-	if (last == ETIMEDOUT)
-		return fail(e, E_TIMEOUT, HTTP_E_TIMEOUT, "Connection to %s port "
-		    "%s timed out after %lld milliseconds", u->host, u->port,
-		    (long long)(now_ms() - c->start));
-	return fail(e, E_NET, HTTP_E_CONNECT, "Failed to connect to %s port "
-	    "%s after %lld ms: %s", u->host, u->port,
-	    (long long)(now_ms() - c->start), strerror(last));
-}
-
-/* Send all iov before the deadline. 0 or -1. */
-static int
-send_all(struct conn *c, struct iovec *iov, int n, struct err *e)
-{
-	struct msghdr	mh;
-	ssize_t		w;
-
-	while (n > 0) {
-		memset(&mh, 0, sizeof(mh));
-		mh.msg_iov = iov;
-		mh.msg_iovlen = (size_t)n;
-		if ((w = sendmsg(c->fd, &mh, MSG_NOSIGNAL)) < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				return fail(e, E_NET, HTTP_E_SEND,
-				    "Send failure: %s", strerror(errno));
-			if (wait_fd(c->fd, POLLOUT, c->deadline) == -1)
-				return timed_out(c, e);
-			continue;
-		}
-		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
-			w -= (ssize_t)iov->iov_len;
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + w;
-			iov->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
-
-/* The request head and body (RFC 9112 section 3). 0 or -1. */
-static int
-send_request(struct conn *c, const struct http_url *u,
-    const struct http_req *q, const char *method, struct err *e)
-{
-	struct iovec	 iov[2];
-	char		*head = NULL, clen[48] = "";
-	int		 n, rc;
-
-	if (q->body != NULL || strcmp(method, "POST") == 0)
-		snprintf(clen, sizeof(clen), "Content-Length: %zu\r\n",
-		    q->body ? q->body_len : 0);
-	/* origin-form (section 3.2.1): "/" before a bare query */
-	n = asprintf(&head, "%s %s%.*s HTTP/1.1\r\nHost: %s\r\n"
-	    "User-Agent: pkish\r\nAccept: */*\r\nConnection: close\r\n"
-	    "%s%s%s%s\r\n", method, u->target == NULL ||
-	    u->target[0] == '?' ? "/" : "", (int)u->target_len,
-	    u->target ? u->target : "", u->hostport,
-	    q->content_type ? "Content-Type: " : "",
-	    q->content_type ? q->content_type : "",
-	    q->content_type ? "\r\n" : "", clen);
-	if (n < 0)
-		return fail(e, E_NOMEM, 0, "out of memory");
-	iov[0].iov_base = head;
-	iov[0].iov_len = (size_t)n;
-	iov[1].iov_base = (void *)q->body;
-	iov[1].iov_len = q->body ? q->body_len : 0;
-	rc = send_all(c, iov, iov[1].iov_len ? 2 : 1, e);
-	free(head);
-	return rc;
-}
-
-/*
- * Receive more bytes into c->buf (the consumed part is dropped first).
- * 1 when bytes arrived, 0 at end of stream, -1 on error or timeout.
- */
-static int
-fill(struct conn *c, struct err *e)
-{
-	unsigned char	*nb;
-	ssize_t		 n;
-
-	if (c->eof)
-		return 0;
-	if (c->off > 0) {
-		memmove(c->buf, c->buf + c->off, c->len - c->off);
-		c->len -= c->off;
-		c->off = 0;
-	}
-	if (c->cap - c->len < READ_SZ) {
-		if ((nb = realloc(c->buf, c->len + READ_SZ)) == NULL)
-			return fail(e, E_NOMEM, 0, "out of memory");
-		c->buf = nb;
-		c->cap = c->len + READ_SZ;
-	}
-	for (;;) {
-		n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-		if (n > 0) {
-			c->len += (size_t)n;
-			c->total += (size_t)n;
-			return 1;
-		}
-		if (n == 0) {
-			c->eof = 1;
-			return 0;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return fail(e, E_NET, HTTP_E_RECV, "Recv failure: %s",
-			    strerror(errno));
-		if (wait_fd(c->fd, POLLIN, c->deadline) == -1)
-			return timed_out(c, e);
-	}
-}
+/* What a header parse has seen so far. */
+struct seen {
+	int	 te;		/* Transfer-Encoding: 1 other, 2 chunked */
+	int	 cl;		/* Content-Length */
+	int	 fold_ok;	/* the last line was a kept header */
+	int	 conn_close;	/* Connection: close */
+	int	 keep_alive;	/* Connection: keep-alive (HTTP/1.0) */
+};
 
 /* Offset just past the first "\n" at or after from in the unconsumed
  * bytes, or 0 when there is none yet. */
 static size_t
-find_nl(const struct conn *c, size_t from)
+find_nl(const struct http_conn *c, size_t from)
 {
 	const unsigned char *p;
 
@@ -374,7 +78,7 @@ body_add(struct http_resp *r, size_t *cap, const unsigned char *p, size_t n,
 	size_t		 want;
 
 	if (n > max - r->body_len)
-		return fail(e, E_PROTO, 0, "response body too large");
+		return http_fail(e, E_PROTO, 0, "response body too large");
 	if (r->body_len + n + 1 > *cap) {
 		want = *cap ? *cap * 2 : 4096;
 		if (want < r->body_len + n + 1)
@@ -382,7 +86,7 @@ body_add(struct http_resp *r, size_t *cap, const unsigned char *p, size_t n,
 		if (max < SIZE_MAX && want > max + 1)
 			want = max + 1;
 		if ((nb = realloc(r->body, want)) == NULL)
-			return fail(e, E_NOMEM, 0, "out of memory");
+			return http_fail(e, E_NOMEM, 0, "out of memory");
 		r->body = nb;
 		*cap = want;
 	}
@@ -397,31 +101,32 @@ body_add(struct http_resp *r, size_t *cap, const unsigned char *p, size_t n,
  * headers, empty line); *end is the offset just past it. 0 or -1.
  */
 static int
-read_head(struct conn *c, size_t *end, struct err *e)
+read_head(struct http_conn *c, size_t *end, struct err *e)
 {
 	size_t	rel = 0, ls, nl;	/* line start, relative to c->off */
 	int	rc;
 
 	for (;;) {
 		for (ls = c->off + rel; (nl = find_nl(c, ls)) != 0; ls = nl) {
-			if (nl - ls == 1 || (nl - ls == 2 && c->buf[ls] == '\r')) {
+			if (nl - ls == 1 ||
+			    (nl - ls == 2 && c->buf[ls] == '\r')) {
 				*end = nl;
 				return 0;
 			}
 		}
 		rel = ls - c->off;
 		if (c->len - c->off > HEAD_MAX)
-			return fail(e, E_NET, HTTP_E_RECV, "Too large response "
-			    "headers (over %d bytes)", HEAD_MAX);
-		if ((rc = fill(c, e)) == -1)
+			return http_fail(e, E_NET, HTTP_E_RECV, "Too large "
+			    "response headers (over %d bytes)", HEAD_MAX);
+		if ((rc = http_conn_fill(c, e)) == -1)
 			return -1;
 		if (rc == 0 && c->total == 0)
-			return fail(e, E_NET, HTTP_E_NOTHING,
+			return http_fail(e, E_NET, HTTP_E_NOTHING,
 			    "Empty reply from server");
 		if (rc == 0)
-			return fail(e, E_NET, HTTP_E_WEIRD, "Connection closed "
-			    "in the response headers (%zu bytes received)",
-			    c->total);
+			return http_fail(e, E_NET, HTTP_E_WEIRD, "Connection "
+			    "closed in the response headers (%zu bytes "
+			    "received)", c->total);
 	}
 }
 
@@ -461,15 +166,37 @@ te_chunked(const char *v, size_t vl)
 	    7) == 0;
 }
 
-/* Status line (RFC 9112 section 4): "HTTP/1.x NNN[ reason]". */
+/* 1 if the list v (RFC 9110 section 5.6.1) holds token t (any case). */
 static int
-parse_status(const char *p, size_t n, long *status)
+has_token(const char *v, size_t vl, const char *t)
+{
+	size_t	tl = strlen(t), i = 0, b, end;
+
+	while (i < vl) {
+		while (i < vl && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		for (b = i; i < vl && v[i] != ','; i++)
+			;
+		for (end = i; end > b && (v[end - 1] == ' ' ||
+		    v[end - 1] == '\t'); end--)
+			;
+		if (end - b == tl && strncasecmp(v + b, t, tl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Status line (RFC 9112 section 4): "HTTP/1.x NNN[ reason]"; *minor
+ * gets x. */
+static int
+parse_status(const char *p, size_t n, long *status, int *minor)
 {
 	if (n < 12 || strncmp(p, "HTTP/1.", 7) != 0 || p[7] < '0' ||
 	    p[7] > '9' || p[8] != ' ' || strspn(p + 9, "0123456789") < 3 ||
 	    (n > 12 && p[12] != ' ') || p[9] == '0')
 		return -1;
 	*status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+	*minor = p[7] - '0';
 	return 0;
 }
 
@@ -490,10 +217,28 @@ fold_add(struct http_resp *r, const char *v, size_t vl)
 	return 0;
 }
 
-/* One header line (no line end) into r and hd. 0 or -1. */
+/* The headers that frame the body or end the connection. 0 or -1. */
+static int
+note_header(const char *p, size_t nl, const char *v, size_t vl,
+    struct head *hd, struct seen *sn, struct err *e)
+{
+	if (nl == 14 && strncasecmp(p, "Content-Length", 14) == 0 &&
+	    parse_length(v, vl, hd, &sn->cl) == -1)
+		return http_fail(e, E_NET, HTTP_E_WEIRD, "Invalid "
+		    "Content-Length: %.*s", (int)(vl > 40 ? 40 : vl), v);
+	if (nl == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
+		sn->te = te_chunked(v, vl) ? 2 : 1;
+	if (nl == 10 && strncasecmp(p, "Connection", 10) == 0) {
+		sn->conn_close |= has_token(v, vl, "close");
+		sn->keep_alive |= has_token(v, vl, "keep-alive");
+	}
+	return 0;
+}
+
+/* One header line (no line end) into r, hd and sn. 0 or -1. */
 static int
 parse_header(const char *p, size_t n, struct http_resp *r, struct head *hd,
-    int *te, int *cl, int *folded_ok, struct err *e)
+    struct seen *sn, struct err *e)
 {
 	const char	*colon, *v;
 	size_t		 nl, vl;
@@ -502,11 +247,11 @@ parse_header(const char *p, size_t n, struct http_resp *r, struct head *hd,
 	if (*p == ' ' || *p == '\t') {		/* obs-fold, section 5.2 */
 		while (v < p + n && (*v == ' ' || *v == '\t'))
 			v++;
-		if (*folded_ok && fold_add(r, v, (size_t)(p + n - v)) == -1)
-			return fail(e, E_NOMEM, 0, "out of memory");
+		if (sn->fold_ok && fold_add(r, v, (size_t)(p + n - v)) == -1)
+			return http_fail(e, E_NOMEM, 0, "out of memory");
 		return 0;
 	}
-	*folded_ok = 0;
+	sn->fold_ok = 0;
 	if ((colon = memchr(p, ':', n)) == NULL || colon == p)
 		return 0;			/* not a header: skipped */
 	nl = (size_t)(colon - p);
@@ -515,32 +260,30 @@ parse_header(const char *p, size_t n, struct http_resp *r, struct head *hd,
 	vl = (size_t)(p + n - v);
 	while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
 		vl--;
-	if (nl == 14 && strncasecmp(p, "Content-Length", 14) == 0 &&
-	    parse_length(v, vl, hd, cl) == -1)
-		return fail(e, E_NET, HTTP_E_WEIRD, "Invalid Content-Length: "
-		    "%.*s", (int)(vl > 40 ? 40 : vl), v);
-	if (nl == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
-		*te = te_chunked(v, vl) ? 2 : 1;
+	if (note_header(p, nl, v, vl, hd, sn, e) == -1)
+		return -1;
 	if (r->nhdrs >= HTTP_MAX_HDRS)
 		return 0;
 	if (http_hdr_add(r, p, nl, v, vl) == -1)
-		return fail(e, E_NOMEM, 0, "out of memory");
-	*folded_ok = 1;
+		return http_fail(e, E_NOMEM, 0, "out of memory");
+	sn->fold_ok = 1;
 	return 0;
 }
 
 /*
  * Parse the head in c->buf[c->off, end) into r (status, headers) and hd
- * (body framing, RFC 9112 section 6.3). 0 or -1.
+ * (body framing, RFC 9112 section 6.3; persistence, section 9.3). 0 or
+ * -1.
  */
 static int
-parse_head(struct conn *c, size_t end, int is_head, struct http_resp *r,
-    struct head *hd, struct err *e)
+parse_head(struct http_conn *c, size_t end, int is_head,
+    struct http_resp *r, struct head *hd, struct err *e)
 {
 	const char	*p = (const char *)c->buf + c->off;
 	const char	*lim = (const char *)c->buf + end, *nl;
+	struct seen	 sn = { 0 };
 	size_t		 n;
-	int		 te = 0, cl = 0, fok = 0, first = 1;
+	int		 first = 1, minor = 1;
 
 	memset(hd, 0, sizeof(*hd));
 	for (; p < lim; p = nl + 1) {
@@ -549,32 +292,33 @@ parse_head(struct conn *c, size_t end, int is_head, struct http_resp *r,
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (first) {
-			if (parse_status(p, n, &r->status) == -1)
-				return fail(e, E_NET, HTTP_E_WEIRD, "Malformed "
-				    "HTTP status line: %.*s",
+			if (parse_status(p, n, &r->status, &minor) == -1)
+				return http_fail(e, E_NET, HTTP_E_WEIRD,
+				    "Malformed HTTP status line: %.*s",
 				    (int)(n > 60 ? 60 : n), p);
 			first = 0;
-		} else if (n > 0 &&
-		    parse_header(p, n, r, hd, &te, &cl, &fok, e) == -1)
+		} else if (n > 0 && parse_header(p, n, r, hd, &sn, e) == -1)
 			return -1;
 	}
 	if (r->status == 101)
-		return fail(e, E_NET, HTTP_E_WEIRD, "Unexpected protocol "
+		return http_fail(e, E_NET, HTTP_E_WEIRD, "Unexpected protocol "
 		    "switch (101) from the server");
 	if (is_head || r->status < 200 || r->status == 204 ||
 	    r->status == 304)
 		hd->framing = FR_NONE;
-	else if (te)
-		hd->framing = te == 2 ? FR_CHUNKED : FR_CLOSE;
+	else if (sn.te)
+		hd->framing = sn.te == 2 ? FR_CHUNKED : FR_CLOSE;
 	else
-		hd->framing = cl ? FR_LENGTH : FR_CLOSE;
+		hd->framing = sn.cl ? FR_LENGTH : FR_CLOSE;
+	hd->close = sn.conn_close || (minor == 0 && !sn.keep_alive) ||
+	    hd->framing == FR_CLOSE;
 	c->off = end;
 	return 0;
 }
 
 /* Move up to want unconsumed bytes into the body; the count moved. */
 static int
-take(struct conn *c, struct http_resp *r, size_t *bcap, size_t want,
+take(struct http_conn *c, struct http_resp *r, size_t *bcap, size_t want,
     size_t max, size_t *moved, struct err *e)
 {
 	size_t n = c->len - c->off;
@@ -590,31 +334,32 @@ take(struct conn *c, struct http_resp *r, size_t *bcap, size_t want,
 
 /* Exactly len body bytes (Content-Length, or one chunk's data). */
 static int
-read_exact(struct conn *c, struct http_resp *r, size_t *bcap, size_t len,
-    size_t max, struct err *e)
+read_exact(struct http_conn *c, struct http_resp *r, size_t *bcap,
+    size_t len, size_t max, struct err *e)
 {
 	size_t	moved;
 	int	rc;
 
 	if (len > max - r->body_len)
-		return fail(e, E_PROTO, 0, "response body too large");
+		return http_fail(e, E_PROTO, 0, "response body too large");
 	while (len > 0) {
 		if (take(c, r, bcap, len, max, &moved, e) == -1)
 			return -1;
 		if ((len -= moved) == 0)
 			break;
-		if ((rc = fill(c, e)) == -1)
+		if ((rc = http_conn_fill(c, e)) == -1)
 			return -1;
 		if (rc == 0)
-			return fail(e, E_NET, HTTP_E_PARTIAL, "transfer closed "
-			    "with %zu bytes remaining to read", len);
+			return http_fail(e, E_NET, HTTP_E_PARTIAL, "transfer "
+			    "closed with %zu bytes remaining to read", len);
 	}
 	return 0;
 }
 
-/* The body up to the end of the stream. */
+/* The body up to the end of the stream; over TLS that end must be a
+ * close_notify, else the body may have been cut (RFC 8446 section 6.1). */
 static int
-read_to_close(struct conn *c, struct http_resp *r, size_t *bcap,
+read_to_close(struct http_conn *c, struct http_resp *r, size_t *bcap,
     size_t max, struct err *e)
 {
 	size_t	moved;
@@ -623,31 +368,35 @@ read_to_close(struct conn *c, struct http_resp *r, size_t *bcap,
 	do {
 		if (take(c, r, bcap, SIZE_MAX, max, &moved, e) == -1)
 			return -1;
-	} while ((rc = fill(c, e)) == 1);
+	} while ((rc = http_conn_fill(c, e)) == 1);
+	if (rc == 0 && c->unclean)
+		return http_fail(e, E_NET, HTTP_E_RECV, "Recv failure: TLS "
+		    "connection closed without close_notify (the body may be "
+		    "truncated)");
 	return rc;
 }
 
 /* One line of the chunked framing into line (NUL-terminated, line end
  * stripped). 0 or -1. */
 static int
-read_line(struct conn *c, char *line, size_t size, struct err *e)
+read_line(struct http_conn *c, char *line, size_t size, struct err *e)
 {
 	size_t	nl, n;
 	int	rc;
 
 	while ((nl = find_nl(c, c->off)) == 0) {
 		if (c->len - c->off >= size)
-			return fail(e, E_NET, HTTP_E_RECV, "Chunk line too "
-			    "long in chunked-encoding");
-		if ((rc = fill(c, e)) == -1)
+			return http_fail(e, E_NET, HTTP_E_RECV, "Chunk line "
+			    "too long in chunked-encoding");
+		if ((rc = http_conn_fill(c, e)) == -1)
 			return -1;
 		if (rc == 0)
-			return fail(e, E_NET, HTTP_E_PARTIAL, "transfer closed "
-			    "with outstanding read data remaining");
+			return http_fail(e, E_NET, HTTP_E_PARTIAL, "transfer "
+			    "closed with outstanding read data remaining");
 	}
 	if ((n = nl - c->off) > size)
-		return fail(e, E_NET, HTTP_E_RECV, "Chunk line too long in "
-		    "chunked-encoding");
+		return http_fail(e, E_NET, HTTP_E_RECV, "Chunk line too long "
+		    "in chunked-encoding");
 	memcpy(line, c->buf + c->off, n - 1);
 	line[n - 1] = '\0';
 	if (n >= 2 && line[n - 2] == '\r')
@@ -684,8 +433,8 @@ chunk_size(const char *line, size_t *size)
 
 /* A chunked body: chunks, the last chunk, trailers (skipped). */
 static int
-read_chunked(struct conn *c, struct http_resp *r, size_t *bcap, size_t max,
-    struct err *e)
+read_chunked(struct http_conn *c, struct http_resp *r, size_t *bcap,
+    size_t max, struct err *e)
 {
 	char	line[CHUNK_LINE_MAX];
 	size_t	size;
@@ -694,15 +443,15 @@ read_chunked(struct conn *c, struct http_resp *r, size_t *bcap, size_t max,
 		if (read_line(c, line, sizeof(line), e) == -1)
 			return -1;
 		if (chunk_size(line, &size) == -1)
-			return fail(e, E_NET, HTTP_E_RECV, "Illegal or missing "
-			    "hexadecimal sequence in chunked-encoding");
+			return http_fail(e, E_NET, HTTP_E_RECV, "Illegal or "
+			    "missing hexadecimal sequence in chunked-encoding");
 		if (size == 0)
 			break;
 		if (read_exact(c, r, bcap, size, max, e) == -1 ||
 		    read_line(c, line, sizeof(line), e) == -1)
 			return -1;
 		if (line[0] != '\0')
-			return fail(e, E_NET, HTTP_E_RECV, "Malformed "
+			return http_fail(e, E_NET, HTTP_E_RECV, "Malformed "
 			    "chunked-encoding: no line end after the data");
 	}
 	do {					/* trailer section */
@@ -712,14 +461,17 @@ read_chunked(struct conn *c, struct http_resp *r, size_t *bcap, size_t max,
 	return 0;
 }
 
-/* The final response: heads of 1xx responses skipped, then the body. */
+/* The final response: heads of 1xx responses skipped, then the body.
+ * *keep: the connection may carry another request afterwards. */
 static int
-read_response(struct conn *c, int is_head, size_t max, struct http_resp *r,
-    struct err *e)
+read_response(struct http_conn *c, int is_head, size_t max,
+    struct http_resp *r, int *keep, struct err *e)
 {
 	struct head	hd;
 	size_t		end = 0, bcap = 0;
+	int		rc;
 
+	*keep = 0;
 	do {
 		http_hdrs_clear(r);		/* of an interim response */
 		if (read_head(c, &end, e) == -1 ||
@@ -728,49 +480,106 @@ read_response(struct conn *c, int is_head, size_t max, struct http_resp *r,
 	} while (r->status < 200);
 	switch (hd.framing) {
 	case FR_LENGTH:
-		return read_exact(c, r, &bcap, hd.length, max, e);
+		rc = read_exact(c, r, &bcap, hd.length, max, e);
+		break;
 	case FR_CHUNKED:
-		return read_chunked(c, r, &bcap, max, e);
+		rc = read_chunked(c, r, &bcap, max, e);
+		break;
 	case FR_CLOSE:
 		return read_to_close(c, r, &bcap, max, e);
 	default:
-		return 0;
+		rc = 0;
 	}
+	/* nothing may follow the response before the next request */
+	*keep = rc == 0 && !hd.close && c->off == c->len && !c->eof;
+	return rc;
+}
+
+/* The request head and body (RFC 9112 section 3), in one write. */
+static int
+send_request(struct http_conn *c, const struct http_url *u,
+    const struct http_req *q, const char *method, struct err *e)
+{
+	char	*msg = NULL, *nm, clen[48] = "";
+	size_t	 blen = q->body ? q->body_len : 0;
+	int	 n, rc;
+
+	if (q->body != NULL || strcmp(method, "POST") == 0)
+		snprintf(clen, sizeof(clen), "Content-Length: %zu\r\n", blen);
+	/* origin-form (section 3.2.1): "/" before a bare query */
+	n = asprintf(&msg, "%s %s%.*s HTTP/1.1\r\nHost: %s\r\n"
+	    "User-Agent: pkish\r\nAccept: */*\r\n%s%s%s%s\r\n", method,
+	    u->target == NULL || u->target[0] == '?' ? "/" : "",
+	    (int)u->target_len, u->target ? u->target : "", u->hostport,
+	    q->content_type ? "Content-Type: " : "",
+	    q->content_type ? q->content_type : "",
+	    q->content_type ? "\r\n" : "", clen);
+	if (n < 0)
+		return http_fail(e, E_NOMEM, 0, "out of memory");
+	if (blen > 0) {
+		if ((nm = realloc(msg, (size_t)n + blen)) == NULL) {
+			free(msg);
+			return http_fail(e, E_NOMEM, 0, "out of memory");
+		}
+		msg = nm;
+		memcpy(msg + n, q->body, blen);
+	}
+	rc = http_conn_send(c, msg, (size_t)n + blen, e);
+	free(msg);
+	return rc;
+}
+
+/* One exchange on *cp (kept or new); *cp is NULL afterwards unless it
+ * may be kept. *retry: it failed as a dead reused connection does. */
+static int
+exchange(struct http_conn **cp, const struct http_url *u,
+    const struct http_req *q, int64_t start, struct http_resp *r,
+    int *retry, struct err *e)
+{
+	const char	*method = q->method ? q->method : "GET";
+	size_t		 max = q->max_body ? q->max_body : HTTP_MAX_BODY;
+	long		 tmo = q->timeout_ms ? q->timeout_ms : HTTP_TIMEOUT_MS;
+	int		 keep = 0, rc;
+
+	*retry = 0;
+	if (http_conn_get(cp, u, q->extra_ca_pem, start, start + tmo,
+	    q->timeout_ms ? q->timeout_ms : HTTP_CONNECT_MS, e) == -1)
+		return -1;
+	rc = send_request(*cp, u, q, method, e) == -1 ||
+	    read_response(*cp, strcmp(method, "HEAD") == 0, max, r, &keep,
+	    e) == -1 ? -1 : 0;
+	if (rc == -1)
+		*retry = (*cp)->nreq > 1 && (*cp)->stale;
+	if (!keep) {
+		http_conn_free(*cp);
+		*cp = NULL;
+	}
+	return rc;
 }
 
 /*
- * One exchange on a new connection, closed before returning. 0 when a
- * response arrived (any status), -1 with e set and *r freed otherwise;
- * see http_do() in lib/http.c.
+ * One exchange on the client's kept connection *cp (replaced by a new
+ * one when it does not serve u, is closed or dies); *cp stays for the
+ * next request when the response allows it. 0 when a response arrived
+ * (any status), -1 with e set and *r freed otherwise; see http_do() in
+ * lib/http.c.
  */
 int
-http_plain_do(const struct http_url *u, const struct http_req *q,
-    struct http_resp *r, struct err *e)
+http_plain_do(struct http_conn **cp, const struct http_url *u,
+    const struct http_req *q, struct http_resp *r, struct err *e)
 {
-	struct conn	 c;
-	const char	*method = q->method ? q->method : "GET";
-	size_t		 max = q->max_body ? q->max_body : HTTP_MAX_BODY;
-	int		 rc = -1;
+	int64_t	start = http_now_ms();
+	int	retry, rc;
 
 	memset(r, 0, sizeof(*r));
-	memset(&c, 0, sizeof(c));
-	c.fd = -1;
-	c.start = now_ms();
-	c.deadline = c.start + (q->timeout_ms ? q->timeout_ms :
-	    HTTP_TIMEOUT_MS);
-	if (dial(u, &c, q->timeout_ms ? q->timeout_ms : HTTP_CONNECT_MS,
-	    e) == -1 || send_request(&c, u, q, method, e) == -1 ||
-	    read_response(&c, strcmp(method, "HEAD") == 0, max, r, e) == -1)
-		goto out;
-	if (r->body == NULL && (r->body = calloc(1, 1)) == NULL) {
-		fail(e, E_NOMEM, 0, "out of memory");
-		goto out;
+	rc = exchange(cp, u, q, start, r, &retry, e);
+	if (rc == -1 && retry) {		/* once, on a new connection */
+		http_resp_free(r);
+		memset(r, 0, sizeof(*r));
+		rc = exchange(cp, u, q, start, r, &retry, e);
 	}
-	rc = 0;
- out:
-	if (c.fd >= 0)
-		close(c.fd);
-	free(c.buf);
+	if (rc == 0 && r->body == NULL && (r->body = calloc(1, 1)) == NULL)
+		rc = http_fail(e, E_NOMEM, 0, "out of memory");
 	if (rc == -1)
 		http_resp_free(r);
 	return rc;

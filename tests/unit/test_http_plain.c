@@ -8,9 +8,10 @@
  * 204, no wait for the close when the length is known), the body cap
  * (1 MiB by default), malformed replies, truncation, timeouts,
  * connection refused (E_NET, detail 7 as with libcurl), IPv6 and
- * hostnames. Then the libcurl half: not loaded by any of the above,
- * the loader's errors, and loaded on the first https:// request or for
- * an environment proxy.
+ * hostnames. Then the libcurl half: not loaded by any of the above nor
+ * by an https:// request, the loader's errors, and loaded for an
+ * environment proxy (http_proxy, https_proxy). TLS and keep-alive are
+ * in test_http_tls.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -245,7 +246,16 @@ t_url_parse(void)
 	check(http_url_parse("http://10.0.0.1:80", &u) == 0 &&
 	    u.target == NULL && strcmp(u.hostport, "10.0.0.1") == 0,
 	    "url: no path");
-	check(http_url_parse("https://ca.example/", &u) == -1 &&
+	check(http_url_parse("https://ca.example/", &u) == 0 && u.tls &&
+	    strcmp(u.port, "443") == 0 && strcmp(u.hostport, "ca.example")
+	    == 0 && http_url_parse("HTTPS://[::1]:443/d", &u) == 0 &&
+	    u.tls && strcmp(u.hostport, "[::1]") == 0 &&
+	    http_url_parse("https://ca.example:80/", &u) == 0 &&
+	    strcmp(u.hostport, "ca.example:80") == 0 &&
+	    http_url_parse("http://ca.example/", &u) == 0 && !u.tls,
+	    "url: https, port 443 by default and left out of Host");
+	check(http_url_parse("ftp://ca.example/", &u) == -1 &&
+	    http_url_parse("https://u@ca.example/", &u) == -1 &&
 	    http_url_parse("http://user:pw@ca.example/", &u) == -1 &&
 	    http_url_parse("http://[fe80::1%25eth0]/", &u) == -1 &&
 	    http_url_parse("http://ca.example:0/", &u) == -1 &&
@@ -255,8 +265,8 @@ t_url_parse(void)
 	    http_url_parse("http:///path", &u) == -1 &&
 	    http_url_parse("http://[::1/", &u) == -1 &&
 	    http_url_parse("http://ca.example/a b", &u) == -1,
-	    "url: https, userinfo, zone, bad ports, no host, spaces: "
-	    "left to libcurl");
+	    "url: other schemes, userinfo, zone, bad ports, no host, "
+	    "spaces: left to libcurl");
 }
 
 static void
@@ -334,8 +344,8 @@ t_request(void)
 	check(strcasestr(s->req, "\r\nContent-Type: application/"
 	    "x-pki-message\r\n") != NULL && strcasestr(s->req,
 	    "\r\nContent-Length: 18\r\n") != NULL && strcasestr(s->req,
-	    "\r\nConnection: close\r\n") != NULL,
-	    "POST: Content-Type, Content-Length, Connection: close");
+	    "\r\nConnection:") == NULL,
+	    "POST: Content-Type, Content-Length, no Connection: close");
 	hdr_end = memmem(s->req, s->req_len, "\r\n\r\n", 4);
 	check(hdr_end != NULL && s->req_len == (size_t)(hdr_end + 4 - s->req) +
 	    sizeof(body) && memcmp(hdr_end + 4, body, sizeof(body)) == 0,
@@ -593,7 +603,7 @@ t_names(void)
 	struct http_req		 q = { 0 };
 	struct http_resp	 r;
 	struct err		 e = { 0 };
-	struct srv		*s;
+	struct srv		*s, *s2;
 	char			 url[128];
 
 	q.method = "GET";
@@ -626,16 +636,17 @@ t_names(void)
 	check(http_do(c, &q, &r, &e) == 0 && strcmp((char *)r.body, "name") ==
 	    0, "host name (localhost), every address tried");
 	http_resp_free(&r);
-	/* the same client again */
-	srv_done(s);
-	s = srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\nContent-Length: 5"
+	/* the same client again, another origin: the kept connection to
+	 * the first is closed, which ends that server */
+	s2 = srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\nContent-Length: 5"
 	    "\r\n\r\nagain", NULL);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s ? s->port : 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s2 ? s2->port : 1);
 	check(http_do(c, &q, &r, &e) == 0 && strcmp((char *)r.body, "again")
 	    == 0, "a client serves several requests");
 	http_resp_free(&r);
-	http_client_free(c);
 	srv_done(s);
+	http_client_free(c);
+	srv_done(s2);
 }
 
 #define PROXY_LINE \
@@ -655,6 +666,43 @@ mapped(const char *lib)
 		found = strstr(line, lib) != NULL;
 	fclose(f);
 	return found;
+}
+
+#define CONNECT_LINE "CONNECT ca.example.test:443 HTTP/1.1\r\n"
+
+/* https_proxy set: https:// goes through libcurl, which asks the proxy
+ * for a tunnel (refused here: curl's 56). */
+static void
+t_https_proxy(struct http_client *c)
+{
+	struct http_req		 q = { 0 };
+	struct http_resp	 r;
+	struct err		 e = { 0 };
+	struct srv		*s;
+	char			 url[128];
+
+	s = srv_start(0, END_CLOSE, 0, "HTTP/1.1 403 Forbidden\r\n"
+	    "Content-Length: 0\r\n\r\n", NULL);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", s ? s->port : 1);
+	setenv("https_proxy", url, 1);
+	q.method = "GET";
+	q.url = "https://ca.example.test/dir";
+	q.https_only = 1;
+	q.timeout_ms = 3000;
+	check(http_do(c, &q, &r, &e) == -1 && e.code == E_NET &&
+	    e.detail == 56 && http_curl_loaded() &&
+	    mapped("libcurl.so.4") == 1,
+	    "https_proxy set: libcurl loaded, tunnel refused (curl 56)");
+	printf("# %s\n", e.msg);
+	unsetenv("https_proxy");
+	if (s != NULL)
+		pthread_join(s->th, NULL);
+	check(s != NULL && strncmp(s->req, CONNECT_LINE,
+	    strlen(CONNECT_LINE)) == 0, "the proxy was asked for a tunnel");
+	if (s != NULL) {
+		close(s->lfd);
+		free(s);
+	}
 }
 
 static void
@@ -685,7 +733,7 @@ t_curl_lazy(void)
 	    "loader: a library without the curl_* symbols is refused");
 	check(http_curl_probe("libcurl.so.4", &e) == 0,
 	    "loader: libcurl.so.4 has every symbol lib/http uses");
-	/* https to a port nothing listens on: libcurl's own error */
+	/* https to a port nothing listens on: the built-in client's error */
 	s = calloc(1, sizeof(*s));
 	if (s != NULL && srv_listen(s, 0) == 0) {
 		close(s->lfd);
@@ -694,14 +742,15 @@ t_curl_lazy(void)
 		q.https_only = 1;
 		q.timeout_ms = 3000;
 		check(http_do(c, &q, &r, &e) == -1 && e.code == E_NET &&
-		    e.detail == 7 && http_curl_loaded() &&
-		    mapped("libcurl.so.4") == 1,
-		    "first https:// request loads libcurl (refused: curl 7)");
+		    e.detail == 7 && strstr(e.msg, "refused") != NULL &&
+		    !http_curl_loaded() && mapped("libcurl") == 0,
+		    "https:// refused: curl's 7, libcurl still not loaded");
 	}
 	free(s);
-	/* an environment proxy: http:// goes through libcurl to it */
 	unsetenv("no_proxy");
 	unsetenv("NO_PROXY");
+	t_https_proxy(c);
+	/* an environment proxy: http:// goes through libcurl to it */
 	s = srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\nContent-Length: 5"
 	    "\r\n\r\nproxy", NULL);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", s ? s->port : 1);
