@@ -71,7 +71,9 @@ child_get(struct node *n, const struct tspec *t, const char *var,
 	c->help = help_for(d, t);
 	if (c->help == NULL && t->type == T_KW)
 		c->help = kw_help(t->text);
-	n->kids = realloc(n->kids, (n->nkids + 1) * sizeof(*n->kids));
+	if ((n->nkids & (n->nkids - 1)) == 0)	/* doubles at 0, 1, 2, 4 ... */
+		n->kids = realloc(n->kids, (n->nkids ? 2 * n->nkids : 1) *
+		    sizeof(*n->kids));
 	n->kids[n->nkids++] = c;
 	return c;
 }

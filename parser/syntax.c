@@ -10,10 +10,12 @@ struct seqlist {
 	size_t		 n;
 };
 
+/* The array doubles when n reaches a power of two (0, 1, 2, 4 ...). */
 static void
 sl_add(struct seqlist *l, struct tseq s)
 {
-	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	if ((l->n & (l->n - 1)) == 0)
+		l->v = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof(*l->v));
 	l->v[l->n++] = s;
 }
 
