@@ -1,10 +1,12 @@
 /* pki/init.c - process-wide start-up and shut-down of the PKI part */
+#include <stdint.h>
 #include <stdlib.h>
 #include <openssl/crypto.h>
 #include "acme/acme.h"
 #include "lib/log.h"
 #include "parser/cmd.h"
 #include "parser/commands.h"
+#include "pki/key.h"
 #include "pki/pki.h"
 #include "pki/renew.h"
 #include "scep/scep.h"
@@ -13,28 +15,37 @@
  * OpenSSL for pkish, first of all OpenSSL calls: openssl.cnf is read only
  * when OPENSSL_CONF names one. pkish's crypto settings are its own
  * configuration; parsing the system file cost every start ~1 ms for
- * nothing (Debian's sets no provider or TLS policy).
+ * nothing (Debian's sets no provider or TLS policy). No atexit tear-down
+ * either: the process's memory goes back whole, and freeing OpenSSL's
+ * tables one by one only delayed every exit.
  */
 void
 pkish_crypto_init(void)
 {
-	if (getenv("OPENSSL_CONF") == NULL)
-		OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	else
-		OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
+	uint64_t o = OPENSSL_INIT_NO_ATEXIT;
+
+	o |= getenv("OPENSSL_CONF") ? OPENSSL_INIT_LOAD_CONFIG :
+	    OPENSSL_INIT_NO_LOAD_CONFIG;
+	OPENSSL_init_crypto(o, NULL);
 }
 
+/* After scep_init's OBJ_create(), the OpenSSL warm-up may run. */
 int
 pkish_init(struct err *e)
 {
-	return scep_init(e);
+	if (scep_init(e) < 0)
+		return -1;
+	key_warm_start();
+	return 0;
 }
 
 void
 pkish_shutdown(void)
 {
+	key_warm_stop();
 	renew_stop();
 	acme_cleanup();
+	scep_cleanup();
 	cmd_free_all();
 	log_shutdown();
 }
