@@ -136,8 +136,10 @@ authenticate_scep(const char *tp, X509 **ca, STACK_OF(X509) **ra,
 		*ra = NULL;
 	if (tp_get_cfg(tp, &c, e) < 0)
 		return -1;
-	if (scep_get_ca(c.url, &certs, &x, &re, &rs, e) < 0)
+	if (scep_get_ca(c.url, &certs, &x, &re, &rs, e) < 0) {
+		scep_http_release();
 		return -1;
+	}
 	if (x == NULL) {
 		sk_X509_pop_free(certs, X509_free);
 		return err_set(e, E_PROTO, "RFC 8894 section 4.2: GetCACert "
@@ -153,6 +155,7 @@ authenticate_scep(const char *tp, X509 **ca, STACK_OF(X509) **ra,
 	sk_X509_pop_free(certs, X509_free);
 	if (scep_get_caps(c.url, &caps, NULL) == 0)
 		tp_set_caps(tp, caps.raw);
+	scep_http_release();
 	return 0;
 }
 
@@ -354,6 +357,7 @@ enroll_scep(const char *tp, const struct enroll_ctx *x,
 	}
 	if (rc < 0 && j->key[0] && strcmp(j->key, j->label) != 0)
 		key_zeroize(j->key, NULL);	/* the old key stays */
+	scep_http_release();
 	scep_resp_free(&rs);
 	job_free(j);
 	return rc;
@@ -399,6 +403,7 @@ poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
 	    (rc = outcome(tp, j, &rs, &again, e)) == 0)
 		*granted = rs.status == SCEP_SUCCESS;
 out:
+	scep_http_release();
 	scep_resp_free(&rs);
 	job_free(j);
 	return rc;

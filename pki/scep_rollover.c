@@ -142,6 +142,7 @@ scep_rollover_check(const char *tp, struct err *e)
 			tp_set_caps(tp, caps.raw);
 			rc = scep_rollover_fetch(tp, c.url, caps.raw, k.ca, 0, e);
 		}
+		scep_http_release();
 	}
 	tp_certs_free(&k);
 	return rc;

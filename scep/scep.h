@@ -15,10 +15,16 @@
 #define SCEP_NONCE_LEN	16	/* senderNonce bytes (RFC 8894 3.2.1.5) */
 #define SCEP_TID_MAX	128	/* longest transactionID we accept */
 
-/* Registers the SCEP attribute OIDs and loads OpenSSL's legacy provider
- * into a private library context used only to decrypt CertReps (DES-CBC
- * from older CAs). Idempotent; call from main before threads. */
+/* Registers the SCEP attribute OIDs (OpenSSL's legacy provider is loaded
+ * later, into a private library context, when a CertRep may need DES-CBC).
+ * Idempotent; call from main before threads. */
 int	 scep_init(struct err *);
+/* At shutdown, before OpenSSL ends: joins a legacy-module prefetch and
+ * closes the calling thread's connection. */
+void	 scep_cleanup(void);
+/* The requests of one operation share this thread's kept connection to
+ * the CA; close it when the operation (authenticate, enroll, poll) ends. */
+void	 scep_http_release(void);
 
 /* GetCACaps (RFC 8894 section 3.5.2). */
 struct scep_caps {

@@ -6,9 +6,14 @@
  * without a path gets the traditional /cgi-bin/pkiclient.exe), sends
  * PKIOperation as a POST body when the CA advertises POSTPKIOperation and
  * otherwise as base64 in a percent-encoded GET parameter, and fetches
- * GetCACert and GetNextCACert. All HTTP goes through lib/http.h; each
- * call uses its own client, so the functions are thread-safe.
+ * GetCACert and GetNextCACert. All HTTP goes through lib/http.h. Each
+ * thread keeps one client, so the requests of one operation (GetCACaps,
+ * GetCACert, PKIOperation) share a kept-alive connection;
+ * scep_http_release() closes it when the operation is over, and a thread
+ * that ends without that frees it through the key's destructor. The
+ * functions are thread-safe.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +23,53 @@
 
 #define SCEP_DEFAULT_PATH	"/cgi-bin/pkiclient.exe"
 #define SCEP_CT_PKIMSG		"application/x-pki-message"
+
+static pthread_once_t	hc_once = PTHREAD_ONCE_INIT;
+static pthread_key_t	hc_key;
+static int		hc_ok;		/* written once in hc_init */
+
+static void
+hc_free(void *p)
+{
+	http_client_free(p);
+}
+
+static void
+hc_init(void)
+{
+	hc_ok = pthread_key_create(&hc_key, hc_free) == 0;
+}
+
+/* This thread's client, made on first use; NULL when out of memory. */
+static struct http_client *
+hc_get(void)
+{
+	struct http_client *hc;
+
+	pthread_once(&hc_once, hc_init);
+	if (!hc_ok)
+		return NULL;
+	if ((hc = pthread_getspecific(hc_key)) == NULL &&
+	    (hc = http_client_new()) != NULL &&
+	    pthread_setspecific(hc_key, hc) != 0) {
+		http_client_free(hc);
+		hc = NULL;
+	}
+	return hc;
+}
+
+/* End this thread's kept connection to the CA (operation over). */
+void
+scep_http_release(void)
+{
+	struct http_client *hc;
+
+	pthread_once(&hc_once, hc_init);
+	if (hc_ok && (hc = pthread_getspecific(hc_key)) != NULL) {
+		pthread_setspecific(hc_key, NULL);
+		http_client_free(hc);
+	}
+}
 
 /*
  * Percent-encode every byte except RFC 3986 unreserved characters, so
@@ -116,7 +168,7 @@ scep_http_do(const struct scep_http *q, struct http_resp *r, struct err *e)
 	if ((url = scep_url(q->url, q->op, q->msg)) == NULL)
 		return err_set(e, E_INVAL, "SCEP %s: invalid enrollment URL",
 		    q->op);
-	if ((hc = http_client_new()) == NULL) {
+	if ((hc = hc_get()) == NULL) {
 		err_set(e, E_NOMEM, "SCEP %s: cannot create HTTP client", q->op);
 		goto out;
 	}
@@ -140,7 +192,6 @@ scep_http_do(const struct scep_http *q, struct http_resp *r, struct err *e)
 	}
 	rc = 0;
  out:
-	http_client_free(hc);
 	free(url);
 	return rc;
 }
