@@ -14,8 +14,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "lib/json.h"
+#include "lib/json_dl.h"
 #include "lib/log.h"
 #include "pki/key.h"
 #include "acme_int.h"

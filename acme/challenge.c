@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "lib/json.h"
+#include "lib/json_dl.h"
 #include "lib/log.h"
 #include "acme_int.h"
 

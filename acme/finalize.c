@@ -8,10 +8,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include <openssl/x509.h>
 #include "lib/b64.h"
 #include "lib/json.h"
+#include "lib/json_dl.h"
 #include "lib/log.h"
 #include "pki/csr.h"
 #include "acme_int.h"

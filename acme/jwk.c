@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include "lib/b64.h"
+#include "lib/json_dl.h"
 #include "acme_int.h"
 
 struct jwk_parts {

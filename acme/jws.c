@@ -10,11 +10,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include "lib/b64.h"
 #include "lib/json.h"
+#include "lib/json_dl.h"
 #include "acme_int.h"
 
 static const EVP_MD *

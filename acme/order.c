@@ -9,8 +9,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "lib/json.h"
+#include "lib/json_dl.h"
 #include "lib/log.h"
 #include "acme_int.h"
 

@@ -6,10 +6,10 @@
  * code. The account key must already exist; revoking never creates one.
  */
 #include <stdlib.h>
-#include <json-c/json.h>
 #include <openssl/x509.h>
 #include "lib/b64.h"
 #include "lib/json.h"
+#include "lib/json_dl.h"
 #include "lib/log.h"
 #include "pki/key.h"
 #include "acme_int.h"

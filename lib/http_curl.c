@@ -11,7 +11,8 @@
  * An easy handle per client keeps one keep-alive connection; size-capped
  * bodies; every header of the final response; curl's error code in
  * e->detail; TLS verified against the trust store of lib/http_tls.c's
- * cached context for the caller's extra PEM (http_tls_ctx_get1).
+ * cached context for the caller's extra PEM (http_tls_ctx_get1, which
+ * loads libssl for our own SSL_* calls: lib/ssl_dl.h).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -23,6 +24,7 @@
 #include <openssl/ssl.h>
 #include "http.h"
 #include "http_int.h"
+#include "ssl_dl.h"
 
 #define CURL_SONAME	"libcurl.so.4"
 

@@ -19,6 +19,9 @@
  * Failures: certificate verification E_CRYPTO detail 60 ("SSL
  * certificate problem: ..."), other handshake failures E_CRYPTO 35,
  * receive/send errors E_NET 56/55, as libcurl reports them.
+ * libssl is not linked: the first context built loads it (lib/ssl_dl.c),
+ * and an SSL_CTX or SSL exists only after that; a library that cannot
+ * be loaded fails every context as E_CRYPTO 35 "TLS: cannot load ...".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +39,7 @@
 #include <openssl/x509v3.h>
 #include "http.h"
 #include "http_int.h"
+#include "ssl_dl.h"
 
 #define CTX_CACHE_MAX	4	/* distinct extra_ca_pem kept */
 
@@ -141,15 +145,19 @@ cache_find(const unsigned char *md, const char *pem)
 /*
  * The shared client context for pem (NULL: system anchors only); a new
  * reference the caller frees with SSL_CTX_free. NULL with E_CRYPTO
- * (detail 35) when it cannot be built.
+ * (detail 35) when it cannot be built or libssl cannot be loaded.
  */
 SSL_CTX *
 http_tls_ctx_get1(const char *pem, struct err *e)
 {
 	struct ctx_entry	*s, *dead;
+	struct err		 le;
 	unsigned char		 md[32];
 	SSL_CTX			*ctx = NULL;
 
+	if (ssl_dl_load(&le) == -1)
+		return http_fail(e, E_CRYPTO, HTTP_E_SSL_CONNECT, "TLS: %s",
+		    le.msg), NULL;
 	if (http_tls_pem_md(pem, md) == -1)
 		goto bad;
 	pthread_mutex_lock(&ctx_mu);

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "lib/json.h"
+#include "lib/json_dl.h"
 
 static int	npass, nfail;
 
@@ -137,7 +137,10 @@ int
 main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	check(!json_dl_loaded() && json_strict_parse("", 0, NULL) == NULL &&
+	    !json_dl_loaded(), "json-c is not loaded before the first parse");
 	t_parse();
+	check(json_dl_loaded(), "the first parse loaded json-c");
 	t_getters();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
