@@ -177,6 +177,10 @@ main(int argc, char **argv)
 	 * large free (scrypt's 2 MiB at every login), and each session
 	 * thread's arena then keeps megabytes resident. */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	/* Heaps grow a megabyte at a time (address space; pages count only
+	 * once touched): a thread arena otherwise grows page by page, and
+	 * each step is an mprotect that stalls every thread's page faults. */
+	mallopt(M_TOP_PAD, 1024 * 1024);
 	pkish_crypto_init();
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;

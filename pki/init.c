@@ -6,7 +6,6 @@
 #include "lib/log.h"
 #include "parser/cmd.h"
 #include "parser/commands.h"
-#include "pki/key.h"
 #include "pki/pki.h"
 #include "pki/renew.h"
 #include "scep/scep.h"
@@ -29,20 +28,15 @@ pkish_crypto_init(void)
 	OPENSSL_init_crypto(o, NULL);
 }
 
-/* After scep_init's OBJ_create(), the OpenSSL warm-up may run. */
 int
 pkish_init(struct err *e)
 {
-	if (scep_init(e) < 0)
-		return -1;
-	key_warm_start();
-	return 0;
+	return scep_init(e);
 }
 
 void
 pkish_shutdown(void)
 {
-	key_warm_stop();
 	renew_stop();
 	acme_cleanup();
 	scep_cleanup();

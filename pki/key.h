@@ -55,10 +55,5 @@ int	 key_pkey_to_pem(EVP_PKEY *, const char *pass, char **pem,
  * traditional). Wrong or missing password: E_PERM. */
 EVP_PKEY *key_pkey_from_pem(const char *text, size_t len, const char *pass,
 	    struct err *);
-/* Fill OpenSSL's first-use tables on a thread of its own (throwaway key,
- * never stored) while start-up goes on; stop joins it. Main thread only:
- * start after every OBJ_create(), stop before OpenSSL is torn down. */
-void	 key_warm_start(void);
-void	 key_warm_stop(void);
 
 #endif
