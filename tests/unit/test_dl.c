@@ -28,22 +28,6 @@
 /* hashcat's MD5-crypt example; the password is "hashcat". */
 #define MD5_HASH	"$1$28772684$iEwNOgGugqO9.bIz5sk8k/"
 
-/* 1 if a mapping of this process names lib, 0 if none, -1 on error. */
-static int
-mapped(const char *lib)
-{
-	FILE	*f = fopen("/proc/self/maps", "r");
-	char	 line[512];
-	int	 found = 0;
-
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, lib) != NULL;
-	fclose(f);
-	return found;
-}
-
 /* Neither of the three libraries is mapped. */
 static int
 none_mapped(void)

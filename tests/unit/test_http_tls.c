@@ -450,22 +450,6 @@ get(struct http_client *c, const struct tsrv *s, int *rc)
 	    pem1, rc, &e);
 }
 
-/* 1 if a mapping of this process names lib. */
-static int
-mapped(const char *lib)
-{
-	FILE	*f = fopen("/proc/self/maps", "r");
-	char	 line[512];
-	int	 found = 0;
-
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, lib) != NULL;
-	fclose(f);
-	return found;
-}
-
 /* ---------------------------------------------------------- tests */
 
 static void
