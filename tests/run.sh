@@ -92,6 +92,8 @@ run_e2e() {
 			note "skip - $name ($(tail -1 "$log"))"
 		else
 			bad "$name (rc=$rc)"
+			grep -A8 '^not ok' "$log" | head -60
+			echo "... (last lines)"
 			tail -30 "$log"
 		fi
 	done
