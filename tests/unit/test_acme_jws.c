@@ -17,17 +17,8 @@
 #include "lib/json.h"
 #include "lib/json_dl.h"
 #include "acme/acme_int.h"
+#include "tests/unit/testlib.h"
 
-static int	npass, nfail;
-
-static void
-check(int cond, const char *what)
-{
-	if (cond)
-		printf("ok %d - %s\n", ++npass + nfail, what);
-	else
-		printf("not ok %d - %s\n", npass + ++nfail, what);
-}
 
 static unsigned char *
 unb64(const char *s, size_t *len)
@@ -343,6 +334,5 @@ main(void)
 	t_b64();
 	t_jws();
 	t_python();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_report();
 }

@@ -28,17 +28,8 @@
 #include <sys/socket.h>
 #include "lib/http.h"
 #include "lib/http_int.h"
+#include "tests/unit/testlib.h"
 
-static int	npass, nfail;
-
-static void
-check(int cond, const char *what)
-{
-	if (cond)
-		printf("ok %d - %s\n", ++npass + nfail, what);
-	else
-		printf("not ok %d - %s\n", npass + ++nfail, what);
-}
 
 /* What the server does once it has read the request. */
 enum srv_end {
@@ -201,7 +192,7 @@ srv_done(struct srv *s)
 
 /* One request to the server's port; fills resp, e and the time taken. */
 static int
-run(struct srv *s, const char *method, const char *path,
+exchange(struct srv *s, const char *method, const char *path,
     const struct http_req *tmpl, struct http_resp *resp, struct err *e,
     long *ms)
 {
@@ -287,7 +278,7 @@ t_get_headers(void)
 	    "not a header line\r\n"
 	    "Content-Length: 5\r\n"
 	    "\r\nhello", NULL);
-	check(run(s, "GET", "/scep?operation=GetCACaps#x", NULL, &r, &e,
+	check(exchange(s, "GET", "/scep?operation=GetCACaps#x", NULL, &r, &e,
 	    &ms) == 0 && r.status == 200 && r.body_len == 5 &&
 	    memcmp(r.body, "hello", 6) == 0, "GET: status 200 and the body");
 	check(ms < 1000, "Content-Length: no wait for the server to close");
@@ -321,7 +312,7 @@ t_request(void)
 	q.content_type = "application/x-pki-message";
 	q.body = body;
 	q.body_len = sizeof(body);
-	/* keep s alive past run() to look at the request */
+	/* keep s alive past exchange() to look at the request */
 	{
 		struct http_client *c = http_client_new();
 		char url[128];
@@ -386,28 +377,28 @@ t_status(void)
 	struct err		 e;
 	long			 ms;
 
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 404 Not Found\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 404 Not Found\r\n"
 	    "Content-Length: 9\r\n\r\nnot found", NULL), "GET", "/x", NULL,
 	    &r, &e, NULL) == 0 && r.status == 404 &&
 	    strcmp((char *)r.body, "not found") == 0,
 	    "404 is a response (0), body kept");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.0 500 Internal Server "
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.0 500 Internal Server "
 	    "Error\r\nContent-Length: 4\r\n\r\noops", NULL), "GET", "/x", NULL,
 	    &r, &e, NULL) == 0 && r.status == 500 &&
 	    strcmp((char *)r.body, "oops") == 0, "HTTP/1.0 500");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 204 No Content\r\n\r\n",
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 204 No Content\r\n\r\n",
 	    NULL), "GET", "/x", NULL, &r, &e, &ms) == 0 && r.status == 204 &&
 	    r.body_len == 0 && ms < 1000, "204: no body, no wait for close");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 10\r\n\r\n", NULL), "HEAD", "/x", NULL, &r, &e,
 	    &ms) == 0 && r.status == 200 && r.body_len == 0 && ms < 1000 &&
 	    strcmp(http_resp_header(&r, "Content-Length"), "10") == 0,
 	    "HEAD: Content-Length but no body read");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 20, "HTTP/1.1 100 Continue\r\n"
+	check(exchange(srv_start(0, END_HOLD, 20, "HTTP/1.1 100 Continue\r\n"
 	    "X-Interim: 1\r\n\r\n", "HTTP/1.1 200 OK\r\nX-Final: 1\r\n"
 	    "Content-Length: 2\r\n\r\nok", NULL), "POST", "/x", NULL, &r, &e,
 	    NULL) == 0 && r.status == 200 && strcmp((char *)r.body, "ok") == 0 &&
@@ -415,7 +406,7 @@ t_status(void)
 	    http_resp_header(&r, "X-Final") != NULL,
 	    "100 Continue skipped: status and headers of the final response");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_CLOSE, 0, "HTTP/1.0 200 OK\r\n\r\n",
+	check(exchange(srv_start(0, END_CLOSE, 0, "HTTP/1.0 200 OK\r\n\r\n",
 	    "read until ", "the close", NULL), "GET", "/x", NULL, &r, &e,
 	    NULL) == 0 && strcmp((char *)r.body, "read until the close") == 0,
 	    "no length: body up to the close");
@@ -430,7 +421,7 @@ t_chunked(void)
 	struct err		 e;
 	long			 ms;
 
-	check(run(srv_start(0, END_HOLD, 20, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 20, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\nX-A: 1\r\n\r\n5\r\nhel", "lo\r\n",
 	    "6;name=val\r\n wor", "ld\r\n1A\r\nabcdefghijklmnopqrstuvwxyz"
 	    "\r\n0\r\nX-Trailer: t\r\n", "\r\n", NULL), "GET", "/c", NULL, &r,
@@ -441,40 +432,40 @@ t_chunked(void)
 	    "chunked across reads: extensions, hex sizes, trailers skipped, "
 	    "no wait for close");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
 	    NULL), "GET", "/c", NULL, &r, &e, NULL) == 0 &&
 	    strcmp((char *)r.body, "abc") == 0,
 	    "chunked as the last coding");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\nContent-Length: 100\r\n\r\n"
 	    "2\r\nab\r\n0\r\n\r\n", NULL), "GET", "/c", NULL, &r, &e,
 	    NULL) == 0 && strcmp((char *)r.body, "ab") == 0,
 	    "Transfer-Encoding wins over Content-Length");
 	http_resp_free(&r);
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n", NULL),
 	    "GET", "/c", NULL, &r, &e, NULL) == -1 && e.code == E_NET &&
 	    e.detail == 56 && strstr(e.msg, "chunked") != NULL &&
 	    r.body == NULL && r.nhdrs == 0,
 	    "bad chunk size: E_NET 56, nothing left in the response");
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n0\r\n\r\n", NULL),
 	    "GET", "/c", NULL, &r, &e, NULL) == -1 && e.code == E_NET &&
 	    e.detail == 56, "chunk data longer than its size: E_NET 56");
-	check(run(srv_start(0, END_CLOSE, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_CLOSE, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n5\r\nab", NULL), "GET", "/c",
 	    NULL, &r, &e, NULL) == -1 && e.code == E_NET && e.detail == 18,
 	    "chunked body cut by the close: E_NET 18");
 	q.max_body = 10;
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\nghijk\r\n"
 	    "0\r\n\r\n", NULL), "GET", "/c", &q, &r, &e, NULL) == -1 &&
 	    e.code == E_PROTO && strstr(e.msg, "too large") != NULL,
 	    "chunks over max_body: E_PROTO too large");
 	q.max_body = 11;
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\nghijk\r\n"
 	    "0\r\n\r\n", NULL), "GET", "/c", &q, &r, &e, NULL) == 0 &&
 	    r.body_len == 11, "chunks exactly at max_body accepted");
@@ -502,13 +493,13 @@ t_limits(void)
 		s->part[1] = big;
 		s->plen[1] = mib;
 	}
-	check(run(s, "GET", "/big", NULL, &r, &e, NULL) == 0 &&
+	check(exchange(s, "GET", "/big", NULL, &r, &e, NULL) == 0 &&
 	    r.body_len == mib && r.body[mib] == '\0' && r.body[mib - 1] == 'x',
 	    "1 MiB body accepted by default");
 	http_resp_free(&r);
 	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Length: %zu"
 	    "\r\n\r\n", mib + 1);
-	check(run(srv_start(0, END_HOLD, 0, head, NULL), "GET", "/big", NULL,
+	check(exchange(srv_start(0, END_HOLD, 0, head, NULL), "GET", "/big", NULL,
 	    &r, &e, &ms) == -1 && e.code == E_PROTO && e.detail == 0 &&
 	    strstr(e.msg, "too large") != NULL && ms < 1000,
 	    "Content-Length over the 1 MiB default: E_PROTO at once");
@@ -517,35 +508,35 @@ t_limits(void)
 		s->part[1] = big;
 		s->plen[1] = mib + 1;
 	}
-	check(run(s, "GET", "/big", NULL, &r, &e, NULL) == -1 &&
+	check(exchange(s, "GET", "/big", NULL, &r, &e, NULL) == -1 &&
 	    e.code == E_PROTO && r.body == NULL,
 	    "body up to the close over 1 MiB: E_PROTO, nothing kept");
 	free(big);
 	q.max_body = 4;
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 5\r\n\r\nhello", NULL), "GET", "/", &q, &r, &e,
 	    NULL) == -1 && e.code == E_PROTO, "max_body 4, 5 bytes: refused");
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 12x\r\n\r\nhello", NULL), "GET", "/", NULL, &r,
 	    &e, NULL) == -1 && e.code == E_NET && e.detail == 8,
 	    "invalid Content-Length: E_NET 8");
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", NULL),
 	    "GET", "/", NULL, &r, &e, NULL) == -1 && e.code == E_NET &&
 	    e.detail == 8, "two different Content-Lengths: E_NET 8");
-	check(run(srv_start(0, END_HOLD, 0, "ICY 200 OK\r\n\r\n", NULL),
+	check(exchange(srv_start(0, END_HOLD, 0, "ICY 200 OK\r\n\r\n", NULL),
 	    "GET", "/", NULL, &r, &e, NULL) == -1 && e.code == E_NET &&
 	    e.detail == 8 && strstr(e.msg, "status line") != NULL,
 	    "not HTTP/1.x: E_NET 8");
-	check(run(srv_start(0, END_CLOSE, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_CLOSE, 0, "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 10\r\n\r\nabc", NULL), "GET", "/", NULL, &r, &e,
 	    NULL) == -1 && e.code == E_NET && e.detail == 18 &&
 	    strstr(e.msg, "7 bytes remaining") != NULL,
 	    "closed 7 bytes short: E_NET 18");
-	check(run(srv_start(0, END_CLOSE, 0, "HTTP/1.1 200 OK\r\nX-A: ", NULL),
+	check(exchange(srv_start(0, END_CLOSE, 0, "HTTP/1.1 200 OK\r\nX-A: ", NULL),
 	    "GET", "/", NULL, &r, &e, NULL) == -1 && e.code == E_NET &&
 	    e.detail == 8, "closed inside the headers: E_NET 8");
-	check(run(srv_start(0, END_EMPTY, 0, NULL), "GET", "/", NULL, &r, &e,
+	check(exchange(srv_start(0, END_EMPTY, 0, NULL), "GET", "/", NULL, &r, &e,
 	    NULL) == -1 && e.code == E_NET && e.detail == 52,
 	    "closed without a byte: E_NET 52 (empty reply)");
 }
@@ -561,11 +552,11 @@ t_timeouts(void)
 	long			 ms;
 
 	q.timeout_ms = 300;
-	check(run(srv_start(0, END_SILENT, 0, NULL), "GET", "/", &q, &r, &e,
+	check(exchange(srv_start(0, END_SILENT, 0, NULL), "GET", "/", &q, &r, &e,
 	    &ms) == -1 && e.code == E_TIMEOUT && e.detail == 28 &&
 	    ms >= 250 && ms < 2000 && strstr(e.msg, "timed out") != NULL,
 	    "no answer: E_TIMEOUT, detail 28, after timeout_ms");
-	check(run(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
+	check(exchange(srv_start(0, END_HOLD, 0, "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 10\r\n\r\nabc", NULL), "GET", "/", &q, &r, &e,
 	    &ms) == -1 && e.code == E_TIMEOUT && e.detail == 28 &&
 	    ms >= 250 && ms < 2000, "body stalls: E_TIMEOUT 28");
@@ -651,22 +642,6 @@ t_names(void)
 
 #define PROXY_LINE \
 	"GET http://ca.example.test/scep?operation=GetCACaps HTTP/1.1\r\n"
-
-/* 1 if a mapping of this process names lib. */
-static int
-mapped(const char *lib)
-{
-	FILE	*f = fopen("/proc/self/maps", "r");
-	char	 line[512];
-	int	 found = 0;
-
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, lib) != NULL;
-	fclose(f);
-	return found;
-}
 
 #define CONNECT_LINE "CONNECT ca.example.test:443 HTTP/1.1\r\n"
 
@@ -788,6 +763,5 @@ main(void)
 	t_timeouts();
 	t_names();
 	t_curl_lazy();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_report();
 }
