@@ -40,7 +40,7 @@ echo "bench/acme.sh: pkish, uacme, lego, certbot against pebble, $N runs" \
 ap_setup || { echo "bench/acme.sh: pebble set-up failed"; exit 1; }
 ap_start || { echo "bench/acme.sh: pebble did not start"; exit 1; }
 
-export T N PKISH AP_DIR AP_CA AP_HTTP
+export ROOT T N PKISH AP_DIR AP_CA AP_HTTP
 export BENCH_PEERS=${BENCH_PEERS:-uacme lego certbot}
 cat >"$T/hook.sh" <<'EOF'
 #!/bin/sh
@@ -55,7 +55,11 @@ EOF
 chmod +x "$T/hook.sh"
 
 cat >"$T/bench.py" <<'PY'
-import os, re, select, shutil, subprocess, sys, time, statistics
+import os, re, shutil, subprocess, sys, time
+
+sys.path.insert(0, os.path.join(os.environ['ROOT'], 'bench'))
+import benchlib  # noqa: E402
+from benchlib import med  # noqa: E402
 
 T, N, PKISH = os.environ['T'], int(os.environ['N']), os.environ['PKISH']
 DIR, CA, HTTP = os.environ['AP_DIR'], os.environ['AP_CA'], os.environ['AP_HTTP']
@@ -109,56 +113,18 @@ def spawn_rss(argv, env=None, stdin=None, cwd=None):
         b''.join(chunks).decode(errors='replace')
 
 
-def med(v):
-    return statistics.median(v) if v else None
-
-
 def fail(what, out):
     sys.stderr.write('bench/acme.sh: %s failed:\n%s\n' % (what, out[-3000:]))
     sys.exit(1)
 
 
 # ------------------------------------------------------- pkish daemon
-class Console:
-    """pkish with its console on a pipe; one command at a time."""
-    PROMPT = re.compile(r'(^|\n)[A-Za-z][-\w.]*(\([a-z-]+\))?[>#]$')
+PROMPT = re.compile(r'(^|\n)[A-Za-z][-\w.]*(\([a-z-]+\))?[>#]$')
 
-    def __init__(self, state):
-        self.p = subprocess.Popen([PKISH, '--state', state],
-                                  stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, bufsize=0)
-        self.buf = ''
-        self.wait_prompt()
 
-    def wait_prompt(self, timeout=60):
-        end = time.monotonic() + timeout
-        while not self.PROMPT.search(self.buf):
-            r, _, _ = select.select([self.p.stdout], [], [],
-                                    max(0, end - time.monotonic()))
-            if not r:
-                fail('pkish console (no prompt)', self.buf)
-            b = os.read(self.p.stdout.fileno(), 65536)
-            if not b:
-                fail('pkish console (EOF)', self.buf)
-            self.buf += b.decode(errors='replace')
-        out, self.buf = self.buf, ''
-        return out
-
-    def cmd(self, line):
-        """Run one line; (ms to the next prompt, output)."""
-        t0 = time.perf_counter()
-        self.p.stdin.write((line + '\n').encode())
-        out = self.wait_prompt()
-        return (time.perf_counter() - t0) * 1000, out
-
-    def hwm_kib(self):
-        with open('/proc/%d/status' % self.p.pid) as f:
-            return int(re.search(r'VmHWM:\s+(\d+)', f.read()).group(1))
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(30)
+def Console(state):
+    """pkish's console, past its first prompt; one command at a time."""
+    return benchlib.Console(PKISH, state, PROMPT, fail)
 
 
 def tp_lines(name, contact, fqdn):

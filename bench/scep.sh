@@ -47,7 +47,11 @@ for i in $(seq "$BENCH_N"); do
 done
 
 python3 - <<'EOF'
-import os, re, select, shutil, statistics, subprocess, sys, time
+import os, re, shutil, subprocess, sys, time
+
+sys.path.insert(0, os.path.join(os.environ['ROOT'], 'bench'))
+import benchlib  # noqa: E402
+from benchlib import med  # noqa: E402
 
 T, PKISH, N = os.environ['T'], os.environ['PKISH'], int(os.environ['BENCH_N'])
 URL = 'http://127.0.0.1:%s/scep' % os.environ['PORT']
@@ -74,10 +78,6 @@ def spawn_rss(argv, stdin=None, cwd=None):
     return ms, p.returncode, kib, p.stdout.decode(errors='replace')
 
 
-def med(v):
-    return statistics.median(v) if v else float('nan')
-
-
 def tp_lines(name, key):
     return ['crypto pki trustpoint ' + name, ' enrollment url ' + URL,
             ' subject-name CN=%s.bench.test,O=Bench' % name.lower(),
@@ -86,45 +86,12 @@ def tp_lines(name, key):
             ' revocation-check none', ' exit']
 
 
-class Console:
-    """pkish with its console on a pipe; one input at a time."""
-    PROMPT = re.compile(r'(^|\n)R1(\([a-z-]+\))?[>#]$')
+PROMPT = re.compile(r'(^|\n)R1(\([a-z-]+\))?[>#]$')
 
-    def __init__(self, state):
-        self.p = subprocess.Popen([PKISH, '--state', state],
-                                  stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, bufsize=0)
-        self.buf = ''
 
-    def wait_prompt(self, timeout=60):
-        end = time.monotonic() + timeout
-        while not self.PROMPT.search(self.buf):
-            r, _, _ = select.select([self.p.stdout], [], [],
-                                    max(0, end - time.monotonic()))
-            if not r:
-                fail('pkish console (no prompt)', self.buf)
-            b = os.read(self.p.stdout.fileno(), 65536)
-            if not b:
-                fail('pkish console (EOF)', self.buf)
-            self.buf += b.decode(errors='replace')
-        out, self.buf = self.buf, ''
-        return out
-
-    def cmd(self, text):
-        """Send text (lines); ms until the next R1 prompt, output."""
-        t0 = time.perf_counter()
-        self.p.stdin.write((text + '\n').encode())
-        out = self.wait_prompt()
-        return (time.perf_counter() - t0) * 1000, out
-
-    def hwm_kib(self):
-        with open('/proc/%d/status' % self.p.pid) as f:
-            return int(re.search(r'VmHWM:\s+(\d+)', f.read()).group(1))
-
-    def close(self):
-        self.p.stdin.close()
-        return self.p.wait(30)
+def Console(state):
+    """pkish's console; inputs are answered up to the next R1 prompt."""
+    return benchlib.Console(PKISH, state, PROMPT, fail, wait=False)
 
 
 def pkish_daemon():
