@@ -7,10 +7,11 @@
  * POLL, and ARI fetches for ACME certificates. A pool of workers runs them
  * with at most "concurrency" jobs at once (PKISH_RENEW_CONCURRENCY,
  * default 8); a worker thread is started only when a job finds none idle,
- * so a process that never renews runs the scheduler alone; storms are spread by a stable per-trustpoint jitter and the
- * queue. A trustpoint never has two jobs at once, and is not renewed
- * again within RENEW_MIN_INTERVAL of its last certificate, by virtual or
- * real time (no renewal loops). Every rstate is guarded by renew_mu, which
+ * so a process that never renews runs the scheduler alone; storms are
+ * spread by a stable per-trustpoint jitter and the queue. A trustpoint
+ * never has two jobs at once, and is not renewed again within
+ * RENEW_MIN_INTERVAL of its last certificate, by virtual or real time (no
+ * renewal loops). Every rstate is guarded by renew_mu, which
  * is never held across network I/O or a job.
  */
 #include <ctype.h>
@@ -40,14 +41,16 @@ static size_t qhead, qlen;
 static void *worker(void *);
 
 /* locked: one more worker when the queue has more jobs than idle
- * workers and the pool is below the bound. */
-static void
+ * workers and the pool is below the bound; 1 if one was started. */
+static int
 pool_grow(void)
 {
-	if (running && !stop && (size_t)idle < qlen &&
-	    nworkers < concurrency &&
-	    pthread_create(&workers[nworkers], NULL, worker, NULL) == 0)
-		nworkers++;
+	if (!running || stop || (size_t)idle >= qlen ||
+	    nworkers >= concurrency ||
+	    pthread_create(&workers[nworkers], NULL, worker, NULL) != 0)
+		return 0;
+	nworkers++;
+	return 1;
 }
 
 struct rstate *
@@ -92,7 +95,7 @@ enqueue(struct rstate *s, enum job_type t)
 	q[(qhead + qlen) % QMAX].t = t;
 	snprintf(q[(qhead + qlen) % QMAX].tp, sizeof(q[0].tp), "%s", s->tp);
 	qlen++;
-	pool_grow();
+	(void)pool_grow();
 	pthread_cond_signal(&qcond);
 }
 
@@ -460,13 +463,8 @@ renew_set_concurrency(int n)
 	concurrency = n;
 	/* queued jobs may now start; the pool grows on demand (surplus
 	 * workers of a larger bound stay, waiting in take()) */
-	while (running && !stop && (size_t)idle < qlen &&
-	    nworkers < concurrency) {
-		int before = nworkers;
-		pool_grow();
-		if (nworkers == before)
-			break;
-	}
+	while (pool_grow())
+		;
 	pthread_cond_broadcast(&qcond);
 	pthread_mutex_unlock(&renew_mu);
 }
