@@ -67,7 +67,8 @@ for p in $UPSTREAM $MOVED; do
 	ap_port_free $p || fail "port $p on 127.0.0.1 is busy"
 done
 ap_setup || fail "pebble set-up: $(cat "$T/openssl.log" 2>/dev/null)"
-# every validation really happens (no authorization reuse)
+# every validation really happens (authorization reuse about 1 in 100:
+# see s4)
 ap_start PEBBLE_AUTHZREUSE=0 || fail "pebble did not start"
 
 ST=$T/state
@@ -374,8 +375,13 @@ SER4=$(after "$O" "#show crypto ca certificates WEB" | ident_serial)
 check "enrollment through the probing proxy ($SER4)" sh -c \
     "[ -n '$SER4' ] && [ '$SER4' != '$SER' ]"
 NREAL=$(grep -c '^real ' "$T/proxy.log" 2>/dev/null)
-check "proxy saw validations of three tokens ($NREAL requests)" test \
-    "$(grep '^real ' "$T/proxy.log" | awk '{print $2}' | sort -u | wc -l)" = 3
+# pebble 2.4 creates an authorization only when rand.Intn(100) exceeds
+# PEBBLE_AUTHZREUSE, so even at 0 about 1 name in 100 reuses a valid one
+# and is not validated again: compare with the challenges pkish answered.
+NANS=$(grep -c '^% Answering HTTP-01 challenge for ' "$O")
+NTOK=$(grep '^real ' "$T/proxy.log" | awk '{print $2}' | sort -u | wc -l)
+check "proxy saw a validation of each of the $NANS answered tokens \
+($NTOK tokens, $NREAL requests)" sh -c "[ $NANS -ge 1 ] && [ $NTOK = $NANS ]"
 check "responder: 200 text/plain with token.thumbprint to the real path" \
     sh -c "grep '^real ' '$T/proxy.log' | awk '\$3 != 200 ||
     \$4 != \"text/plain\" || index(\$5, substr(\$2, 29) \".\") != 1 { bad = 1 }
