@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 #include "lib/b64.h"
 #include "pki/cert.h"
+#include "pki/der.h"
 
 #define NOT_A_CERT	"input is not a certificate (PEM, base64 or DER)"
 
@@ -230,19 +231,10 @@ cert_dup(X509 *x)
 unsigned char *
 cert_to_der(X509 *x, size_t *len)
 {
-	unsigned char *tmp = NULL, *der;
-	int n;
+	unsigned char *tmp = NULL;
+	int n = i2d_X509(x, &tmp);
 
-	if ((n = i2d_X509(x, &tmp)) <= 0) {
-		ERR_clear_error();
-		return NULL;
-	}
-	if ((der = malloc((size_t)n)) != NULL) {
-		memcpy(der, tmp, (size_t)n);
-		*len = (size_t)n;
-	}
-	OPENSSL_free(tmp);
-	return der;
+	return der_take(tmp, n, len, "certificate", NULL);
 }
 
 /* PEM of every certificate in sk, in order (malloc'd, "" if empty). */

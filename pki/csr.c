@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 #include "lib/b64.h"
 #include "pki/csr.h"
+#include "pki/der.h"
 #include "pki/key.h"
 
 /* Attribute names accepted in subject-name (case-insensitive). */
@@ -334,19 +335,10 @@ csr_build(const char *label, const struct csr_params *cp, struct err *e)
 unsigned char *
 csr_to_der(X509_REQ *req, size_t *len)
 {
-	unsigned char *tmp = NULL, *der;
-	int n;
+	unsigned char *tmp = NULL;
+	int n = i2d_X509_REQ(req, &tmp);
 
-	if ((n = i2d_X509_REQ(req, &tmp)) <= 0) {
-		ERR_clear_error();
-		return NULL;
-	}
-	if ((der = malloc((size_t)n)) != NULL) {
-		memcpy(der, tmp, (size_t)n);
-		*len = (size_t)n;
-	}
-	OPENSSL_free(tmp);
-	return der;
+	return der_take(tmp, n, len, "certificate request", NULL);
 }
 
 char *

@@ -27,6 +27,7 @@
 #include <openssl/x509.h>
 #include "lib/clock.h"
 #include "lib/fileio.h"
+#include "pki/der.h"
 #include "pki/key.h"
 #include "pki/key_int.h"
 
@@ -578,14 +579,7 @@ key_public_der(const char *label, unsigned char **der, size_t *len,
 		return -1;
 	n = i2d_PUBKEY(pk, &tmp);
 	EVP_PKEY_free(pk);
-	if (n <= 0)
-		return err_ssl(e, "key %s: i2d_PUBKEY", label);
-	if ((*der = malloc((size_t)n)) == NULL) {
-		OPENSSL_free(tmp);
-		return err_set(e, E_NOMEM, "out of memory");
-	}
-	memcpy(*der, tmp, (size_t)n);
-	OPENSSL_free(tmp);
-	*len = (size_t)n;
+	if ((*der = der_take(tmp, n, len, "public key", e)) == NULL)
+		return err_ctx(e, "key %s", label);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 #include "lib/fileio.h"
 #include "pki/cert.h"
+#include "pki/der.h"
 #include "pki/p12.h"
 
 #define P12_FILE_MAX	(4 * 1024 * 1024)
@@ -67,16 +68,8 @@ p12_export_mem(const char *pass, EVP_PKEY *key, X509 *cert,
 		return -1;
 	n = i2d_PKCS12(p12, &tmp);
 	PKCS12_free(p12);
-	if (n <= 0)
-		return err_ssl(e, "i2d_PKCS12");
-	if ((*der = malloc((size_t)n)) == NULL) {
-		OPENSSL_clear_free(tmp, (size_t)n);
-		return err_set(e, E_NOMEM, "out of memory");
-	}
-	memcpy(*der, tmp, (size_t)n);
-	OPENSSL_clear_free(tmp, (size_t)n);
-	*len = (size_t)n;
-	return 0;
+	*der = der_take(tmp, n, len, "PKCS#12", e);
+	return *der != NULL ? 0 : -1;
 }
 
 /* Export to an absolute path, atomically, mode 0600. */
