@@ -88,8 +88,9 @@ crl_dps(FILE *f, X509 *x)
 	CRL_DIST_POINTS_free(dps);
 }
 
-static void
-validity(FILE *f, X509 *x, time_t renew)
+/* The "Validity Date:" block both show styles share (0: no renew date). */
+void
+cert_show_validity(FILE *f, X509 *x, time_t renew)
 {
 	char t[48];
 
@@ -142,7 +143,7 @@ cert_show_ios(X509 *x, const char *header, const char *const *tps,
 		return NULL;
 	show_head(f, x, header, ca, verbose);
 	crl_dps(f, x);
-	validity(f, x, renew);
+	cert_show_validity(f, x, renew);
 	if (verbose)
 		cert_show_verbose(f, x);
 	fputs("  Associated Trustpoints:", f);

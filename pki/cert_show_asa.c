@@ -18,7 +18,6 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
-#include "lib/clock.h"
 #include "pki/cert.h"
 #include "pki/cert_int.h"
 
@@ -89,20 +88,13 @@ cert_show_asa(X509 *x, const char *header, const char *const *tps,
     size_t ntp, time_t renew)
 {
 	FILE *f;
-	char *out = NULL, t[48];
+	char *out = NULL;
 	size_t len, i;
 
 	if ((f = open_memstream(&out, &len)) == NULL)
 		return NULL;
 	asa_head(f, x, header);
-	fputs("  Validity Date: \n", f);
-	cert_fmt_time(X509_get0_notBefore(x), t, sizeof(t));
-	fprintf(f, "    start date: %s\n", t);
-	cert_fmt_time(X509_get0_notAfter(x), t, sizeof(t));
-	fprintf(f, "    end   date: %s\n", t);
-	if (renew != 0)
-		fprintf(f, "    renew date: %s\n",
-		    clock_fmt_show(renew, t, sizeof(t)));
+	cert_show_validity(f, x, renew);
 	fprintf(f, "  Storage: %s\n",
 	    strncmp(header, "CA ", 3) == 0 ? "config" : "immediate");
 	fputs("  Associated Trustpoints:", f);
