@@ -73,31 +73,11 @@ ap_start PEBBLE_AUTHZREUSE=0 || fail "pebble did not start"
 
 ST=$T/state
 ST2=$T/state2
-npass=0
-nfail=0
-ok() { npass=$((npass + 1)); echo "ok $((npass + nfail)) - $1"; }
-bad() { nfail=$((nfail + 1)); echo "not ok $((npass + nfail)) - $1"; }
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
-hasnt() { ! grep -qF -- "$2" "$1"; }
-# distinct lines with TEXT (a debug line is on the console and in the log)
-count() { grep -F -- "$2" "$1" | sort -u | wc -l; }
-same() { [ -n "$1" ] && [ "$1" = "$2" ]; }	# equal and not empty
+. "$ROOT/tests/e2e/tap.bash"
 # session NAME [STATE]: $T/NAME.in through one pkish run; must exit 0
 session() {
-	local st=${2:-$ST}
-	timeout 300 "$PKISH" --state "$st" <"$T/$1.in" >"$T/$1.out" 2>&1
-	local rc=$?
-	check "session $1 exits 0 (rc=$rc)" test $rc -eq 0
-	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$T/$1.out"; then
-		bad "sanitizer report in $1"
-		grep -A20 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' \
-		    "$T/$1.out" | head -40
-	fi
+	timeout 300 "$PKISH" --state "${2:-$ST}" <"$T/$1.in" >"$T/$1.out" 2>&1
+	ran "$1" $? "$T/$1.out"
 }
 # Output of the echoed command CMD (its last occurrence) up to the next
 # prompt.
@@ -479,7 +459,6 @@ check "pebble stopped: 717069 with error 7" has "$O" \
 check "pebble stopped: certificate kept ($SER7)" same \
     "$(after "$O" "#show crypto ca certificates WEB" | ident_serial)" "$SER7"
 
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ] || { echo "FAIL: acme_cli (transcripts were in $T)"; exit 1; }
+tap_end || { echo "FAIL: acme_cli (transcripts were in $T)"; exit 1; }
 echo "PASS: acme_cli"
 exit 0

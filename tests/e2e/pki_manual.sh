@@ -22,27 +22,11 @@ case $PKISH in /*) ;; *) PKISH=$PWD/$PKISH ;; esac
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 ST=$W/state
-npass=0
-nfail=0
-ok() { npass=$((npass + 1)); echo "ok $((npass + nfail)) - $1"; }
-bad() { nfail=$((nfail + 1)); echo "not ok $((npass + nfail)) - $1"; }
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
-same() { [ -n "$1" ] && [ "$1" = "$2" ]; }	# equal and not empty
-hasnt() { ! grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/tap.bash"
 # session IN OUT: one pkish run over the state dir; must exit 0
 session() {
 	timeout 120 "$PKISH" --state "$ST" <"$1" >"$2" 2>&1
-	local rc=$?
-	check "session $(basename "$1") exits 0 (rc=$rc)" test $rc -eq 0
-	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$2"; then
-		bad "sanitizer report in $(basename "$2")"
-		grep -A20 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$2" | head -40
-	fi
+	ran "$(basename "$1")" $? "$2"
 }
 # Text after the echoed command line CMD up to the next prompt.
 after() {
@@ -252,5 +236,4 @@ openssl pkcs12 -in t2.p12 -passin pass:again -clcerts -nokeys \
 check "re-exported T2 PKCS#12 holds the same certificate" \
     same "$(fp t2cert.pem 2>/dev/null)" "$(fp r1.pem)"
 
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+tap_end

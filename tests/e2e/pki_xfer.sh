@@ -20,25 +20,11 @@ case $PKISH in /*) ;; *) PKISH=$PWD/$PKISH ;; esac
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 ST=$W/state
-npass=0
-nfail=0
-ok() { npass=$((npass + 1)); echo "ok $((npass + nfail)) - $1"; }
-bad() { nfail=$((nfail + 1)); echo "not ok $((npass + nfail)) - $1"; }
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
-same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+. "$(dirname "$0")/tap.bash"
+# session IN OUT: one pkish run over the state dir; must exit 0
 session() {
 	timeout 120 "$PKISH" --state "$ST" <"$1" >"$2" 2>&1
-	local rc=$?
-	check "session $(basename "$1") exits 0 (rc=$rc)" test $rc -eq 0
-	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$2"; then
-		bad "sanitizer report in $(basename "$2")"
-		grep -A20 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$2" | head -40
-	fi
+	ran "$(basename "$1")" $? "$2"
 }
 after() {
 	awk -v c="$2" 'f && /^R[0-9]*[#(>]/ { exit } f { print }
@@ -264,5 +250,4 @@ check "trustpool file emptied" test ! -s "$ST/trustpool.pem"
 check "every key file is mode 0600" test \
     "$(find "$ST/keys" -type f ! -perm 600 | wc -l)" -eq 0
 
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+tap_end

@@ -18,21 +18,13 @@ python3 -c 'import pexpect' 2>/dev/null ||
 T=$(mktemp -d)
 PID=""
 PORT=""
-npass=0
-nfail=0
 cleanup() {
 	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
 
-ok() { npass=$((npass + 1)); echo "ok $((npass + nfail)) - $1"; }
-bad() { nfail=$((nfail + 1)); echo "not ok $((npass + nfail)) - $1"; }
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
+. "$(dirname "$0")/tap.bash"
 
 printf '#!/bin/sh\necho %s\n' "$PASS" >"$T/askpass-good"
 printf '#!/bin/sh\necho x >>%s/tries\necho wrong-password\n' "$T" \
@@ -229,5 +221,4 @@ check "final SIGTERM -> exit 0 (rc=$STOP_RC)" test "$STOP_RC" = 0
 check "no sanitizer report from pkish" \
     test -z "$(grep -E 'runtime error|Sanitizer' "$T/pkish.log")"
 grep -E -A5 'runtime error|Sanitizer' "$T/pkish.log" | head -40
-echo "$npass passed, $nfail failed"
-[ "$nfail" = 0 ]
+tap_end
