@@ -25,12 +25,7 @@
 set -u
 . "$(dirname "$0")/scep.bash"
 
-command -v scepserver >/dev/null || skip "scepserver not installed"
-command -v openssl >/dev/null || skip "openssl CLI not installed"
-command -v curl >/dev/null || skip "curl not installed"
-scep_netns "$@"
-scep_bins
-[ -x "$TESTBIN/test_scep_responder" ] || die "no $TESTBIN/test_scep_responder (make unit)"
+scep_prereq "$@"
 
 W=$(mktemp -d /tmp/renew_scep.XXXXXX) || die mktemp
 SRV2_PID=

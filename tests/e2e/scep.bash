@@ -1,5 +1,6 @@
 # tests/e2e/scep.bash - sourced by the SCEP end-to-end scripts
-# (scep_cli.sh, renew_scep.sh) and bench/scep.sh; not a test itself.
+# (scep_cli.sh, renew_scep.sh, scep_engine.sh) and bench/scep.sh; not a
+# test itself.
 # Provides: re-execution inside a private network namespace (only
 # loopback exists there, so scepserver - which listens on all interfaces -
 # and pkish are reachable from nowhere else), TAP counters, micromdm
@@ -24,6 +25,20 @@ scep_netns() {
 	ip link set lo up || die "ip link set lo up"
 }
 
+# The set-up every pkish-against-scepserver script starts with: skip
+# without the tools, then scep_netns "$@" and scep_bins, and fail without
+# the scripted responder.
+scep_prereq() {
+	local c
+	for c in scepserver openssl curl python3; do
+		command -v $c >/dev/null || skip "$c not installed"
+	done
+	scep_netns "$@"
+	scep_bins
+	[ -x "$TESTBIN/test_scep_responder" ] ||
+	    die "no $TESTBIN/test_scep_responder (make unit)"
+}
+
 # The binaries under test: PKISH (ASan build from tests/run.sh, else the
 # plain one), TESTBIN (unit test binaries), absolute paths.
 scep_bins() {
@@ -36,32 +51,8 @@ scep_bins() {
 	case $TESTBIN in /*) ;; *) TESTBIN=$PWD/$TESTBIN ;; esac
 }
 
-# TAP
-npass=0
-nfail=0
-ok() { npass=$((npass + 1)); echo "ok $((npass + nfail)) - $1"; }
-bad() { nfail=$((nfail + 1)); echo "not ok $((npass + nfail)) - $1"; }
-check() {	# check "what" command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
-hasnt() { ! grep -qF -- "$2" "$1"; }
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ] && exit 0
-	exit 1
-}
-
-# Sanitizer reports in a pkish output file count as failures.
-no_san() {
-	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$1"; then
-		bad "sanitizer report in $(basename "$1")"
-		grep -A30 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$1" |
-		    head -50
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
+finish() { tap_end && exit 0; exit 1; }
 
 # Wait until URL answers (any HTTP status), up to 10 s.
 wait_http() {
@@ -115,9 +106,7 @@ resp_stop() {
 # One pkish run over a state dir from a script: session STATE IN OUT.
 session() {
 	timeout 120 "$PKISH" --state "$1" <"$2" >"$3" 2>&1
-	local rc=$?
-	check "session $(basename "$2") exits 0 (rc=$rc)" test $rc -eq 0
-	no_san "$3"
+	ran "$(basename "$2")" $? "$3"
 }
 
 # A long-running pkish console fed through a FIFO (fd 7; every other

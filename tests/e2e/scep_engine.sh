@@ -15,25 +15,16 @@
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/scep.bash"
+fail() { die "$@"; }
 
 TESTBIN=${TESTBIN:-build/tests}
 DRIVER=$TESTBIN/test_scep_server
-
-if [ -z "${SCEP_E2E_NETNS:-}" ]; then
-	command -v scepserver >/dev/null || skip "scepserver not installed"
-	command -v openssl >/dev/null || skip "openssl CLI not installed"
-	[ -x "$DRIVER" ] || fail "$DRIVER missing (make unit)"
-	[ "$(id -u)" = 0 ] || skip "needs root for unshare --net"
-	unshare --net --fork true 2>/dev/null ||
-	    skip "unshare --net not permitted here"
-	export SCEP_E2E_NETNS=1 TESTBIN ROOT=${ROOT:-$(pwd)}
-	exec unshare --net --fork bash "$0" "$@"
-fi
-
+command -v scepserver >/dev/null || skip "scepserver not installed"
+command -v openssl >/dev/null || skip "openssl CLI not installed"
+[ -x "$DRIVER" ] || fail "$DRIVER missing (make unit)"
+scep_netns "$@"
 # Inside the namespace from here on.
-ip link set lo up || fail "ip link set lo up"
 TMP=$(mktemp -d /tmp/scep_engine.XXXXXX) || fail "mktemp"
 SRV_PID=
 cleanup() {
