@@ -32,62 +32,29 @@ command -v lego >/dev/null ||
     echo "bench/renewal: lego not installed (apt-get install lego); pkish only"
 
 T=$(mktemp -d /tmp/bench_renewal.XXXXXX) || fail "mktemp"
-PB_ACME=14791 PB_MGMT=14792 PB_DNS=14793 PB_CTS=14794 PB_HTTP=5791
-PB_VALIDITY=3600
-. "$ROOT/tests/e2e/pebble.bash"
-trap 'pb_cleanup; rm -rf "$T"' EXIT
-pb_setup
+AP_BASE=14791 AP_HTTP=5791 AP_VALIDITY=3600
+. "$ROOT/tests/e2e/acme_pebble.bash"
+trap 'ap_cleanup; rm -rf "$T"' EXIT
+ap_setup || fail "pebble set-up: $(cat "$T/openssl.log" 2>/dev/null)"
 
-export PKISH T PB_DIR PB_HTTP PB_DNS ROOT
+export PKISH T AP_DIR AP_HTTP AP_DNS AP_CA ROOT
 export BENCH_N=${BENCH_N:-1000} BENCH_CONC=${BENCH_CONC:-8}
 export LEGO_PAR=${LEGO_PAR:-$BENCH_CONC} LEGO_OBTAIN_PAR=${LEGO_OBTAIN_PAR:-64}
 python3 - <<'PY'
 import concurrent.futures, datetime, functools, http.server, os, re
 import shutil, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests', 'e2e'))
-from tnlib import Daemon, H9_CISCO
+from tnlib import Daemon, H9_CISCO, Pebble
 
 T = os.environ['T']
 N = int(os.environ['BENCH_N'])
 CONC = int(os.environ['BENCH_CONC'])
 LPAR = int(os.environ['LEGO_PAR'])
 OPAR = int(os.environ['LEGO_OBTAIN_PAR'])
-DIR = os.environ['PB_DIR']
-HTTP = int(os.environ['PB_HTTP'])
+DIR = os.environ['AP_DIR']
+HTTP = int(os.environ['AP_HTTP'])
 names = ['b%04d.example.test' % i for i in range(N)]
 res = {}
-
-
-class Pebble:
-    def __init__(self):
-        self.p = None
-        self.log = os.path.join(T, 'pebble.log')
-
-    def start(self):
-        open(self.log, 'w').close()
-        env = dict(os.environ, PEBBLE_VA_NOSLEEP='1',
-                   PEBBLE_WFE_NONCEREJECT='0', PEBBLE_AUTHZREUSE='0')
-        self.p = subprocess.Popen(
-            ['pebble', '-config', os.path.join(T, 'pebble.json'),
-             '-dnsserver', '127.0.0.1:' + os.environ['PB_DNS']],
-            stdout=open(self.log, 'a'), stderr=subprocess.STDOUT, env=env)
-        for _ in range(200):
-            if subprocess.run(['curl', '-s', '--cacert',
-                               os.path.join(T, 'tlsca.pem'), '-o',
-                               '/dev/null', DIR]).returncode == 0:
-                return
-            time.sleep(0.05)
-        raise RuntimeError('pebble did not start')
-
-    def requests(self):
-        with open(self.log) as f:
-            return sum(1 for ln in f if 'calling handler' in ln)
-
-    def stop(self):
-        if self.p and self.p.poll() is None:
-            self.p.terminate()
-            self.p.wait(30)
-        self.p = None
 
 
 class RssSampler(threading.Thread):
@@ -300,11 +267,11 @@ def bench_lego(pb):
 
 pb = Pebble()
 try:
-    pb.start()
+    pb.start(fresh_log=True)
     bench_pkish(pb)
     pb.stop()
     if shutil.which('lego'):
-        pb.start()
+        pb.start(fresh_log=True)
         bench_lego(pb)
 finally:
     pb.stop()

@@ -1,16 +1,19 @@
-# tests/e2e/acme_pebble.bash - sourced (bash) by tests/e2e/acme_cli.sh and
-# bench/acme.sh: Debian's pebble with pebble-challtestsrv as its DNS
-# server answering every name with 127.0.0.1, everything on 127.0.0.1.
-# pebble's TLS certificate comes from a throw-away CA made with the
-# openssl CLI (the Debian package ships no test certificates).
+# tests/e2e/acme_pebble.bash - sourced (bash) by the ACME end-to-end tests
+# and benches: Debian's pebble with pebble-challtestsrv as its DNS server
+# answering every name with 127.0.0.1, everything on 127.0.0.1. pebble's
+# TLS certificate comes from a throw-away CA made with the openssl CLI
+# (the Debian package ships no test certificates).
 # Not a test itself (tests/run.sh runs only *.sh).
 #
 # The caller sets T (its temp dir) and AP_BASE (4 consecutive ports: ACME,
 # management, DNS, challtestsrv management) and AP_HTTP (pebble's
-# httpPort; AP_HTTP+2 becomes its tlsPort), then calls ap_setup, and
-# ap_cleanup from its EXIT trap. After ap_setup: AP_DIR (directory URL),
-# AP_MGMT (management URL), AP_CA (TLS CA PEM). ap_start [ENV=VAL ...]
-# starts pebble (PEBBLE_VA_NOSLEEP=1 always), ap_stop stops it.
+# httpPort; AP_HTTP+2 becomes its tlsPort), optionally AP_VALIDITY
+# (certificate lifetime in seconds), then calls ap_setup, and ap_cleanup
+# from its EXIT trap. After ap_setup: AP_DIR (directory URL), AP_MGMT
+# (management URL), AP_CA (TLS CA PEM), AP_DNS (the DNS port pebble asks).
+# ap_start [ENV=VAL ...] starts pebble (PEBBLE_VA_NOSLEEP=1 always),
+# ap_stop stops it. A caller that runs pebble itself (tnlib.Pebble) uses
+# $T/pebble.json with -dnsserver 127.0.0.1:$AP_DNS.
 
 AP_PID=
 AP_CTS_PID=
@@ -38,7 +41,7 @@ ap_have() {	# 0 when pebble, challtestsrv, openssl, curl, python3 exist
 }
 
 ap_setup() {
-	local p
+	local p validity=
 	for p in $AP_BASE $((AP_BASE + 1)) $((AP_BASE + 2)) $((AP_BASE + 3)) \
 	    $AP_HTTP $((AP_HTTP + 2)); do
 		ap_port_free "$p" || { echo "port $p on 127.0.0.1 is busy"; return 1; }
@@ -57,6 +60,8 @@ ap_setup() {
 	openssl x509 -req -in "$T/tls.csr" -CA "$T/tlsca.pem" \
 	    -CAkey "$T/tlsca.key" -CAcreateserial -out "$T/tls.pem" -days 2 \
 	    -extfile "$T/tls.ext" 2>>"$T/openssl.log" || return 1
+	[ -n "${AP_VALIDITY:-}" ] && validity=",
+    \"certificateValidityPeriod\": $AP_VALIDITY"
 	cat >"$T/pebble.json" <<EOF
 {
   "pebble": {
@@ -67,15 +72,16 @@ ap_setup() {
     "httpPort": $AP_HTTP,
     "tlsPort": $((AP_HTTP + 2)),
     "ocspResponderURL": "",
-    "externalAccountBindingRequired": false
+    "externalAccountBindingRequired": false$validity
   }
 }
 EOF
 	AP_CA=$T/tlsca.pem
 	AP_DIR=https://127.0.0.1:$AP_BASE/dir
 	AP_MGMT=https://127.0.0.1:$((AP_BASE + 1))
+	AP_DNS=$((AP_BASE + 2))
 	pebble-challtestsrv -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
-	    -dns01 "127.0.0.1:$((AP_BASE + 2))" -http01 "" -https01 "" \
+	    -dns01 "127.0.0.1:$AP_DNS" -http01 "" -https01 "" \
 	    -tlsalpn01 "" -management "127.0.0.1:$((AP_BASE + 3))" \
 	    >"$T/challtestsrv.log" 2>&1 &
 	AP_CTS_PID=$!
@@ -83,7 +89,7 @@ EOF
 
 ap_start() {	# [ENV=VALUE ...]
 	env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$T/pebble.json" \
-	    -dnsserver "127.0.0.1:$((AP_BASE + 2))" >>"$T/pebble.log" 2>&1 &
+	    -dnsserver "127.0.0.1:$AP_DNS" >>"$T/pebble.log" 2>&1 &
 	AP_PID=$!
 	for _ in $(seq 100); do
 		curl -s --cacert "$AP_CA" -o /dev/null "$AP_DIR" && return 0

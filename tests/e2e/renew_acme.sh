@@ -46,21 +46,20 @@ command -v python3 >/dev/null || skip "python3 not installed"
 [ -x "$PKISH" ] || fail "no pkish binary at $PKISH"
 
 T=$(mktemp -d /tmp/renew_acme.XXXXXX) || fail "mktemp"
-PB_ACME=14771 PB_MGMT=14772 PB_DNS=14773 PB_CTS=14774 PB_HTTP=5771
-PB_VALIDITY=3600
-. "$ROOT/tests/e2e/pebble.bash"
-trap 'pb_cleanup; rm -rf "$T"' EXIT
-pb_setup
+AP_BASE=14771 AP_HTTP=5771 AP_VALIDITY=3600
+. "$ROOT/tests/e2e/acme_pebble.bash"
+trap 'ap_cleanup; rm -rf "$T"' EXIT
+ap_setup || fail "pebble set-up: $(cat "$T/openssl.log" 2>/dev/null)"
 
-export PKISH T PB_DIR PB_HTTP PB_DNS ROOT
+export PKISH T AP_DIR AP_HTTP AP_DNS AP_CA ROOT
 python3 - <<'PY'
 import datetime, hashlib, os, re, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests', 'e2e'))
-from tnlib import Daemon, Checks, H9_CISCO, Timeout
+from tnlib import Daemon, Checks, H9_CISCO, Pebble, Timeout
 
 T = os.environ['T']
 PKISH = os.environ['PKISH']
-DIR = os.environ['PB_DIR']
+DIR = os.environ['AP_DIR']
 c = Checks()
 STATE = os.path.join(T, 'state')
 os.mkdir(STATE)
@@ -79,36 +78,7 @@ interface Loopback0
 !
 logging buffered 200000
 end
-''' % (H9_CISCO, os.environ['PB_HTTP'])
-
-
-class Pebble:
-    """Our own pebble process (the wrapper made its config)."""
-    def __init__(self):
-        self.p = None
-
-    def start(self):
-        env = dict(os.environ, PEBBLE_VA_NOSLEEP='1',
-                   PEBBLE_WFE_NONCEREJECT='0', PEBBLE_AUTHZREUSE='0')
-        log = open(os.path.join(T, 'pebble.log'), 'a')
-        self.p = subprocess.Popen(
-            ['pebble', '-config', os.path.join(T, 'pebble.json'),
-             '-dnsserver', '127.0.0.1:' + os.environ['PB_DNS']],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
-        for _ in range(200):
-            r = subprocess.run(['curl', '-s', '--cacert',
-                                os.path.join(T, 'tlsca.pem'), '-o',
-                                '/dev/null', DIR])
-            if r.returncode == 0:
-                return
-            time.sleep(0.05)
-        raise RuntimeError('pebble did not start')
-
-    def stop(self):
-        if self.p and self.p.poll() is None:
-            self.p.terminate()
-            self.p.wait(10)
-        self.p = None
+''' % (H9_CISCO, os.environ['AP_HTTP'])
 
 
 class AriProxy:

@@ -30,32 +30,14 @@ command -v python3 >/dev/null || skip "python3 not installed"
 [ -x "$PKISH" ] || fail "no pkish binary at $PKISH"
 
 T=$(mktemp -d /tmp/renew_storm.XXXXXX) || fail "mktemp"
-PB_ACME=14781 PB_MGMT=14782 PB_DNS=14783 PB_CTS=14784 PB_HTTP=5781
-PB_VALIDITY=3600
-. "$ROOT/tests/e2e/pebble.bash"
-PEBBLE_PID=
-cleanup() {
-	if [ -n "$PEBBLE_PID" ]; then
-		kill "$PEBBLE_PID" 2>/dev/null
-		wait "$PEBBLE_PID" 2>/dev/null
-	fi
-	pb_cleanup
-	rm -rf "$T"
-}
-trap cleanup EXIT
-pb_setup
-PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 \
-    pebble -config "$T/pebble.json" -dnsserver "127.0.0.1:$PB_DNS" \
-    >"$T/pebble.log" 2>&1 &
-PEBBLE_PID=$!
-for _ in $(seq 200); do
-	curl -s --cacert "$T/tlsca.pem" -o /dev/null "$PB_DIR" && break
-	sleep 0.05
-done
-curl -s --cacert "$T/tlsca.pem" -o /dev/null "$PB_DIR" ||
-    fail "pebble did not start: $(tail -5 "$T/pebble.log")"
+AP_BASE=14781 AP_HTTP=5781 AP_VALIDITY=3600
+. "$ROOT/tests/e2e/acme_pebble.bash"
+trap 'ap_cleanup; rm -rf "$T"' EXIT
+ap_setup || fail "pebble set-up: $(cat "$T/openssl.log" 2>/dev/null)"
+ap_start PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 ||
+    fail "pebble did not start"
 
-export PKISH T PB_DIR PB_HTTP ROOT
+export PKISH T AP_DIR AP_HTTP ROOT
 export STORM_N=${STORM_N:-200} STORM_CONC=5
 python3 - <<'PY'
 import datetime, os, re, sys, threading, time
@@ -65,7 +47,7 @@ from tnlib import Daemon, Checks, H9_CISCO
 T = os.environ['T']
 N = int(os.environ['STORM_N'])
 CONC = int(os.environ['STORM_CONC'])
-DIR = os.environ['PB_DIR']
+DIR = os.environ['AP_DIR']
 c = Checks()
 names = ['S%03d' % i for i in range(N)]
 tps = ''.join('''crypto ca trustpoint %s
@@ -92,7 +74,7 @@ interface Loopback0
 logging buffered 8000000
 !
 %send
-''' % (H9_CISCO, os.environ['PB_HTTP'], tps)
+''' % (H9_CISCO, os.environ['AP_HTTP'], tps)
 
 
 def login(d):

@@ -1,6 +1,7 @@
 # tests/e2e/tnlib.py - a small telnet client for the shell e2e tests:
 # raw socket, answers the server's option negotiation (RFC 854/1073),
-# strips IAC sequences, reads until a regular expression matches.
+# strips IAC sequences, reads until a regular expression matches; the
+# pkish daemon and pebble processes the tests run, and their checks.
 # Loopback only.
 import os
 import re
@@ -170,6 +171,47 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
+
+
+class Pebble:
+    """Our own pebble process, on the config tests/e2e/acme_pebble.bash's
+    ap_setup wrote to $T/pebble.json (T, AP_DNS, AP_DIR and AP_CA come
+    from the environment). Fresh nonces only, no authorization reuse (so
+    about 1 in 100: pebble 2.4 reuses when rand.Intn(100) <= 0)."""
+
+    def __init__(self):
+        self.p = None
+        self.t = os.environ['T']
+        self.log = os.path.join(self.t, 'pebble.log')
+
+    def start(self, fresh_log=False):
+        if fresh_log:
+            open(self.log, 'w').close()
+        env = dict(os.environ, PEBBLE_VA_NOSLEEP='1',
+                   PEBBLE_WFE_NONCEREJECT='0', PEBBLE_AUTHZREUSE='0')
+        with open(self.log, 'a') as log:
+            self.p = subprocess.Popen(
+                ['pebble', '-config', os.path.join(self.t, 'pebble.json'),
+                 '-dnsserver', '127.0.0.1:' + os.environ['AP_DNS']],
+                stdout=log, stderr=subprocess.STDOUT, env=env)
+        for _ in range(200):
+            if subprocess.run(['curl', '-s', '--cacert', os.environ['AP_CA'],
+                               '-o', '/dev/null', os.environ['AP_DIR']]
+                              ).returncode == 0:
+                return
+            time.sleep(0.05)
+        raise RuntimeError('pebble did not start')
+
+    def requests(self):
+        """ACME requests pebble has logged since its log was fresh."""
+        with open(self.log) as f:
+            return sum(1 for ln in f if 'calling handler' in ln)
+
+    def stop(self, timeout=30):
+        if self.p and self.p.poll() is None:
+            self.p.terminate()
+            self.p.wait(timeout)
+        self.p = None
 
 
 class Daemon:
