@@ -253,6 +253,23 @@ csr_san_ext(const struct csr_params *cp, X509_EXTENSION **ext, struct err *e)
 }
 
 /* Subject, SAN extension request and challengePassword onto req. */
+/*
+ * The challengePassword attribute: PrintableString whenever the password
+ * fits it, UTF8String otherwise (RFC 2985 section 5.4.1), as SCEP servers
+ * and IOS expect; OpenSSL's default string mask would always pick UTF8.
+ */
+static int
+add_challenge(X509_REQ *req, const char *pw)
+{
+	const unsigned char *p = (const unsigned char *)pw;
+	int len = (int)strlen(pw), type = MBSTRING_UTF8;	/* checked */
+
+	if (ASN1_PRINTABLE_type(p, len) == V_ASN1_PRINTABLESTRING)
+		type = V_ASN1_PRINTABLESTRING;
+	return X509_REQ_add1_attr_by_NID(req, NID_pkcs9_challengePassword,
+	    type, p, len) ? 0 : -1;
+}
+
 static int
 csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 {
@@ -282,10 +299,9 @@ csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 		err_ssl(e, "extensionRequest");
 		goto out;
 	}
-	if (cp->challenge != NULL && !X509_REQ_add1_attr_by_NID(req,
-	    NID_pkcs9_challengePassword, MBSTRING_UTF8,
-	    (const unsigned char *)cp->challenge, -1)) {
-		err_ssl(e, "challengePassword");
+	if (cp->challenge != NULL && add_challenge(req, cp->challenge) == -1) {
+		err_ssl(e, "cannot encode the challenge password as "
+		    "PrintableString or UTF8String");
 		goto out;
 	}
 	rc = 0;

@@ -87,6 +87,20 @@ write_pem(X509_REQ *req, const char *name, char *path, size_t len)
 	return rc;
 }
 
+/* The ASN.1 type of req's challengePassword value; -1 without one. */
+static int
+challenge_type(X509_REQ *req)
+{
+	X509_ATTRIBUTE *a;
+	ASN1_TYPE *v;
+	int i = X509_REQ_get_attr_by_NID(req, NID_pkcs9_challengePassword, -1);
+
+	if (i < 0 || (a = X509_REQ_get_attr(req, i)) == NULL ||
+	    (v = X509_ATTRIBUTE_get0_type(a, 0)) == NULL)
+		return -1;
+	return v->type;
+}
+
 static void
 t_build_rsa(void)
 {
@@ -97,7 +111,7 @@ t_build_rsa(void)
 	    .serial = "98S8FAWRFAQ", .challenge = "otp-123456",
 	    .hash = "sha256" };
 	struct err e = { 0 };
-	X509_REQ *req;
+	X509_REQ *req, *req2;
 	char path[512], *out;
 	int st;
 
@@ -115,6 +129,19 @@ t_build_rsa(void)
 	    "SAN with two DNS names, IPv4 and IPv6");
 	check(strstr(out, "challengePassword") != NULL &&
 	    strstr(out, ":otp-123456") != NULL, "challengePassword attribute");
+	check(challenge_type(req) == V_ASN1_PRINTABLESTRING,
+	    "challengePassword as PrintableString (what every SCEP server "
+	    "reads)");
+	cp.challenge = "p@ss_w0rd";
+	req2 = csr_build("rsa", &cp, &e);
+	check(req2 != NULL && challenge_type(req2) == V_ASN1_UTF8STRING,
+	    "challengePassword outside PrintableString (@, _): UTF8String");
+	X509_REQ_free(req2);
+	cp.challenge = "\xff\xfe";
+	req2 = csr_build("rsa", &cp, &e);
+	check(req2 == NULL && e.code == E_CRYPTO,
+	    "challengePassword that is not UTF-8: refused (%s)", e.msg);
+	X509_REQ_free(req2);
 	check(strstr(out, "Signature Algorithm: sha256WithRSAEncryption") !=
 	    NULL && strstr(out, "Public-Key: (2048 bit)") != NULL,
 	    "sha256WithRSAEncryption over the 2048-bit key");
