@@ -19,8 +19,10 @@ int	 cert_name_get(const X509_NAME *, int nid, char *buf, size_t len);
 /* Verbose `show crypto pki certificates` lines from "Subject Key Info:"
  * through the "X509v3 extensions:" section. */
 void	 cert_show_verbose(FILE *, X509 *);
-/* "UTC" time line value via clock_fmt_show of an ASN1_TIME. */
+/* The "Validity Date:" block of both show styles (renew 0: no renew
+ * date line). */
 void	 cert_show_validity(FILE *, X509 *, time_t renew);
+/* "UTC" time line value via clock_fmt_show of an ASN1_TIME. */
 void	 cert_fmt_time(const ASN1_TIME *, char *buf, size_t len);
 
 #endif

@@ -252,7 +252,6 @@ csr_san_ext(const struct csr_params *cp, X509_EXTENSION **ext, struct err *e)
 	return rc;
 }
 
-/* Subject, SAN extension request and challengePassword onto req. */
 /*
  * The challengePassword attribute: PrintableString whenever the password
  * fits it, UTF8String otherwise (RFC 2985 section 5.4.1), as SCEP servers
@@ -270,6 +269,7 @@ add_challenge(X509_REQ *req, const char *pw)
 	    type, p, len) ? 0 : -1;
 }
 
+/* Subject, SAN extension request and challengePassword onto req. */
 static int
 csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 {

@@ -176,8 +176,8 @@ def free_port():
 class Pebble:
     """Our own pebble process, on the config tests/e2e/acme_pebble.bash's
     ap_setup wrote to $T/pebble.json (T, AP_DNS, AP_DIR and AP_CA come
-    from the environment). Fresh nonces only, no authorization reuse (so
-    about 1 in 100: pebble 2.4 reuses when rand.Intn(100) <= 0)."""
+    from the environment). No nonce rejection; PEBBLE_AUTHZREUSE=0, which
+    in pebble 2.4 still reuses a valid authorization about 1 time in 100."""
 
     def __init__(self):
         self.p = None
