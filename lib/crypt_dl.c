@@ -14,40 +14,4 @@
 #include "lib/dl.h"
 #include "lib/crypt_dl.h"
 
-static struct crypt_dl_api	 tab;		/* read-only once loaded */
-
-const struct crypt_dl_api *const	 crypt_dl_api = &tab;
-
-/* Every entry of the table from dl; NULL, or the first name missing. */
-static const char *
-resolve(void *dl, void *p)
-{
-	struct crypt_dl_api	*api = p;
-
-#define CRYPT_DL_SYM(f) \
-	if ((api->f = (__typeof__(api->f))dlsym(dl, #f)) == NULL) \
-		return #f;
-	CRYPT_DL_FUNCS(CRYPT_DL_SYM)
-#undef CRYPT_DL_SYM
-	return NULL;
-}
-
-static struct dl_lib	 lib = DL_LIB(CRYPT_DL_SONAME, resolve, tab);
-
-int
-crypt_dl_load(struct err *e)
-{
-	return dl_lib_load(&lib, e);
-}
-
-int
-crypt_dl_loaded(void)
-{
-	return dl_lib_loaded(&lib);
-}
-
-int
-crypt_dl_probe(const char *soname, struct err *e)
-{
-	return dl_lib_probe(&lib, soname, e);
-}
+DL_DEFINE(crypt, CRYPT_DL_FUNCS, CRYPT_DL_SONAME)

@@ -14,40 +14,4 @@
 #include "lib/dl.h"
 #include "lib/json_dl.h"
 
-static struct json_dl_api	 tab;		/* read-only once loaded */
-
-const struct json_dl_api *const	 json_dl_api = &tab;
-
-/* Every entry of the table from dl; NULL, or the first name missing. */
-static const char *
-resolve(void *dl, void *p)
-{
-	struct json_dl_api	*api = p;
-
-#define JSON_DL_SYM(f) \
-	if ((api->f = (__typeof__(api->f))dlsym(dl, #f)) == NULL) \
-		return #f;
-	JSON_DL_FUNCS(JSON_DL_SYM)
-#undef JSON_DL_SYM
-	return NULL;
-}
-
-static struct dl_lib	 lib = DL_LIB(JSON_DL_SONAME, resolve, tab);
-
-int
-json_dl_load(struct err *e)
-{
-	return dl_lib_load(&lib, e);
-}
-
-int
-json_dl_loaded(void)
-{
-	return dl_lib_loaded(&lib);
-}
-
-int
-json_dl_probe(const char *soname, struct err *e)
-{
-	return dl_lib_probe(&lib, soname, e);
-}
+DL_DEFINE(json, JSON_DL_FUNCS, JSON_DL_SONAME)

@@ -3,6 +3,7 @@
 #ifndef LIB_JSON_DL_H
 #define LIB_JSON_DL_H
 #include <json-c/json.h>
+#include "lib/dl.h"
 #include "lib/err.h"
 
 /*
@@ -30,25 +31,7 @@
 	X(json_tokener_new_ex) X(json_tokener_parse_ex) \
 	X(json_tokener_set_flags)
 
-/* One pointer per json-c function, typed like its prototype. */
-struct json_dl_api {
-#define JSON_DL_MEMBER(f)	__typeof__(&f) f;
-	JSON_DL_FUNCS(JSON_DL_MEMBER)
-#undef JSON_DL_MEMBER
-};
-
-/* The table; filled once by json_dl_load(), read-only afterwards. */
-extern const struct json_dl_api *const json_dl_api;
-
-/* Load json-c and resolve the table, once per process (thread-safe).
- * 0, or -1 and e (E_NOTFOUND): "cannot load libjson-c.so.5: why", on
- * every call. */
-int	json_dl_load(struct err *);
-/* 1 once json_dl_load() has succeeded. */
-int	json_dl_loaded(void);
-/* Open soname and resolve every entry as json_dl_load() would, into a
- * scratch table, then close it again (for tests). 0, or -1 and e. */
-int	json_dl_probe(const char *soname, struct err *);
+DL_DECLARE(json, JSON_DL_FUNCS)
 
 /*
  * Function-like, so that only calls are redirected: the member names

@@ -17,40 +17,4 @@
 #include "lib/dl.h"
 #include "lib/ssl_dl.h"
 
-static struct ssl_dl_api	 tab;		/* read-only once loaded */
-
-const struct ssl_dl_api *const	 ssl_dl_api = &tab;
-
-/* Every entry of the table from dl; NULL, or the first name missing. */
-static const char *
-resolve(void *dl, void *p)
-{
-	struct ssl_dl_api	*api = p;
-
-#define SSL_DL_SYM(f) \
-	if ((api->f = (__typeof__(api->f))dlsym(dl, #f)) == NULL) \
-		return #f;
-	SSL_DL_FUNCS(SSL_DL_SYM)
-#undef SSL_DL_SYM
-	return NULL;
-}
-
-static struct dl_lib	 lib = DL_LIB(SSL_DL_SONAME, resolve, tab);
-
-int
-ssl_dl_load(struct err *e)
-{
-	return dl_lib_load(&lib, e);
-}
-
-int
-ssl_dl_loaded(void)
-{
-	return dl_lib_loaded(&lib);
-}
-
-int
-ssl_dl_probe(const char *soname, struct err *e)
-{
-	return dl_lib_probe(&lib, soname, e);
-}
+DL_DEFINE(ssl, SSL_DL_FUNCS, SSL_DL_SONAME)

@@ -4,6 +4,7 @@
 #ifndef LIB_SSL_DL_H
 #define LIB_SSL_DL_H
 #include <openssl/ssl.h>
+#include "lib/dl.h"
 #include "lib/err.h"
 
 /*
@@ -29,25 +30,7 @@
 	X(SSL_set_hostflags) X(SSL_shutdown) X(SSL_write_ex) \
 	X(TLS_client_method)
 
-/* One pointer per libssl function, typed like its prototype. */
-struct ssl_dl_api {
-#define SSL_DL_MEMBER(f)	__typeof__(&f) f;
-	SSL_DL_FUNCS(SSL_DL_MEMBER)
-#undef SSL_DL_MEMBER
-};
-
-/* The table; filled once by ssl_dl_load(), read-only afterwards. */
-extern const struct ssl_dl_api *const ssl_dl_api;
-
-/* Load libssl and resolve the table, once per process (thread-safe).
- * 0, or -1 and e (E_NOTFOUND): "cannot load libssl.so.3: why", on every
- * call. */
-int	ssl_dl_load(struct err *);
-/* 1 once ssl_dl_load() has succeeded. */
-int	ssl_dl_loaded(void);
-/* Open soname and resolve every entry as ssl_dl_load() would, into a
- * scratch table, then close it again (for tests). 0, or -1 and e. */
-int	ssl_dl_probe(const char *soname, struct err *);
+DL_DECLARE(ssl, SSL_DL_FUNCS)
 
 /*
  * Function-like, so that only calls are redirected: the member names

@@ -14,40 +14,4 @@
 #include "lib/dl.h"
 #include "shell/ssh_dl.h"
 
-static struct ssh_dl_api	 tab;		/* read-only once loaded */
-
-const struct ssh_dl_api *const	 ssh_dl_api = &tab;
-
-/* Every entry of the table from dl; NULL, or the first name missing. */
-static const char *
-resolve(void *dl, void *p)
-{
-	struct ssh_dl_api	*api = p;
-
-#define SSH_DL_SYM(f) \
-	if ((api->f = (__typeof__(api->f))dlsym(dl, #f)) == NULL) \
-		return #f;
-	SSH_DL_FUNCS(SSH_DL_SYM)
-#undef SSH_DL_SYM
-	return NULL;
-}
-
-static struct dl_lib	 lib = DL_LIB(SSH_DL_SONAME, resolve, tab);
-
-int
-ssh_dl_load(struct err *e)
-{
-	return dl_lib_load(&lib, e);
-}
-
-int
-ssh_dl_loaded(void)
-{
-	return dl_lib_loaded(&lib);
-}
-
-int
-ssh_dl_probe(const char *soname, struct err *e)
-{
-	return dl_lib_probe(&lib, soname, e);
-}
+DL_DEFINE(ssh, SSH_DL_FUNCS, SSH_DL_SONAME)

@@ -4,6 +4,7 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 #include <libssh/callbacks.h>
+#include "lib/dl.h"
 #include "lib/err.h"
 
 /*
@@ -33,24 +34,7 @@
 	X(ssh_set_channel_callbacks) X(ssh_set_server_callbacks) \
 	X(ssh_string_free_char)
 
-/* One pointer per libssh function, typed like its prototype. */
-struct ssh_dl_api {
-#define SSH_DL_MEMBER(f)	__typeof__(&f) f;
-	SSH_DL_FUNCS(SSH_DL_MEMBER)
-#undef SSH_DL_MEMBER
-};
-
-/* The table; filled once by ssh_dl_load(), read-only afterwards. */
-extern const struct ssh_dl_api *const ssh_dl_api;
-
-/* Load libssh and resolve the table, once per process (thread-safe).
- * 0, or -1 and e: "cannot load libssh.so.4: why", on every call. */
-int	ssh_dl_load(struct err *);
-/* 1 once ssh_dl_load() has succeeded. */
-int	ssh_dl_loaded(void);
-/* Open soname and resolve every entry as ssh_dl_load() would, into a
- * scratch table, then close it again (for tests). 0, or -1 and e. */
-int	ssh_dl_probe(const char *soname, struct err *);
+DL_DECLARE(ssh, SSH_DL_FUNCS)
 
 /*
  * Function-like, so that only calls are redirected: the member names
