@@ -34,7 +34,7 @@ OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test deps test-deps san unit clean bench
+.PHONY: all run test deps test-deps bench-deps san unit clean bench
 .SECONDARY:
 all: pkish
 
@@ -66,6 +66,9 @@ deps:
 test-deps:
 	@sh scripts/deps.sh test
 
+bench-deps:
+	@sh scripts/deps.sh bench
+
 run: deps
 	$(MAKE) pkish
 	./pkish --state $(STATE)
@@ -75,7 +78,8 @@ test: test-deps
 	$(MAKE) SAN=1 all
 	sh tests/run.sh
 
-bench: pkish
+bench: bench-deps
+	$(MAKE) pkish
 	@for b in bench/*.sh; do sh $$b; done
 
 clean:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
+#include "lib/url.h"
 #include "parser/commands.h"
 #include "parser/vty.h"
 #include "pki/csr.h"
@@ -46,9 +47,10 @@ cmd_trustpoint(struct vty *v, struct args *a)
 static int
 set_url(struct vty *v, char *dst, size_t len, const char *url)
 {
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		vty_err(v, "Invalid URL %s: must start with http:// or https://",
-		    url);
+	struct err e = { 0 };
+
+	if (url_check(url, URL_WEB, NULL, &e) < 0) {
+		vty_err(v, "%s", e.msg);
 		return -1;
 	}
 	if (strlen(url) >= len) {

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include "lib/b64.h"
 #include "lib/log.h"
+#include "lib/url.h"
 #include "parser/pki_cli.h"
 #include "parser/xfer.h"
 #include "pki/cert.h"
@@ -126,6 +127,8 @@ p12_target(struct vty *v, struct args *a, const char **path,
     const char **pass)
 {
 	const char *url = args_get(a, "url");
+	struct url_parts u;
+	struct err e = { 0 };
 
 	*pass = args_get(a, "pass");
 	*path = NULL;
@@ -141,11 +144,16 @@ p12_target(struct vty *v, struct args *a, const char **path,
 	}
 	if (strcmp(url, "terminal") == 0)
 		return T_TERM;
-	if (strncmp(url, "file:", 5) == 0 && url[5] == '/') {
-		*path = url + 5;
+	if (strncmp(url, "file:", 5) == 0 && url_check(url, URL_FILE, &u,
+	    &e) == 0) {
+		*path = url + strlen(url) - strlen(u.path);	/* its tail */
 		return T_FILE;
 	}
-	vty_err(v, "Invalid URL %s: use file:/ABSOLUTE/PATH or terminal", url);
+	if (e.msg[0])
+		vty_err(v, "%s", e.msg);
+	else
+		vty_err(v, "Invalid URL %s: use file:/ABSOLUTE/PATH or "
+		    "terminal", url);
 	return T_ERR;
 }
 
@@ -186,8 +194,7 @@ export_key(struct vty *v, const struct tp_cfg *cfg, struct tp_certs *c)
 		return NULL;
 	}
 	if (!ki.exportable) {
-		vty_err(v, "%s keypair %s is not exportable.",
-		    ki.type == KEY_EC ? "EC" : "RSA", label);
+		xfer_not_exportable(v, label);
 		return NULL;
 	}
 	if ((pk = key_get1(label, &e)) == NULL)
@@ -461,8 +468,7 @@ cmd_export_pem(struct vty *v, struct args *a)
 	}
 	if (pass && key_export_pem(label, pass, &key, &e) < 0) {
 		if (e.code == E_PERM)
-			vty_err(v, "%s keypair %s is not exportable.",
-			    xfer_key_type(label), label);
+			xfer_not_exportable(v, label);
 		else
 			vty_err(v, "%s", e.msg);
 		goto out;

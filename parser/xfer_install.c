@@ -26,6 +26,25 @@ xfer_key_type(const char *label)
 	return "RSA";
 }
 
+/* The refusal to export a key, with the command that makes one that can
+ * be exported (a new key: the trustpoint must be enrolled again). */
+void
+xfer_not_exportable(struct vty *v, const char *label)
+{
+	struct key_info ki;
+	int ec = key_info(label, &ki, NULL) == 0 && ki.type == KEY_EC;
+
+	vty_err(v, "%s keypair %s is not exportable.", ec ? "EC" : "RSA",
+	    label);
+	if (ec)
+		vty_err(v, "To export it, create it exportable: crypto key "
+		    "generate ec keysize 256 label %s exportable", label);
+	else
+		vty_err(v, "To export it, create it exportable: crypto key "
+		    "generate rsa general-keys label %s modulus 2048 "
+		    "exportable", label);
+}
+
 /*
  * Log %PKI-6-CERT_INSTALL (continuation lines indented to column 22 as in
  * the captures) and %PKI-4-NOCONFIGAUTOSAVE for identity certificate x of
