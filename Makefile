@@ -3,19 +3,12 @@
 # `make test` : install missing packages (incl. test peers), build plain and
 #               ASan+UBSan binaries, run every test.
 CC	?= cc
-PKGS	 = openssl libcurl json-c libssh
-# Only libcrypto is linked. The rest are dlopen()ed where first needed
-# (dlopen is in glibc's libc since 2.34), so only their headers are
-# needed here: libcurl by lib/http_curl.c for a request through a proxy,
-# libssl by lib/ssl_dl.c for the first TLS context, json-c by
-# lib/json_dl.c when the ACME engine starts, libcrypt by lib/crypt_dl.c
-# for the first type 5 secret, libssh by shell/ssh_dl.c when the SSH
-# server starts. test_http_tls runs a TLS server of its own: it links
-# libssl.
-LINKPKGS = libcrypto
+# Every library pkish uses is linked through pkg-config (`ldd pkish`
+# lists them): OpenSSL (libcrypto, libssl), libcurl (every HTTP request),
+# json-c (ACME), libssh (the SSH server), libcrypt (type 5 secrets).
+PKGS	 = openssl libcurl json-c libssh libcrypt
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKGLIBS	  := $(shell pkg-config --libs $(LINKPKGS) 2>/dev/null)
-SSLLIBS	  := $(shell pkg-config --libs libssl 2>/dev/null)
+PKGLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	   -D_GNU_SOURCE= -I. $(PKGCFLAGS) -MMD -MP
@@ -51,8 +44,6 @@ $(BUILD)/pkish: $(BUILD)/main.o $(OBJS)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tests/test_http_tls: LDLIBS += $(SSLLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

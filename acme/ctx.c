@@ -8,15 +8,14 @@
  * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
  * sleep past the deadline, which ends the exchange with E_TIMEOUT and
  * detail 124 (the ASA "ACME processing timed out" code). A context is
- * used by one thread. The first context loads json-c (lib/json_dl.c):
- * every JSON object of the engine is made after that.
+ * used by one thread.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
 #include "acme_int.h"
 
@@ -122,14 +121,6 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 	    strncmp(p->directory_url, "https://", 8) != 0)
 		return err_set(e, E_INVAL, "RFC 8555 section 6.1: the ACME "
 		    "directory URL must be https");
-	if (json_dl_load(e) == -1) {
-		err_ctx(e, "ACME");
-		if (e != NULL) {	/* as when libcurl cannot be loaded */
-			e->code = E_NET;
-			e->detail = 2;	/* CURLE_FAILED_INIT */
-		}
-		return -1;
-	}
 	if (acme_session_take(ctx) == 1)
 		return 0;		/* parked client, fresh directory */
 	if (ctx->http == NULL && (ctx->http = http_client_new()) == NULL)

@@ -11,7 +11,7 @@
 #include <openssl/x509.h>
 #include "lib/b64.h"
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
 #include "pki/csr.h"
 #include "acme_int.h"

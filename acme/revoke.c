@@ -9,7 +9,7 @@
 #include <openssl/x509.h>
 #include "lib/b64.h"
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
 #include "pki/key.h"
 #include "acme_int.h"
