@@ -18,7 +18,7 @@
 #include "acme/acme.h"
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "conf/conf.h"
+#include "pki/pki.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/trustpool.h"
@@ -89,7 +89,7 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 
 	if (job_base(j, tp, e) < 0)
 		return -1;
-	if (j->c.acme_http01_if[0] && sys_if_addr(j->c.acme_http01_if,
+	if (j->c.acme_http01_if[0] && pki_if_addr(j->c.acme_http01_if,
 	    j->addr, sizeof(j->addr)) < 0)
 		return err_set(e, E_INVAL, "Interface %s (http01) has no IP "
 		    "address", j->c.acme_http01_if);
@@ -106,7 +106,7 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	j->p.cert_key_label = j->key;
 	j->p.subject = j->r.p.subject;
 	j->p.http_addr = j->addr[0] ? j->addr : NULL;
-	j->p.http_port = sys_http_port();
+	j->p.http_port = pki_http_port();
 	j->progress = x->progress;
 	j->pctx = x->pctx;
 	j->p.progress = x->progress ? ios_progress : NULL;
