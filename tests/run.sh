@@ -17,6 +17,20 @@ note() { printf '%s\n' "$*"; }
 ok() { PASS=$((PASS + 1)); note "ok - $1"; }
 bad() { FAIL=$((FAIL + 1)); FAILED="$FAILED $1"; note "not ok - $1"; }
 
+# The include rule (tests/check_includes.sh), and that it can fail.
+run_static() {
+	for mode in "" --selftest; do
+		name="static:includes${mode:+ $mode}"
+		if sh tests/check_includes.sh $mode >"$OUT/includes$mode.log" 2>&1
+		then
+			ok "$name"
+		else
+			bad "$name"
+			head -40 "$OUT/includes$mode.log"
+		fi
+	done
+}
+
 run_unit() {
 	for dir in build build-san; do
 		for t in "$dir"/tests/test_*; do
@@ -101,7 +115,7 @@ run_e2e() {
 
 for w in $what; do
 	case $w in
-	unit) run_unit ;;
+	unit) run_static; run_unit ;;
 	cli) run_cli ;;
 	e2e) run_e2e ;;
 	esac
