@@ -31,6 +31,7 @@
 #include "pki/renew.h"
 #include "pki/trustpool.h"
 #include "pki/p12.h"
+#include "pki/signer.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */
