@@ -11,12 +11,9 @@
 #include "lib/fileio.h"
 #include "lib/http.h"
 #include "lib/log.h"
-#include "parser/commands.h"
 #include "conf/conf.h"
-#include "pki/key.h"
+#include "parser/parser.h"
 #include "pki/pki.h"
-#include "pki/renew.h"
-#include "pki/trustpool.h"
 #include "shell/shell.h"
 
 #define PKISH_VERSION "0.1.0"
@@ -148,6 +145,8 @@ start(struct opts *o)
 		return -1;
 	}
 	sys_init();
+	pki_set_sysinfo(&(const struct pki_sysinfo){ sys_if_addr,
+	    sys_http_port });
 	cmds_install_all();
 	sh_load_startup();
 	if (renew_start(o->state, &e) < 0) {

@@ -8,7 +8,7 @@
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "conf/conf.h"
-#include "pki/key.h"
+#include "pki/pki.h"
 
 #define RSA_DEFAULT_BITS	2048
 
@@ -61,7 +61,7 @@ confirm_replace(struct vty *v, const char *label)
 		return 1;
 	vty_out(v, "%% You already have %s keys defined named %s.\n",
 	    type_name(ki.type), label);
-	if (v->noecho) {
+	if (vty_noecho(v)) {
 		vty_err(v, "Keys %s not replaced: confirmation needed", label);
 		return 0;
 	}
@@ -76,7 +76,7 @@ ask_modulus(struct vty *v, int *bits)
 	char buf[32], *end;
 	long n;
 
-	if (v->noecho) {
+	if (vty_noecho(v)) {
 		*bits = RSA_DEFAULT_BITS;
 		return 0;
 	}
@@ -109,7 +109,7 @@ generate(struct vty *v, struct keygen *k)
 	struct timespec t0, t1;
 
 	if (!confirm_replace(v, k->label))
-		return v->failed ? -1 : 0;
+		return vty_failed(v) ? -1 : 0;
 	vty_out(v, "The name for the keys will be: %s\n", k->label);
 	if (k->bits == 0) {
 		if (ask_modulus(v, &k->bits) < 0)
@@ -239,7 +239,7 @@ cmd_key_zeroize(struct vty *v, struct args *a)
 		    type == KEY_RSA ? "RSA " : "EC ");
 	vty_out(v, "%% All router certs issued using these keys will also be "
 	    "removed.\n");
-	if (v->noecho || vty_confirm(v, "Do you really want to remove these "
+	if (vty_noecho(v) || vty_confirm(v, "Do you really want to remove these "
 	    "keys? [yes/no]: ", -1) != 1) {
 		free(ks);
 		return 0;
@@ -272,7 +272,7 @@ cmd_show_mypubkey(struct vty *v, struct args *a)
 	char *out;
 
 	if ((ks = select_keys(v, type, label, 1, &n)) == NULL)
-		return v->failed ? -1 : 0;
+		return vty_failed(v) ? -1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		if ((out = key_show_mypubkey(ks[i].label, &e)) == NULL) {
 			vty_err(v, "%s", e.msg);

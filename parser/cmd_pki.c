@@ -2,7 +2,7 @@
 #include "parser/commands.h"
 #include "parser/pki_cli.h"
 #include "parser/render.h"
-#include "pki/tp.h"
+#include "pki/pki.h"
 
 void
 cmds_pki_install(void)

@@ -4,10 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
-#include "pki/key.h"
-#include "pki/renew.h"
-#include "pki/trustpool.h"
+#include "pki/pki.h"
 
 #define MAX_BLOCKS	4096
 

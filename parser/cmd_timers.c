@@ -13,7 +13,7 @@
 #include "lib/clock.h"
 #include "parser/pki_cli.h"
 #include "parser/render.h"
-#include "pki/renew.h"
+#include "pki/pki.h"
 
 /* "[Nd]h:mm:ss.mmm" / "m:ss.mmm" / "ss.mmm", right-aligned in 16. */
 static void

@@ -7,9 +7,7 @@
 #include "lib/url.h"
 #include "parser/commands.h"
 #include "parser/vty.h"
-#include "pki/csr.h"
-#include "pki/key.h"
-#include "pki/tp.h"
+#include "pki/pki.h"
 #include "parser/pki_cli.h"
 
 #define LETSENCRYPT_URL "https://acme-v02.api.letsencrypt.org/directory"
@@ -17,10 +15,10 @@
 static struct tp_cfg *
 cur(struct vty *v)
 {
-	struct tp_cfg *c = tp_lock(v->ctx);
+	struct tp_cfg *c = tp_lock(vty_ctx(v));
 
 	if (c == NULL)
-		vty_err(v, "Trustpoint %s no longer exists", v->ctx);
+		vty_err(v, "Trustpoint %s no longer exists", vty_ctx(v));
 	return c;
 }
 
@@ -366,7 +364,7 @@ cmd_revocation(struct vty *v, struct args *a)
 		    n ? " " : "", a->a[i].kw);
 	if (!a->no && n == 0) {
 		vty_out(v, "%% Incomplete command.\n\n");
-		v->failed = 1;
+		vty_fail(v);
 		return -1;
 	}
 	if ((c = cur(v)) == NULL)
@@ -382,7 +380,7 @@ cmd_tp_show(struct vty *v, struct args *a)
 	struct tp_cfg c;
 	struct err e = { 0 };
 
-	if (tp_get_cfg(v->ctx, &c, &e) < 0) {
+	if (tp_get_cfg(vty_ctx(v), &c, &e) < 0) {
 		vty_err(v, "%s", e.msg);
 		return -1;
 	}

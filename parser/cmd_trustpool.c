@@ -7,8 +7,7 @@
 #include "lib/fileio.h"
 #include "lib/url.h"
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
-#include "pki/trustpool.h"
+#include "pki/pki.h"
 
 #define PASTE_MAX	(1024 * 1024)
 #define URL_FILE_MAX	(8 * 1024 * 1024)
@@ -25,7 +24,7 @@ read_terminal(struct vty *v)
 	    "%% End with \"quit\" on a line by itself.\n");
 	vty_flush(v);
 	if ((text = vty_read_paste(v, PASTE_MAX, 0)) == NULL) {
-		if (!v->failed)
+		if (!vty_failed(v))
 			vty_err(v, "Input aborted; trustpool unchanged");
 		return NULL;
 	}

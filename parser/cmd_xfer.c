@@ -13,9 +13,7 @@
 #include "lib/url.h"
 #include "parser/pki_cli.h"
 #include "parser/xfer.h"
-#include "pki/cert.h"
-#include "pki/key.h"
-#include "pki/p12.h"
+#include "pki/pki.h"
 
 #define PASTE_MAX	(256 * 1024)
 
@@ -279,7 +277,7 @@ read_p12_paste(struct vty *v, size_t *len)
 	    "\"quit\" on a line by itself:\n");
 	vty_flush(v);
 	if ((text = vty_read_paste(v, PASTE_MAX, 0)) == NULL) {
-		if (!v->failed)
+		if (!vty_failed(v))
 			vty_err(v, "Input aborted");
 		return NULL;
 	}
@@ -357,7 +355,7 @@ pem_section(struct vty *v, const char *what, int blank_ends)
 	    "line by itself.\n", what, blank_ends ? "a blank line or " : "");
 	vty_flush(v);
 	t = vty_read_paste(v, PASTE_MAX, blank_ends);
-	if (t == NULL && !v->failed)
+	if (t == NULL && !vty_failed(v))
 		vty_err(v, "PEM files import failed: input aborted");
 	return t;
 }

@@ -11,8 +11,7 @@
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "parser/xfer.h"
-#include "pki/cert.h"
-#include "pki/key.h"
+#include "pki/pki.h"
 
 /* "EC" for an EC key pair, else "RSA" (also when label is unknown), for
  * the IOS messages that name the key type. */
@@ -189,7 +188,7 @@ replace_ok(struct vty *v, const char *label)
 		return 1;
 	vty_out(v, "%% You already have %s keys defined named %s.\n",
 	    xfer_key_type(label), label);
-	if (v->noecho)
+	if (vty_noecho(v))
 		return 0;
 	return vty_confirm(v, "% Do you really want to replace them? "
 	    "[yes/no]: ", -1) == 1;

@@ -46,3 +46,23 @@ pki_clock_changed(void)
 {
 	renew_kick();
 }
+
+static struct pki_sysinfo sysinfo;
+
+void
+pki_set_sysinfo(const struct pki_sysinfo *s)
+{
+	sysinfo = *s;
+}
+
+int
+pki_if_addr(const char *ifname, char *addr, size_t len)
+{
+	return sysinfo.if_addr ? sysinfo.if_addr(ifname, addr, len) : -1;
+}
+
+int
+pki_http_port(void)
+{
+	return sysinfo.http_port ? sysinfo.http_port() : 80;
+}
