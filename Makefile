@@ -33,6 +33,10 @@ SRCS	 = $(wildcard lib/*.c shell/*.c parser/*.c pki/*.c acme/*.c scep/*.c)
 OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# The SCEP load client of bench/ca.sh and the CA tests links libcurl.
+LOADSRCS = $(wildcard bench/*.c)
+LOADOBJS = $(LOADSRCS:%.c=$(BUILD)/%.o)
+CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 .PHONY: all run test deps test-deps san unit clean bench
 .SECONDARY:
@@ -54,11 +58,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
 
 $(BUILD)/tests/test_http_tls: LDLIBS += $(SSLLIBS)
 
+$(BUILD)/scep_load: $(LOADOBJS) $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURLLIBS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(TBINS)
+unit: $(TBINS) $(BUILD)/scep_load
 
 deps:
 	@sh scripts/deps.sh run
@@ -75,10 +82,10 @@ test: test-deps
 	$(MAKE) SAN=1 all
 	sh tests/run.sh
 
-bench: pkish
+bench: pkish $(BUILD)/scep_load
 	@for b in bench/*.sh; do sh $$b; done
 
 clean:
 	rm -rf build build-san pkish
 
--include $(OBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
