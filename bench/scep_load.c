@@ -197,25 +197,39 @@ dump_all(const struct req *r, size_t n, const char *dir)
 	return 0;
 }
 
+struct bctx {
+	const struct target	*t;
+	const struct opts	*o;
+	const struct ident	*ids;
+	int			 level;
+};
+
+/* Request i of a level: its own CN, transactionID and nonce. */
 static int
-build_all(const struct target *t, const struct opts *o,
-    const struct ident *ids, struct req *r, int level)
+build_one(void *arg, struct req *r, size_t i)
 {
+	const struct bctx *b = arg;
+	const struct ident *id = &b->ids[i % b->o->keys];
 	char cn[64];
 	struct err e;
+
+	snprintf(cn, sizeof(cn), "load-%d-%d-%zu", (int)getpid(), b->level, i);
+	if (req_build(r, b->t, id, id->key, cn, b->o->challenge, NULL,
+	    &e) == -1) {
+		fprintf(stderr, "scep_load: build: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+build_all(const struct bctx *b, struct req *r)
+{
 	size_t i;
 
-	for (i = 0; i < o->n; i++) {
-		const struct ident *id = &ids[i % o->keys];
-
-		snprintf(cn, sizeof(cn), "load-%d-%d-%zu", (int)getpid(), level,
-		    i);
-		if (req_build(&r[i], t, id, id->key, cn, o->challenge, NULL,
-		    &e) == -1) {
-			fprintf(stderr, "scep_load: build: %s\n", e.msg);
+	for (i = 0; i < b->o->n; i++)
+		if (build_one((void *)b, &r[i], i) == -1)
 			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -232,27 +246,34 @@ report(int conc, const struct req *r, size_t n, double secs,
 	fflush(stdout);
 }
 
-/* One level: build, run, check, report, save. */
+/* One level: build (soak: as it goes), run, check, report, save. */
 static int
 level(const struct target *t, const struct opts *o, const struct ident *ids,
     int li, char ***seen, size_t *nseen, size_t *dups)
 {
 	struct req *r = calloc(o->n, sizeof(*r));
+	struct bctx b = { t, o, ids, li };
+	struct run_opts ro = { 0 };
 	struct tally tl;
-	double secs, deadline = 0;
+	double secs;
 	size_t i, d;
 	int rc = -1;
 
 	memset(&tl, 0, sizeof(tl));
-	if (r == NULL || build_all(t, o, ids, r, li) == -1)
+	if (r == NULL)
+		return -1;
+	if (o->soak > 0) {
+		ro.retry_refused = 1;
+		ro.deadline = net_now() + o->soak;
+		ro.build = build_one;
+		ro.barg = &b;
+	} else if (build_all(&b, r) == -1)
 		goto out;
 	if (o->dump != NULL) {
 		rc = dump_all(r, o->n, o->dump);
 		goto out;
 	}
-	if (o->soak > 0)
-		deadline = net_now() + o->soak;
-	secs = net_run(t, r, o->n, o->conc[li], o->soak > 0, deadline);
+	secs = net_run(t, r, o->n, o->conc[li], &ro);
 	for (i = 0; i < o->n; i++) {
 		req_check(t, &r[i]);
 		tl.by[r[i].out]++;
@@ -261,10 +282,10 @@ level(const struct target *t, const struct opts *o, const struct ident *ids,
 		goto out;
 	tl.dup = d - *dups;
 	*dups = d;
-	report(o->conc[li], r, o->n, secs, &tl);
+	report(o->conc[li], r, o->n - tl.by[O_NONE], secs, &tl);
 	rc = o->outdir ? save_all(r, o->n, (size_t)li * o->n, o->outdir) : 0;
  out:
-	for (i = 0; r != NULL && i < o->n; i++)
+	for (i = 0; i < o->n; i++)
 		req_free(&r[i]);
 	free(r);
 	return rc;
@@ -311,8 +332,10 @@ main(int argc, char **argv)
 	int rc;
 
 	parse_opts(&o, argc, argv);
-	if (o.soak > 0)
+	if (o.soak > 0) {
 		o.nconc = 1;
+		net_stop_on_term();
+	}
 	if (scep_init(&e) == -1 || net_init(&e) == -1) {
 		fprintf(stderr, "scep_load: %s\n", e.msg);
 		return 3;

@@ -68,13 +68,22 @@ void	 net_cleanup(void);
 /* GET URL?operation=OP; *body malloc'd. Returns the HTTP status or -1. */
 long	 net_get(const char *url, const char *op, unsigned char **body,
 	    size_t *len, struct err *);
+/* How net_run goes on (NULL: every request once, no deadline). */
+struct run_opts {
+	int	 retry_refused;	/* a refused connect (CA down) is retried
+				 * with the same message after 20 ms */
+	double	 deadline;	/* net_now() seconds; 0 = none */
+	/* build request i just before it is sent (soak); NULL: prebuilt */
+	int	(*build)(void *arg, struct req *, size_t i);
+	void	*barg;
+};
 /* Send reqs[0..n) over conns connections (each a keep-alive handle), in
- * index order as connections free up; fills http/rep/ms/net_err.
- * retry_refused: a connection refused (the CA is down) is retried with
- * the same message after a pause, until deadline (CLOCK_MONOTONIC s).
- * Returns the wall time in seconds from the first send to the last reply. */
+ * index order as connections free up; fills http/rep/ms/net_err. Stops
+ * early at the deadline or after SIGTERM (net_stop_on_term). Returns the
+ * wall time in seconds from the first send to the last reply. */
 double	 net_run(const struct target *, struct req *, size_t n, int conns,
-	    int retry_refused, double deadline);
+	    const struct run_opts *);
+void	 net_stop_on_term(void);
 double	 net_now(void);
 
 /* scep_load_build.c */

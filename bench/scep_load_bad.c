@@ -20,7 +20,7 @@ static int
 verdict(const struct target *t, struct req *r, const char *c,
     const char *step)
 {
-	net_run(t, r, 1, 1, 0, 0);
+	net_run(t, r, 1, 1, NULL);
 	req_check(t, r);
 	printf("case=%s step=%s result=%s http=%ld failinfo=%s\n", c, step,
 	    outcome_name(r->out), r->http, r->out == O_FAILURE ?
@@ -144,7 +144,7 @@ replay(const struct target *t, const char *challenge, const char *outdir)
 	if ((copy = malloc(r.msg_len)) == NULL)
 		goto out;
 	memcpy(copy, r.msg, r.msg_len);
-	net_run(t, &r, 1, 1, 0, 0);
+	net_run(t, &r, 1, 1, NULL);
 	req_check(t, &r);
 	printf("case=replay step=first result=%s http=%ld serial=%s\n",
 	    outcome_name(r.out), r.http, r.serial);

@@ -7,6 +7,7 @@
  * (RFC 8894 section 4.1).
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,24 @@
 #include "bench/scep_load.h"
 
 #define MAX_BODY	(4u << 20)	/* a reply larger than this is an error */
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	stopping = 1;
+}
+
+void
+net_stop_on_term(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 struct buf {
 	unsigned char	*p;
@@ -165,6 +184,8 @@ struct run {
 	atomic_size_t		 next;
 	int			 retry_refused;
 	double			 deadline;
+	int			(*build)(void *, struct req *, size_t);
+	void			*barg;
 	double			 first, last;
 	pthread_mutex_t		 mu;
 };
@@ -188,7 +209,8 @@ one(struct run *run, CURL *h, struct req *r)
 		r->http = perform(h, &b, &code);
 		t1 = net_now();
 		if (r->http >= 0 || !run->retry_refused ||
-		    code != CURLE_COULDNT_CONNECT || t1 > run->deadline)
+		    code != CURLE_COULDNT_CONNECT || t1 > run->deadline ||
+		    stopping)
 			break;
 		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
@@ -219,8 +241,11 @@ worker(void *arg)
 
 	if (h == NULL)
 		return NULL;
-	while ((i = atomic_fetch_add(&run->next, 1)) < run->n) {
+	while (!stopping && (i = atomic_fetch_add(&run->next, 1)) < run->n) {
 		if (run->deadline > 0 && net_now() > run->deadline)
+			break;
+		if (run->build != NULL && run->build(run->barg, &run->reqs[i],
+		    i) == -1)
 			break;
 		one(run, h, &run->reqs[i]);
 	}
@@ -230,15 +255,20 @@ worker(void *arg)
 
 double
 net_run(const struct target *t, struct req *reqs, size_t n, int conns,
-    int retry_refused, double deadline)
+    const struct run_opts *ro)
 {
-	struct run run = { .t = t, .reqs = reqs, .n = n,
-	    .retry_refused = retry_refused, .deadline = deadline };
+	struct run run = { .t = t, .reqs = reqs, .n = n };
 	pthread_t *th;
 	int i, started = 0;
 
 	if (conns < 1 || (th = calloc((size_t)conns, sizeof(*th))) == NULL)
 		return 0;
+	if (ro != NULL) {
+		run.retry_refused = ro->retry_refused;
+		run.deadline = ro->deadline;
+		run.build = ro->build;
+		run.barg = ro->barg;
+	}
 	atomic_init(&run.next, 0);
 	pthread_mutex_init(&run.mu, NULL);
 	for (i = 0; i < conns; i++)
