@@ -7,6 +7,7 @@
 #             (--no-console) serves SCEP at /cgi-bin/pkiclient.exe
 #   micromdm  micromdm scepserver (the stand-in; challenge required)
 # Callers source scep.bash first (netns, TAP, wait_http, scepserver).
+# Failures call die and then return 1 (bench/ca.sh's die does not exit).
 # Provides: ca_setup DIR PORT (first start: sets CA_URL, CA_PEM,
 # CA_CHALLENGE), ca_start / ca_stop / ca_kill (same state), CA_PID,
 # ca_serials FILE (the CA database's serials, uppercase hex without
@@ -37,10 +38,15 @@ $CA_PASS
  end
 write memory
 EOF
-	ca_console "$CA_DIR/setup.in" "$CA_DIR/setup.out" ||
-	    die "pkish CA set-up failed: $(tail -5 "$CA_DIR/setup.out")"
-	grep -q "Certificate Server enabled" "$CA_DIR/setup.out" ||
-	    die "no '% Certificate Server enabled.': $(tail -8 "$CA_DIR/setup.out")"
+	ca_console "$CA_DIR/setup.in" "$CA_DIR/setup.out" || {
+		die "pkish CA set-up failed: $(tail -5 "$CA_DIR/setup.out")"
+		return 1
+	}
+	grep -q "Certificate Server enabled" "$CA_DIR/setup.out" || {
+		die "no '% Certificate Server enabled.':" \
+		    "$(grep -m3 '%' "$CA_DIR/setup.out")"
+		return 1
+	}
 }
 
 ca_start() {
@@ -54,11 +60,12 @@ ca_start() {
 		"$PKISH" --state "$CA_DIR/state" --no-console \
 		    >>"$CA_DIR/server.log" 2>&1 </dev/null 7>&- &
 		;;
-	*) die "CA_TARGET $CA_TARGET: pkish or micromdm" ;;
+	*) die "CA_TARGET $CA_TARGET: pkish or micromdm"; return 1 ;;
 	esac
 	CA_PID=$!
-	wait_http "$(ca_url_caps)" ||
-	    die "$CA_TARGET CA did not start: $(tail -5 "$CA_DIR/server.log")"
+	wait_http "$(ca_url_caps)" && return 0
+	die "$CA_TARGET CA did not start: $(tail -5 "$CA_DIR/server.log")"
+	return 1
 }
 ca_stop() {
 	[ -n "$CA_PID" ] || return 0
@@ -84,20 +91,23 @@ ca_setup() {
 	micromdm)
 		CA_URL=http://127.0.0.1:$CA_PORT/scep
 		CA_CHALLENGE=${CA_CHALLENGE:-Ca-Challenge-1}
-		scep_ca_init "$CA_DIR/depot"
+		scep_ca_init "$CA_DIR/depot" || return 1
 		;;
 	pkish)
 		CA_URL=http://127.0.0.1:$CA_PORT/cgi-bin/pkiclient.exe
 		CA_CHALLENGE=${CA_CHALLENGE:-}
-		ca_pkish_setup
+		ca_pkish_setup || return 1
 		;;
 	esac
-	ca_start
+	ca_start || return 1
 	CA_PEM=$CA_DIR/ca.pem
 	curl -s "$CA_URL?operation=GetCACert" -o "$CA_DIR/ca.der" &&
-	    openssl x509 -inform der -in "$CA_DIR/ca.der" -out "$CA_PEM" ||
-	    openssl pkcs7 -inform der -in "$CA_DIR/ca.der" -print_certs \
-		-out "$CA_PEM" || die "GetCACert gave no certificate"
+	    openssl x509 -inform der -in "$CA_DIR/ca.der" -out "$CA_PEM" \
+		2>/dev/null && return 0
+	openssl pkcs7 -inform der -in "$CA_DIR/ca.der" -print_certs \
+	    -out "$CA_PEM" 2>/dev/null && return 0
+	die "GetCACert gave no certificate"
+	return 1
 }
 
 # Serials: uppercase hex, no leading zeros.
