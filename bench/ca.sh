@@ -67,7 +67,7 @@ for s in micromdm pkish; do
 	[ -s "$T/$s.out" ] || { printf '%-9s %s\n' "$s" "not measured"; continue; }
 	while read -r line; do
 		fails=$(( $(field "$line" n) - $(field "$line" ok) ))
-		printf '%-9s %5s %9s %8s %8s %5s %6s %7s MB\n' "$s" \
+		printf '%-9s %5s %9s %8s %8s %5s %6s %6s MiB\n' "$s" \
 		    "$(field "$line" conc)" "$(field "$line" rps)" \
 		    "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" \
 		    "$(field "$line" dup)" "$fails" \
