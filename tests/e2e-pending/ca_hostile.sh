@@ -9,7 +9,7 @@
 # message again, then a new request under the same transactionID).
 # Then a good enrollment still works, and the CA database grew by exactly
 # the two good certificates (the replay's first and the last one).
-# CA_TARGET=pkish (default) or micromdm. Env (tests/run.sh): PKISH, ROOT.
+# CA_TARGET=pkish (default), micromdm or responder. Env (tests/run.sh): PKISH, ROOT.
 # Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u

@@ -6,9 +6,9 @@
 # retried with the same message) while the CA daemon is killed with
 # SIGKILL at random moments KILLS times (default 32) and started again on
 # the same state. Then: every certificate a client received is in the CA
-# database, byte for byte the CA's (openssl verify), no serial twice among
+# database and verifies against the CA (openssl verify), no serial twice among
 # received certificates nor in the database, and the CA serves again.
-# CA_TARGET=pkish (default) or micromdm. Env (tests/run.sh): PKISH, ROOT,
+# CA_TARGET=pkish (default), micromdm or responder. Env (tests/run.sh): PKISH, ROOT,
 # KILLS. Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u

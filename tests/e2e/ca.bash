@@ -6,6 +6,8 @@
 #             passphrase dialog, `write memory`; then the daemon
 #             (--no-console) serves SCEP at /cgi-bin/pkiclient.exe
 #   micromdm  micromdm scepserver (the stand-in; challenge required)
+#   responder pkish's scripted test CA (build/tests/test_scep_responder:
+#             issues whatever it can decode; its database is its log)
 # Callers source scep.bash first (netns, TAP, wait_http, scepserver).
 # Failures call die and then return 1 (bench/ca.sh's die does not exit).
 # Provides: ca_setup DIR PORT (first start: sets CA_URL, CA_PEM,
@@ -60,7 +62,13 @@ ca_start() {
 		"$PKISH" --state "$CA_DIR/state" --no-console \
 		    >>"$CA_DIR/server.log" 2>&1 </dev/null 7>&- &
 		;;
-	*) die "CA_TARGET $CA_TARGET: pkish or micromdm"; return 1 ;;
+	responder)
+		SCEP_RESPONDER_PORT=$CA_PORT SCEP_RESPONDER_DIR=$CA_DIR \
+		    SCEP_RESPONDER_MODE= "$TESTBIN/test_scep_responder" \
+		    >>"$CA_DIR/server.log" 2>&1 7>&- &
+		;;
+	*) die "CA_TARGET $CA_TARGET: pkish, micromdm or responder"
+		return 1 ;;
 	esac
 	CA_PID=$!
 	wait_http "$(ca_url_caps)" && return 0
@@ -98,6 +106,10 @@ ca_setup() {
 		CA_CHALLENGE=${CA_CHALLENGE:-}
 		ca_pkish_setup || return 1
 		;;
+	responder)
+		CA_URL=http://127.0.0.1:$CA_PORT/scep
+		CA_CHALLENGE=
+		;;
 	esac
 	ca_start || return 1
 	CA_PEM=$CA_DIR/ca.pem
@@ -123,6 +135,10 @@ ca_serials() {
 	micromdm)
 		awk -F'\t' '$1 == "V" { print $4 }' "$CA_DIR/depot/index.txt" |
 		    ca_norm | sort >"$1"
+		;;
+	responder)
+		sed -n 's/.* issued=\([0-9A-Fa-f]*\).*/\1/p' \
+		    "$CA_DIR/requests.log" | ca_norm | sort >"$1"
 		;;
 	pkish)
 		ca_ser=$(openssl x509 -in "$CA_PEM" -noout -serial |
