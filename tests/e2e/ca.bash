@@ -1,7 +1,8 @@
 # tests/e2e/ca.bash - sourced by the certificate-server tests (ca_interop,
 # ca_hostile, ca_killloop) and bench/ca.sh; not a test itself.
 # One SCEP CA under test, chosen by CA_TARGET:
-#   pkish     pkish's `crypto pki server CS` (default): `ip http server`,
+#   pkish     pkish's `crypto pki server CS` (default): an RSA 2048 key
+#             CS first (`no shutdown` would make a 1024-bit one), `ip http server`,
 #             `ip http port PORT`, `grant auto`, `no shutdown` with the
 #             passphrase dialog, `write memory`; then the daemon
 #             (--no-console) serves SCEP at /cgi-bin/pkiclient.exe
@@ -30,6 +31,7 @@ ca_pkish_setup() {
 	cat >"$CA_DIR/setup.in" <<EOF
 enable
 configure terminal
+crypto key generate rsa label CS modulus 2048 exportable
 ip http server
 ip http port $CA_PORT
 crypto pki server CS
