@@ -12,7 +12,7 @@
 #include <openssl/rand.h>
 #include "bench/scep_load.h"
 
-const char *const bad_cases = "oversize garbage truncated getgarbage "
+const char *const bad_cases = "oversize getoversize garbage truncated getgarbage "
     "ctype wrongkey badsig badenv msgtype unknownop replay";
 
 /* 1 refused properly, 0 accepted or wrong answer, -1 transport error. */
@@ -72,7 +72,10 @@ simple(const struct target *t, const char *c, const char *challenge)
 	memset(&r, 0, sizeof(r));
 	if (strcmp(c, "oversize") == 0)
 		v = random_msg(&r, 8u << 20);
-	else if (strcmp(c, "garbage") == 0)
+	else if (strcmp(c, "getoversize") == 0) {
+		v = random_msg(&r, 192u << 10);	/* a 256 KiB query string */
+		r.get = 1;
+	} else if (strcmp(c, "garbage") == 0)
 		v = random_msg(&r, 3000);
 	else if (strcmp(c, "getgarbage") == 0) {
 		v = random_msg(&r, 1500);

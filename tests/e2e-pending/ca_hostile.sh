@@ -2,7 +2,7 @@
 # tests/e2e-pending/ca_hostile.sh - bad input to the certificate server,
 # inside a private network namespace (loopback only). Each case sent by
 # scep_load -b must get a CertRep FAILURE or an HTTP 4xx, and the CA must
-# still answer afterwards: an 8 MiB body, garbage and truncated PKCS#7
+# still answer afterwards: an 8 MiB body, a 256 KiB GET query, garbage and truncated PKCS#7
 # (POST and GET), a wrong Content-Type, a CSR whose key is not the
 # signer's, a broken signature, an envelope for another recipient, an
 # unknown messageType, an unknown operation, and a replay (the same
@@ -38,7 +38,7 @@ alive() { curl -s -o /dev/null -w '%{http_code}' "$(ca_url_caps)" | grep -qx 200
 
 ca_serials before
 mkdir out
-for c in oversize garbage truncated getgarbage ctype wrongkey badsig \
+for c in oversize getoversize garbage truncated getgarbage ctype wrongkey badsig \
     badenv msgtype unknownop replay; do
 	timeout 60 "$LOAD" -u "$CA_URL" "${CH[@]}" -b $c -o out >$c.out 2>$c.err
 	rc=$?
