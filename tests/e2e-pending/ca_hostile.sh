@@ -2,14 +2,16 @@
 # tests/e2e-pending/ca_hostile.sh - bad input to the certificate server,
 # inside a private network namespace (loopback only). Each case sent by
 # scep_load -b must get a CertRep FAILURE or an HTTP 4xx, and the CA must
-# still answer afterwards: an 8 MiB body, a 256 KiB GET query, garbage and truncated PKCS#7
-# (POST and GET), a wrong Content-Type, a CSR whose key is not the
-# signer's, a broken signature, an envelope for another recipient, an
-# unknown messageType, an unknown operation, and a replay (the same
-# message again, then a new request under the same transactionID).
-# Then a good enrollment still works, and the CA database grew by exactly
-# the two good certificates (the replay's first and the last one).
-# CA_TARGET=pkish (default), micromdm or responder. Env (tests/run.sh): PKISH, ROOT.
+# still answer afterwards: an 8 MiB body, a 256 KiB GET query, garbage
+# and truncated PKCS#7 (POST and GET), a wrong Content-Type, a CSR whose
+# key is not the signer's, a broken signature, an envelope for another
+# recipient, an unknown messageType, an unknown operation, and a replay
+# (the same message again, then a new request under the same
+# transactionID). Then a good enrollment still works, and the CA
+# database grew by exactly the two good certificates (the replay's first
+# and the last one).
+# CA_TARGET=pkish (default), micromdm or responder.
+# Env (tests/run.sh): PKISH, ROOT.
 # Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
