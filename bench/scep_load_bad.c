@@ -12,8 +12,8 @@
 #include <openssl/rand.h>
 #include "bench/scep_load.h"
 
-const char *const bad_cases = "oversize getoversize garbage truncated getgarbage "
-    "ctype wrongkey badsig badenv msgtype unknownop replay";
+const char *const bad_cases = "oversize getoversize garbage truncated "
+    "getgarbage ctype wrongkey badsig badenv msgtype unknownop replay";
 
 /* 1 refused properly, 0 accepted or wrong answer, -1 transport error. */
 static int
