@@ -59,4 +59,5 @@ ca_serials after
 check "the database holds exactly the two good certificates more" \
     cmp -s expect after
 cmp -s expect after || diff expect after | head -10
+ca_no_san
 finish

@@ -129,4 +129,5 @@ check "CA database lists every received certificate" \
 check "no serial twice among received certificates" \
     test -z "$(uniq -d received.sorted)"
 check "no serial twice in the CA database" test -z "$(uniq -d db.serials)"
+ca_no_san
 finish

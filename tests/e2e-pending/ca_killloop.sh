@@ -86,4 +86,5 @@ check "no serial twice in the CA database ($(uniq -d db.serials | wc -l))" \
 echo "# received $got, database $(wc -l <db.serials)"
 check "the CA serves after the loop" \
     curl -sf -o /dev/null "$(ca_url_caps)"
+ca_no_san
 finish
