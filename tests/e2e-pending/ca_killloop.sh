@@ -79,6 +79,13 @@ ca_serials db.serials
 missing=$(comm -23 received.sorted db.serials | wc -l)
 check "every received certificate is in the CA database ($missing missing)" \
     test "$missing" -eq 0
+nocn=$(while read -r ser cn _; do
+	ser=$(echo "$ser" | ca_norm)
+	grep -q "^$ser .*$(echo "$cn" | tr A-Z a-z)" db.serials.lines ||
+	    echo "$ser"
+done <recv/received | wc -l)
+check "the database lists each received serial with its CN ($nocn not)" \
+    test "$nocn" -eq 0
 check "no serial twice among received certificates ($(uniq -d received.sorted | wc -l))" \
     test -z "$(uniq -d received.sorted)"
 check "no serial twice in the CA database ($(uniq -d db.serials | wc -l))" \

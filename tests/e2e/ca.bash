@@ -124,10 +124,21 @@ ca_setup() {
 	return 1
 }
 
+# ca_lines FILE: database lines "SERIAL REST" on stdin -> FILE (the
+# serials, sorted) and FILE.lines (serial normalised, the rest in lower
+# case, for the subjects).
+ca_lines() {
+	awk '{ s = toupper($1); sub(/^0X/, "", s); sub(/^0+/, "", s)
+	    if (s == "") s = "0"; $1 = s; print tolower($0) }' |
+	    sed 's/^\([^ ]*\)/\U\1/' | sort >"$1.lines"
+	cut -d' ' -f1 "$1.lines" | sort >"$1"
+}
+
 # Serials: uppercase hex, no leading zeros.
 ca_norm() { tr a-f A-F | sed 's/^0x//I; s/^0*\([0-9A-F]\)/\1/'; }
 
-# ca_serials FILE: the serials of the certificates in the CA database.
+# ca_serials FILE: the serials of the certificates in the CA database;
+# FILE.lines: "SERIAL subject..." (lower case) per certificate.
 # pkish: `show crypto pki server CS certificates` (the CA certificate's
 # own serial is left out, so the list holds issued certificates only);
 # the daemon is stopped for the console run and started again.
@@ -135,12 +146,12 @@ ca_serials() {
 	local ca_ser
 	case $CA_TARGET in
 	micromdm)
-		awk -F'\t' '$1 == "V" { print $4 }' "$CA_DIR/depot/index.txt" |
-		    ca_norm | sort >"$1"
+		awk -F'\t' '$1 == "V" { print $4, $6 }' \
+		    "$CA_DIR/depot/index.txt" | ca_lines "$1"
 		;;
 	responder)
 		sed -n 's/.* issued=\([0-9A-Fa-f]*\).*/\1/p' \
-		    "$CA_DIR/requests.log" | ca_norm | sort >"$1"
+		    "$CA_DIR/requests.log" | ca_lines "$1"
 		;;
 	pkish)
 		ca_ser=$(openssl x509 -in "$CA_PEM" -noout -serial |
@@ -152,8 +163,10 @@ ca_serials() {
 		ca_console "$CA_DIR/show.in" "$CA_DIR/show.out"
 		[ -n "$was" ] && ca_start
 		awk '/^Serial +Issued date/ { f = 1; next }
-		    f && /^[0-9A-Fa-f]+ / { print $1 }' "$CA_DIR/show.out" |
-		    ca_norm | grep -vxF "$ca_ser" | sort >"$1"
+		    f && /^[0-9A-Fa-f]+ / { print }' "$CA_DIR/show.out" |
+		    ca_lines "$1.all"
+		grep -v "^$ca_ser " "$1.all.lines" >"$1.lines"
+		grep -vxF "$ca_ser" "$1.all" >"$1"
 		;;
 	esac
 }
