@@ -25,6 +25,7 @@
  * Exit: 0 when the run could be made (the figures say how it went).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,15 +223,52 @@ build_one(void *arg, struct req *r, size_t i)
 	return 0;
 }
 
+struct bpart {
+	const struct bctx	*b;
+	struct req		*r;
+	size_t			 k, step;
+	int			 rc;
+};
+
+static void *
+build_part(void *arg)
+{
+	struct bpart *p = arg;
+	size_t i;
+
+	for (i = p->k; i < p->b->o->n && p->rc == 0; i += p->step)
+		p->rc = build_one((void *)p->b, &p->r[i], i);
+	return NULL;
+}
+
+/* Build every request of a level, on as many threads as there are CPUs
+ * (up to 4): the signing is before the clock starts. */
 static int
 build_all(const struct bctx *b, struct req *r)
 {
-	size_t i;
+	struct bpart p[4];
+	pthread_t th[4];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k, n = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (size_t)ncpu, started;
+	int rc = 0;
 
-	for (i = 0; i < b->o->n; i++)
-		if (build_one((void *)b, &r[i], i) == -1)
-			return -1;
-	return 0;
+	for (k = 0; k < n; k++)
+		p[k] = (struct bpart){ b, r, k, n, 0 };
+	for (started = 0; started < n; started++)
+		if (pthread_create(&th[started], NULL, build_part,
+		    &p[started]) != 0)
+			break;
+	if (started == 0) {		/* no thread: all of it here */
+		p[0].step = 1;
+		build_part(&p[0]);
+		return p[0].rc;
+	}
+	for (k = 0; k < started; k++) {
+		pthread_join(th[k], NULL);
+		if (p[k].rc != 0)
+			rc = -1;
+	}
+	return started == n ? rc : -1;
 }
 
 static void
