@@ -17,12 +17,17 @@
  * dup counts issued serials already seen in this run (any level).
  * Soak (-t): one level, until N messages are sent or SECS pass; a refused
  * connection (CA down) is retried with the same message, any other
- * transport error leaves that request's outcome unknown. Received
+ * transport error leaves that request's outcome unknown (libcurl itself
+ * sends a request again, once, when a kept connection turns out closed
+ * before any reply byte: the CA may then see a transactionID twice and
+ * answer FAILURE, which the figures count). Received
  * certificates go to DIR/NNNNNN.pem and DIR/received ("SERIAL CN FILE").
  * Dump (-d): N PKCSReq messages for other clients to send, as
  * DIR/NNNNNN.msg.pem, .key.pem (requester key), .signer.pem (its
  * transient certificate), one key per message.
- * Exit: 0 when the run could be made (the figures say how it went).
+ * Exit: 0 when the run could be made (the figures say how it went); -b:
+ * 0 the CA refused the case (FAILURE or HTTP 4xx), 1 it did not, 2
+ * transport error, 3 local error.
  */
 #include <errno.h>
 #include <pthread.h>
