@@ -26,6 +26,10 @@ SRCS	 = $(wildcard lib/*.c shell/*.c parser/*.c conf/*.c pki/*.c acme/*.c scep/*
 OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# The SCEP load client of bench/ca.sh and the CA tests links libcurl.
+LOADSRCS = $(wildcard bench/*.c)
+LOADOBJS = $(LOADSRCS:%.c=$(BUILD)/%.o)
+CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 .PHONY: all run test deps test-deps bench-deps san unit clean bench
 .SECONDARY:
@@ -45,11 +49,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/scep_load: $(LOADOBJS) $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURLLIBS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(TBINS)
+unit: $(TBINS) $(BUILD)/scep_load
 
 deps:
 	@sh scripts/deps.sh run
@@ -70,10 +77,10 @@ test: test-deps
 	sh tests/run.sh
 
 bench: bench-deps
-	$(MAKE) pkish
+	$(MAKE) pkish $(BUILD)/scep_load
 	@for b in bench/*.sh; do sh $$b; done
 
 clean:
 	rm -rf build build-san pkish
 
--include $(OBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
