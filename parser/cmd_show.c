@@ -152,7 +152,9 @@ static int
 cmd_show_running(struct vty *v, struct args *a)
 {
 	size_t len;
-	char *cfg = render_config(&len);
+	enum render_view rv = args_has(a, "all") ? RV_ALL : args_has(a,
+	    "brief") ? RV_BRIEF : args_has(a, "full") ? RV_FULL : RV_NORMAL;
+	char *cfg = render_config_view(rv, &len);
 
 	if (cfg == NULL) {
 		vty_err(v, "Out of memory");
@@ -312,7 +314,9 @@ static const struct cmd_def show_cmds[] = {
 	    "configuration parameters", cmd_show_terminal, 0 },
 	{ M(MODE_EXEC), 0, "show privilege", "privilege=Show current "
 	    "privilege level", cmd_show_privilege, 0 },
-	{ M(MODE_EXEC), 15, "show running-config", NULL, cmd_show_running, 0 },
+	{ M(MODE_EXEC), 15, "show running-config [{all|brief|full}]",
+	    "all=Configuration with defaults\nbrief=configuration without "
+	    "certificate data\nfull=full configuration", cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "write terminal", "terminal=Write to terminal",
 	    cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "show startup-config", NULL, cmd_show_startup, 0 },
