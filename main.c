@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "parser/commands.h"
 #include "parser/sys.h"
+#include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/pki.h"
 #include "pki/renew.h"
@@ -167,6 +168,8 @@ start(struct opts *o)
 		fprintf(stderr, "pkish: %s\n", e.msg);
 		return -1;
 	}
+	if (board_id_init(o->state, &e) < 0)
+		fprintf(stderr, "pkish: board ID: %s\n", e.msg);
 	if (trustpool_init(o->state, &e) < 0)
 		fprintf(stderr, "pkish: trustpool: %s\n", e.msg);
 	if (pkish_init(&e) < 0) {
