@@ -14,7 +14,7 @@
 #include "lib/http.h"
 #include "lib/log.h"
 #include "parser/commands.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/pki.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "parser/pki_cli.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "pki/cert.h"
 #include "pki/csr.h"
 #include "pki/enroll.h"

@@ -11,7 +11,7 @@
 #include "lib/secret.h"
 #include "parser/commands.h"
 #include "parser/render.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 

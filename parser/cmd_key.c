@@ -7,7 +7,7 @@
 #include <time.h>
 #include "lib/log.h"
 #include "parser/pki_cli.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "pki/key.h"
 
 #define RSA_DEFAULT_BITS	2048

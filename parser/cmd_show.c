@@ -8,7 +8,7 @@
 #include "lib/log.h"
 #include "parser/commands.h"
 #include "parser/render.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 

@@ -7,7 +7,7 @@
 #include "lib/log.h"
 #include "lib/secret.h"
 #include "parser/commands.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 

@@ -13,7 +13,7 @@
 #include <sys/utsname.h>
 #include "lib/clock.h"
 #include "parser/commands.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "parser/vty.h"
 #include "pki/enroll.h"
 

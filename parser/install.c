@@ -1,7 +1,7 @@
 /* parser/install.c - every command table, in one place */
 #include "parser/commands.h"
 #include "parser/render.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 
 void
 cmds_install_all(void)

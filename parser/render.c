@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "parser/render.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 
 #define MAX_PARTS	16
 

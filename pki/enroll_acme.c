@@ -18,7 +18,7 @@
 #include "acme/acme.h"
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/trustpool.h"

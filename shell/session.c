@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 #include "parser/vty.h"
 #include "shell/shell_int.h"
 

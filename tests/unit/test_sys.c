@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "parser/sys.h"
+#include "conf/conf.h"
 
 static int	npass, nfail;
 

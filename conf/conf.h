@@ -1,7 +1,7 @@
-/* parser/sys.h - system configuration (hostname, users, lines,
+/* conf/conf.h - system configuration (hostname, users, lines,
  * interfaces, http, logging): one store behind one mutex. */
-#ifndef PARSER_SYS_H
-#define PARSER_SYS_H
+#ifndef CONF_CONF_H
+#define CONF_CONF_H
 #include <stdio.h>
 #include <time.h>
 

@@ -1,4 +1,4 @@
-/* parser/sys.c - the system configuration store and its rendering */
+/* conf/sys.c - the system configuration store and its rendering */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/secret.h"
-#include "parser/sys.h"
+#include "conf/conf.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct sys_conf conf;
