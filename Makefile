@@ -11,8 +11,9 @@ PKGS	 = openssl libcurl json-c libssh
 # lib/json_dl.c when the ACME engine starts, libcrypt by lib/crypt_dl.c
 # for the first type 5 secret, libssh by shell/ssh_dl.c when the SSH
 # server starts. test_http_tls runs a TLS server of its own: it links
-# libssl.
-LINKPKGS = libcrypto
+# libssl. json-c is linked too: `| json` output (parser/show_json.c)
+# calls it directly.
+LINKPKGS = libcrypto json-c
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	  := $(shell pkg-config --libs $(LINKPKGS) 2>/dev/null)
 SSLLIBS	  := $(shell pkg-config --libs libssl 2>/dev/null)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parser/pki_cli.h"
+#include "parser/show_json.h"
 #include "pki/cert.h"
 #include "pki/key.h"
 #include "pki/renew.h"
@@ -92,6 +93,62 @@ collect(struct show *s, char **names, size_t n, const char *only, int asa)
 		}
 }
 
+/* The block header as a JSON "kind". */
+static const char *
+block_kind(const char *header)
+{
+	static const char *const map[][2] = {
+		{ "Certificate", "identity" },
+		{ "Router Self-Signed Certificate", "self-signed" },
+		{ "Certificate (Rollover)", "identity-rollover" },
+		{ "CA Certificate", "ca" },
+		{ "CA Certificate (Rollover)", "ca-rollover" } };
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(header, map[i][0]) == 0)
+			return map[i][1];
+	return "other";
+}
+
+static json_object *
+block_json(const struct block *b)
+{
+	json_object *o = json_object_new_object(), *tps;
+
+	json_object_object_add(o, "kind", json_object_new_string(
+	    block_kind(b->header)));
+	json_object_object_add(o, "status", json_object_new_string(
+	    "Available"));
+	tps = json_object_new_array();
+	for (size_t i = 0; i < b->ntp; i++)
+		json_object_array_add(tps, json_object_new_string(b->tps[i]));
+	json_object_object_add(o, "trustpoints", tps);
+	json_object_object_add(o, "keyLabel", sj_str(b->key));
+	json_object_object_add(o, "renewTime", sj_time(b->renew));
+	sj_cert_fields(o, b->x);
+	return o;
+}
+
+/* One block as text, IOS or ASA style; into arr instead when JSON. */
+static void
+block_out(struct vty *v, const struct block *b, int first, int asa,
+    int verbose, json_object *arr)
+{
+	char *out;
+
+	if (arr) {
+		json_object_array_add(arr, block_json(b));
+		return;
+	}
+	out = asa ? cert_show_asa(b->x, b->header, b->tps, b->ntp, b->renew) :
+	    cert_show_ios(b->x, b->header, b->tps, b->ntp, b->key[0] ?
+	    b->key : NULL, b->renew, verbose);
+	if (out) {
+		vty_out(v, "%s%s", first ? "" : "\n", out);
+		free(out);
+	}
+}
+
 static int
 cmd_show_certs(struct vty *v, struct args *a)
 {
@@ -99,7 +156,8 @@ cmd_show_certs(struct vty *v, struct args *a)
 	int asa = args_has(a, "ca"), verbose = args_has(a, "verbose");
 	struct show *s;
 	size_t n;
-	char **names, *out;
+	char **names;
+	json_object *arr = vty_json(v) ? json_object_new_array() : NULL;
 
 	if (only && !tp_exists(only)) {
 		vty_err(v, "Certificate Authority (trustpoint) %s is unknown",
@@ -115,19 +173,18 @@ cmd_show_certs(struct vty *v, struct args *a)
 		if (strncmp(b->header, "CA ", 3) == 0 && b->ntp < 32 &&
 		    trustpool_contains(b->x))
 			b->tps[b->ntp++] = "Trustpool";
-		out = asa ? cert_show_asa(b->x, b->header, b->tps, b->ntp,
-		    b->renew) : cert_show_ios(b->x, b->header, b->tps, b->ntp,
-		    b->key[0] ? b->key : NULL, b->renew, verbose);
-		if (out) {
-			vty_out(v, "%s%s", i ? "\n" : "", out);
-			free(out);
-		}
+		block_out(v, b, i == 0, asa, verbose, arr);
 	}
 	for (size_t i = 0; i < s->ncerts; i++)
 		tp_certs_free(&s->certs[i]);
 	free(s->certs);
 	free(s);
 	tp_names_free(names, n);
+	if (arr) {
+		json_object *root = json_object_new_object();
+		json_object_object_add(root, "certificates", arr);
+		return sj_emit(v, root);
+	}
 	return 0;
 }
 

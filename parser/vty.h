@@ -9,7 +9,8 @@
 #include "parser/cmd.h"
 #include "shell/shell.h"
 
-enum filt { F_NONE, F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT };
+enum filt { F_NONE, F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT,
+	F_JSON };
 
 struct vty_filter {
 	enum filt	 type;
@@ -19,6 +20,7 @@ struct vty_filter {
 	char		**sect;		/* section: buffered lines */
 	size_t		 nsect;
 	int		 sect_match;
+	int		 json_done;	/* json: a document went out */
 };
 
 struct vty {
@@ -80,6 +82,11 @@ struct vty {
 void	vty_out(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	vty_write(struct vty *, const char *, size_t);	/* through filters */
+/* `| json` was given: the command prints one JSON document with
+ * vty_json_write() instead of its text (text it writes is dropped, and a
+ * command that writes no document gets a % error). */
+int	vty_json(const struct vty *);
+void	vty_json_write(struct vty *, const char *doc);
 /* "% msg" (IOS error line), marks the command failed. */
 void	vty_err(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
