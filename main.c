@@ -138,6 +138,8 @@ start(struct opts *o)
 		fprintf(stderr, "pkish: %s\n", e.msg);
 		return -1;
 	}
+	if (board_id_init(o->state, &e) < 0)
+		fprintf(stderr, "pkish: board ID: %s\n", e.msg);
 	if (trustpool_init(o->state, &e) < 0)
 		fprintf(stderr, "pkish: trustpool: %s\n", e.msg);
 	if (pkish_init(&e) < 0) {
@@ -181,6 +183,7 @@ main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
+	log_journal_init();
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

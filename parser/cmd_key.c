@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/b64.h"
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "conf/conf.h"
+#include "parser/show_json.h"
 #include "pki/pki.h"
 
 #define RSA_DEFAULT_BITS	2048
@@ -260,6 +262,35 @@ cmd_key_zeroize(struct vty *v, struct args *a)
 	return rc;
 }
 
+/* One key as JSON: what the text block shows, the public key as base64
+ * DER SubjectPublicKeyInfo. NULL (and e) when it cannot be read. */
+static json_object *
+key_json(const struct key_info *k, struct err *e)
+{
+	json_object *o;
+	unsigned char *der = NULL;
+	size_t len;
+	char *b64;
+
+	if (key_public_der(k->label, &der, &len, e) < 0)
+		return NULL;
+	b64 = b64_encode(der, len, 0);
+	free(der);
+	o = json_object_new_object();
+	json_object_object_add(o, "label", json_object_new_string(k->label));
+	json_object_object_add(o, "type", json_object_new_string(
+	    k->type == KEY_RSA ? "rsa" : "ec"));
+	json_object_object_add(o, "size", json_object_new_int(k->bits));
+	json_object_object_add(o, "usage", json_object_new_string(
+	    k->type == KEY_RSA ? "General Purpose Key" : "Signature Key"));
+	json_object_object_add(o, "exportable",
+	    json_object_new_boolean(k->exportable));
+	json_object_object_add(o, "created", sj_time(k->created));
+	json_object_object_add(o, "publicKey", sj_str(b64));
+	free(b64);
+	return o;
+}
+
 static int
 cmd_show_mypubkey(struct vty *v, struct args *a)
 {
@@ -271,9 +302,23 @@ cmd_show_mypubkey(struct vty *v, struct args *a)
 	size_t n;
 	char *out;
 
-	if ((ks = select_keys(v, type, label, 1, &n)) == NULL)
+	json_object *arr = NULL, *o, *root;
+
+	if ((ks = select_keys(v, type, label, 1, &n)) == NULL && !vty_json(v))
 		return vty_failed(v) ? -1 : 0;
-	for (size_t i = 0; i < n; i++) {
+	if (vty_json(v)) {
+		if (vty_failed(v))
+			return -1;
+		arr = json_object_new_array();
+	}
+	for (size_t i = 0; ks && i < n; i++) {
+		if (arr) {
+			if ((o = key_json(&ks[i], &e)) == NULL)
+				vty_err(v, "%s", e.msg);
+			else
+				json_object_array_add(arr, o);
+			continue;
+		}
 		if ((out = key_show_mypubkey(ks[i].label, &e)) == NULL) {
 			vty_err(v, "%s", e.msg);
 			continue;
@@ -282,7 +327,11 @@ cmd_show_mypubkey(struct vty *v, struct args *a)
 		free(out);
 	}
 	free(ks);
-	return 0;
+	if (arr == NULL)
+		return 0;
+	root = json_object_new_object();
+	json_object_object_add(root, "keys", arr);
+	return sj_emit(v, root);
 }
 
 static const struct cmd_def key_cmds[] = {

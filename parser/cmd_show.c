@@ -1,4 +1,4 @@
-/* parser/cmd_show.c - show version/clock/users/running-config/
+/* parser/cmd_show.c - show clock/users/running-config/
  * startup-config/logging, clear logging, debug */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,45 +10,6 @@
 #include "parser/render.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
-
-#define PKISH_VERSION "0.1.0"
-
-static void
-uptime_str(long s, char *buf, size_t len)
-{
-	long w = s / 604800, d = s / 86400 % 7, h = s / 3600 % 24,
-	    m = s / 60 % 60;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (w)
-		n += (size_t)snprintf(buf + n, len - n, "%ld week%s, ", w,
-		    w == 1 ? "" : "s");
-	if (w || d)
-		n += (size_t)snprintf(buf + n, len - n, "%ld day%s, ", d,
-		    d == 1 ? "" : "s");
-	if (w || d || h)
-		n += (size_t)snprintf(buf + n, len - n, "%ld hour%s, ", h,
-		    h == 1 ? "" : "s");
-	snprintf(buf + n, len - n, "%ld minute%s", m, m == 1 ? "" : "s");
-}
-
-static int
-cmd_show_version(struct vty *v, struct args *a)
-{
-	char host[64], up[96];
-
-	sys_hostname(host, sizeof(host));
-	uptime_str((long)(time(NULL) - clock_started()), up, sizeof(up));
-	vty_out(v, "pkish Software, Version %s\n", PKISH_VERSION);
-	vty_out(v, "Technical Support: see the pkish README\n");
-	vty_out(v, "Copyright (c) 2026 the pkish authors\n\n");
-	vty_out(v, "ROM: pkish\n\n");
-	vty_out(v, "%s uptime is %s\n", host, up);
-	vty_out(v, "System image file is \"pkish\"\n");
-	vty_out(v, "Crypto: OpenSSL 3, ACME (RFC 8555), SCEP (RFC 8894)\n");
-	return 0;
-}
 
 static int
 cmd_show_clock(struct vty *v, struct args *a)
@@ -148,7 +109,9 @@ static int
 cmd_show_running(struct vty *v, struct args *a)
 {
 	size_t len;
-	char *cfg = render_config(&len);
+	enum render_view rv = args_has(a, "all") ? RV_ALL : args_has(a,
+	    "brief") ? RV_BRIEF : args_has(a, "full") ? RV_FULL : RV_NORMAL;
+	char *cfg = render_config_view(rv, &len);
 
 	if (cfg == NULL) {
 		vty_err(v, "Out of memory");
@@ -300,7 +263,6 @@ cmd_show_debugging(struct vty *v, struct args *a)
 }
 
 static const struct cmd_def show_cmds[] = {
-	{ M(MODE_EXEC), 1, "show version", NULL, cmd_show_version, 0 },
 	{ M(MODE_EXEC), 1, "show clock [detail]", "clock=Display the system "
 	    "clock\ndetail=Display detailed information", cmd_show_clock, 0 },
 	{ M(MODE_EXEC), 1, "show users", NULL, cmd_show_users, 0 },
@@ -308,7 +270,9 @@ static const struct cmd_def show_cmds[] = {
 	    "configuration parameters", cmd_show_terminal, 0 },
 	{ M(MODE_EXEC), 0, "show privilege", "privilege=Show current "
 	    "privilege level", cmd_show_privilege, 0 },
-	{ M(MODE_EXEC), 15, "show running-config", NULL, cmd_show_running, 0 },
+	{ M(MODE_EXEC), 15, "show running-config [{all|brief|full}]",
+	    "all=Configuration with defaults\nbrief=configuration without "
+	    "certificate data\nfull=full configuration", cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "write terminal", "terminal=Write to terminal",
 	    cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "show startup-config", NULL, cmd_show_startup, 0 },

@@ -19,6 +19,11 @@ struct vty;
 void	vty_out(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	vty_write(struct vty *, const char *, size_t);	/* through filters */
+/* `| json` was given: the command prints one JSON document with
+ * vty_json_write() instead of its text (text it writes is dropped, and a
+ * command that writes no document gets a % error). */
+int	vty_json(const struct vty *);
+void	vty_json_write(struct vty *, const char *doc);
 /* "% msg" (IOS error line), marks the command failed. */
 void	vty_err(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -1,26 +1,9 @@
 /* pki/enroll_csr.c - CSR parameters and key preparation for enrollment */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include "lib/clock.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
-
-const char *
-enroll_device_serial(void)
-{
-	static char serial[32];
-	unsigned long h = 5381;
-	char host[256] = "pkish";
-
-	if (serial[0] == '\0') {
-		gethostname(host, sizeof(host) - 1);
-		for (const char *p = host; *p; p++)
-			h = h * 33 + (unsigned char)*p;
-		snprintf(serial, sizeof(serial), "PKS%08lX", h & 0xffffffffUL);
-	}
-	return serial;
-}
 
 void
 enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,

@@ -7,7 +7,8 @@
 #include "parser/parser.h"
 #include "shell/shell.h"
 
-enum filt { F_NONE, F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT };
+enum filt { F_NONE, F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT,
+	F_JSON };
 
 struct vty_filter {
 	enum filt	 type;
@@ -17,6 +18,7 @@ struct vty_filter {
 	char		**sect;		/* section: buffered lines */
 	size_t		 nsect;
 	int		 sect_match;
+	int		 json_done;	/* json: a document went out */
 };
 
 /* A session: defined here, opaque to parser/ (parser/vty.h declares what

@@ -65,6 +65,10 @@ normalise() {
 	    -e 's/\$9\$[A-Za-z0-9.\/]{14}\$[A-Za-z0-9.\/]{43}/$9$HASH/g' \
 	    -e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})? UTC [A-Z][a-z]{2}( [A-Z][a-z]{2})? [ 0-9]?[0-9] [0-9]{4}/DATE/g' \
 	    -e 's/uptime is .*/uptime is X/' \
+	    -e 's/image file is ".*"/image file is "IMAGE"/' \
+	    -e 's/PKISH-[A-Za-z0-9_]+/PKISH-ARCH/; s/PKISH \([^)]*\)/PKISH (ARCH)/' \
+	    -e 's/with [0-9]+K bytes of memory/with NK bytes of memory/' \
+	    -e 's/PKS[0-9A-F]{8}/PKSBOARDID/g' \
 	    -e 's/elapsed time was [0-9]+ seconds/elapsed time was N seconds/'
 }
 
