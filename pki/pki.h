@@ -32,6 +32,7 @@
 #include "pki/trustpool.h"
 #include "pki/p12.h"
 #include "pki/signer.h"
+#include "pki/cert_facts.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */
