@@ -71,7 +71,7 @@ P12=$T/web.p12
 	printf 'crypto key generate rsa label IOSKEY modulus 2048\n'
 	printf 'crypto pki trustpoint IOS\n enrollment selfsigned\n'
 	printf ' subject-name CN=ios.example.test\n rsakeypair IOSKEY\n exit\n'
-	printf 'crypto pki enroll IOS\nno\nyes\n'
+	printf 'crypto pki enroll IOS\nno\nno\nyes\n'
 	printf 'crypto ca export IOS pkcs12 file:%s/ios.p12 password x\n' "$T"
 	printf 'end\nshow running-config\n'
 } >"$T/s1.in"
