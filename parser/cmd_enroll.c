@@ -7,11 +7,7 @@
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "conf/conf.h"
-#include "pki/cert.h"
-#include "pki/csr.h"
-#include "pki/enroll.h"
-#include "pki/key.h"
-#include "pki/renew.h"
+#include "pki/pki.h"
 
 struct dialog {
 	struct tp_cfg	 c;

@@ -10,7 +10,7 @@
 #include "parser/pki_cli.h"
 #include "conf/conf.h"
 #include "parser/show_json.h"
-#include "pki/key.h"
+#include "pki/pki.h"
 
 #define RSA_DEFAULT_BITS	2048
 
@@ -63,7 +63,7 @@ confirm_replace(struct vty *v, const char *label)
 		return 1;
 	vty_out(v, "%% You already have %s keys defined named %s.\n",
 	    type_name(ki.type), label);
-	if (v->noecho) {
+	if (vty_noecho(v)) {
 		vty_err(v, "Keys %s not replaced: confirmation needed", label);
 		return 0;
 	}
@@ -78,7 +78,7 @@ ask_modulus(struct vty *v, int *bits)
 	char buf[32], *end;
 	long n;
 
-	if (v->noecho) {
+	if (vty_noecho(v)) {
 		*bits = RSA_DEFAULT_BITS;
 		return 0;
 	}
@@ -111,7 +111,7 @@ generate(struct vty *v, struct keygen *k)
 	struct timespec t0, t1;
 
 	if (!confirm_replace(v, k->label))
-		return v->failed ? -1 : 0;
+		return vty_failed(v) ? -1 : 0;
 	vty_out(v, "The name for the keys will be: %s\n", k->label);
 	if (k->bits == 0) {
 		if (ask_modulus(v, &k->bits) < 0)
@@ -241,7 +241,7 @@ cmd_key_zeroize(struct vty *v, struct args *a)
 		    type == KEY_RSA ? "RSA " : "EC ");
 	vty_out(v, "%% All router certs issued using these keys will also be "
 	    "removed.\n");
-	if (v->noecho || vty_confirm(v, "Do you really want to remove these "
+	if (vty_noecho(v) || vty_confirm(v, "Do you really want to remove these "
 	    "keys? [yes/no]: ", -1) != 1) {
 		free(ks);
 		return 0;
@@ -305,9 +305,9 @@ cmd_show_mypubkey(struct vty *v, struct args *a)
 	json_object *arr = NULL, *o, *root;
 
 	if ((ks = select_keys(v, type, label, 1, &n)) == NULL && !vty_json(v))
-		return v->failed ? -1 : 0;
+		return vty_failed(v) ? -1 : 0;
 	if (vty_json(v)) {
-		if (v->failed)
+		if (vty_failed(v))
 			return -1;
 		arr = json_object_new_array();
 	}

@@ -2,7 +2,7 @@
 #include "parser/commands.h"
 #include "parser/pki_cli.h"
 #include "parser/render.h"
-#include "pki/tp.h"
+#include "pki/pki.h"
 
 /* The trustpoints and chains in the view `show running-config` asks for. */
 static void

@@ -5,10 +5,7 @@
 #include <string.h>
 #include "parser/pki_cli.h"
 #include "parser/show_json.h"
-#include "pki/cert.h"
-#include "pki/key.h"
-#include "pki/renew.h"
-#include "pki/trustpool.h"
+#include "pki/pki.h"
 
 #define MAX_BLOCKS	4096
 

@@ -10,7 +10,6 @@
 #include "parser/render.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
-#include "shell/shell_int.h"
 
 static int
 cmd_show_clock(struct vty *v, struct args *a)
@@ -43,22 +42,18 @@ struct users_ctx {
  * absolute line number (con 0 = 0, vty N = N + 2), line, user, host,
  * idle time, location. Runs under the registry lock. */
 static void
-user_line(struct vty *s, void *arg)
+user_line(const struct vty_info *s, void *arg)
 {
 	struct users_ctx *u = arg;
-	long idle = (long)(sh_mono() - __atomic_load_n(&s->last_input,
-	    __ATOMIC_RELAXED));
-	int num = s->transport == SH_CONSOLE ? 0 : s->line_no + 2;
+	long idle = s->idle;
 	char b[256];
 	size_t n;
 
-	if (s->wfn)
+	if (s->exec_only)
 		return;		/* a one-shot SSH exec, not a line */
-	if (idle < 0)
-		idle = 0;
 	snprintf(b, sizeof(b), "%c%3d %-9s %-10s %-20s %02ld:%02ld:%02ld %s",
-	    s == u->self ? '*' : ' ', num, s->line_name, s->user, "idle",
-	    idle / 3600, idle / 60 % 60, idle % 60, s->peer);
+	    s->vty == u->self ? '*' : ' ', s->line, s->line_name, s->user,
+	    "idle", idle / 3600, idle / 60 % 60, idle % 60, s->peer);
 	for (n = strlen(b); n > 0 && b[n - 1] == ' '; n--)
 		b[n - 1] = '\0';
 	vty_out(u->out, "%s\n", b);
@@ -71,7 +66,7 @@ cmd_show_users(struct vty *v, struct args *a)
 
 	vty_out(v, "    Line       User       Host(s)              Idle       "
 	    "Location\n");
-	sh_foreach(user_line, &u);
+	vty_foreach(user_line, &u);
 	vty_out(v, "\n  Interface    User               Mode         Idle     "
 	    "Peer Address\n");
 	return 0;
@@ -82,16 +77,17 @@ cmd_show_users(struct vty *v, struct args *a)
 static int
 cmd_show_terminal(struct vty *v, struct args *a)
 {
-	int num = v->transport == SH_CONSOLE ? 0 : v->line_no + 2, t;
+	struct vty_info i;
+	int t;
 
-	vty_out(v, "Line %d, Location: \"%s\", Type: \"%s\"\n", num,
-	    v->peer, v->telnet ? "telnet" : v->transport == SH_SSH ? "ssh" :
-	    "");
-	vty_out(v, "Length: %d lines, Width: %d columns\n", v->term_len,
-	    v->term_width);
-	vty_out(v, "Capabilities: %s\n", v->monitor ?
+	vty_info(v, &i);
+	vty_out(v, "Line %d, Location: \"%s\", Type: \"%s\"\n", i.line,
+	    i.peer, i.kind);
+	vty_out(v, "Length: %d lines, Width: %d columns\n", i.term_len,
+	    i.term_width);
+	vty_out(v, "Capabilities: %s\n", i.monitor ?
 	    "Receives Logging Output" : "none");
-	t = v->exec_timeout;
+	t = i.exec_timeout;
 	if (t <= 0)
 		vty_out(v, "Idle EXEC timeout is never.\n");
 	else if (t % 60 == 0)
@@ -105,7 +101,7 @@ cmd_show_terminal(struct vty *v, struct args *a)
 static int
 cmd_show_privilege(struct vty *v, struct args *a)
 {
-	vty_out(v, "Current privilege level is %d\n", v->priv);
+	vty_out(v, "Current privilege level is %d\n", vty_priv(v));
 	return 0;
 }
 
@@ -135,7 +131,7 @@ cmd_show_startup(struct vty *v, struct args *a)
 	size_t len;
 	struct err e = { 0 };
 
-	snprintf(path, sizeof(path), "%s/startup-config", sh_state_dir());
+	snprintf(path, sizeof(path), "%s/startup-config", vty_state_dir());
 	if ((cfg = file_read(path, 64 << 20, &len, &e)) == NULL) {
 		if (e.code == E_NOTFOUND)
 			vty_out(v, "startup-config is not present\n");

@@ -14,7 +14,7 @@
 #include "parser/pki_cli.h"
 #include "parser/render.h"
 #include "parser/show_json.h"
-#include "pki/renew.h"
+#include "pki/pki.h"
 
 /* "[Nd]h:mm:ss.mmm" / "m:ss.mmm" / "ss.mmm", right-aligned in 16. */
 static void

@@ -15,7 +15,7 @@
 #include "parser/commands.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
-#include "pki/enroll.h"
+#include "pki/pki.h"
 
 #define PKISH_VERSION "0.1.0"
 

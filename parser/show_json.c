@@ -6,7 +6,7 @@
 #include <string.h>
 #include "parser/show_json.h"
 #include "parser/vty.h"
-#include "pki/cert_facts.h"
+#include "pki/pki.h"
 
 json_object *
 sj_time(time_t t)

@@ -43,6 +43,9 @@ enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
 {
 	char label[160];
 	int ec, bits;
+	/* As on the ASA, a key pkish makes for an ACME trustpoint can be
+	 * exported (PKCS#12 before a downgrade); IOS keys stay put. */
+	int exp = c->enroll == TP_EN_ACME;
 
 	tp_key_label(c, label, sizeof(label));
 	tp_key_spec(c, &ec, &bits);
@@ -52,11 +55,11 @@ enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
 		snprintf(tmp, len, "%s.new%ld-%u", label, (long)clock_now(),
 		    ++seq);
 		*generated = 1;
-		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, 0, e);
+		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, exp, e);
 	}
 	snprintf(tmp, len, "%s", label);
 	if (key_exists(label))
 		return 0;
 	*generated = 1;
-	return key_generate(label, ec ? KEY_EC : KEY_RSA, bits, 0, e);
+	return key_generate(label, ec ? KEY_EC : KEY_RSA, bits, exp, e);
 }

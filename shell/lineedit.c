@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 struct le {
