@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parser/pki_cli.h"
-#include "parser/show_json.h"
 #include "pki/pki.h"
+#include "parser/show_json.h"
 
 #define MAX_BLOCKS	4096
 

@@ -13,8 +13,8 @@
 #include "lib/clock.h"
 #include "parser/pki_cli.h"
 #include "parser/render.h"
-#include "parser/show_json.h"
 #include "pki/pki.h"
+#include "parser/show_json.h"
 
 /* "[Nd]h:mm:ss.mmm" / "m:ss.mmm" / "ss.mmm", right-aligned in 16. */
 static void
