@@ -154,7 +154,7 @@ cmd_show_certs(struct vty *v, struct args *a)
 	struct show *s;
 	size_t n;
 	char **names;
-	json_object *arr = vty_json(v) ? json_object_new_array() : NULL;
+	json_object *arr = NULL;
 
 	if (only && !tp_exists(only)) {
 		vty_err(v, "Certificate Authority (trustpoint) %s is unknown",
@@ -163,6 +163,8 @@ cmd_show_certs(struct vty *v, struct args *a)
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
+	if (vty_json(v))
+		arr = json_object_new_array();
 	names = tp_names(&n);
 	collect(s, names, n, only, asa);
 	for (size_t i = 0; i < s->n; i++) {

@@ -18,6 +18,7 @@
  *   pki/trustpool.h  CA certificates trusted for HTTPS
  *   pki/p12.h        PKCS#12 archives and PEM bundles
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
+ *   pki/cert_facts.h a certificate's fields as typed values (`| json`)
  */
 #ifndef PKI_PKI_H
 #define PKI_PKI_H
