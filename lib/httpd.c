@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -41,7 +42,17 @@ struct conn {
 	size_t		 outlen;
 	size_t		 outoff;	/* bytes already sent */
 	long long	 deadline;	/* monotonic ms */
-	char		 buf[HTTPD_MAX_REQ + 1];
+	size_t		 head;		/* head length once complete, else 0 */
+	size_t		 want;		/* head + Content-Length */
+	char		 buf[HTTPD_MAX_REQ + HTTPD_MAX_BODY + 1];
+};
+
+struct route {
+	char		*prefix;	/* owned */
+	size_t		 max_body;
+	httpd_handler	 fn;
+	void		*arg;
+	struct route	*next;
 };
 
 struct tok {
@@ -53,6 +64,8 @@ struct tok {
 struct httpd {
 	pthread_mutex_t	 mu;		/* guards toks, counters, timeout */
 	struct tok	*toks;
+	pthread_mutex_t	 route_mu;	/* routes; held while a handler runs */
+	struct route	*routes;
 	unsigned long	 nok;		/* 200 answers */
 	unsigned long	 nother;	/* 4xx answers */
 	int		 timeout_ms;
@@ -86,6 +99,7 @@ httpd_new(struct err *e)
 		return err_set(e, E_NOMEM, "httpd: out of memory"), NULL;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_mutex_init(&h->run_mu, NULL);
+	pthread_mutex_init(&h->route_mu, NULL);
 	h->timeout_ms = HTTPD_TIMEOUT_MS;
 	h->lfd = h->wake[0] = h->wake[1] = -1;
 	return h;
@@ -107,6 +121,14 @@ httpd_free(struct httpd *h)
 	}
 	pthread_mutex_destroy(&h->mu);
 	pthread_mutex_destroy(&h->run_mu);
+	while (h->routes != NULL) {
+		struct route *r = h->routes;
+
+		h->routes = r->next;
+		free(r->prefix);
+		free(r);
+	}
+	pthread_mutex_destroy(&h->route_mu);
 	free(h);
 }
 
@@ -229,22 +251,40 @@ sanitize(char *s)
 			*s = '?';
 }
 
-static void
-respond(struct httpd *h, struct conn *c, int status, const char *body)
+static const char *
+reason(int status)
 {
-	const char	*reason = status == 200 ? "OK" : status == 400 ?
-	    "Bad Request" : status == 431 ? "Request Header Fields Too Large" :
-	    "Not Found";
-	int		 n;
-
-	n = asprintf(&c->out, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", status,
-	    reason, strlen(body), body);
-	if (n < 0) {
-		c->out = NULL;
-		n = 0;
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	default: return "Not Found";
 	}
-	c->outlen = (size_t)n;
+}
+
+/* Queue the response (head + len bytes of body) on c. */
+static void
+respond_bin(struct httpd *h, struct conn *c, int status, const char *ctype,
+    const void *body, size_t len)
+{
+	char *head = NULL;
+	int n;
+
+	n = asprintf(&head, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", status,
+	    reason(status), ctype ? ctype : "text/plain", len);
+	c->out = NULL;
+	c->outlen = 0;
+	if (n >= 0 && (c->out = malloc((size_t)n + len + 1)) != NULL) {
+		memcpy(c->out, head, (size_t)n);
+		if (len)
+			memcpy(c->out + n, body, len);
+		c->outlen = (size_t)n + len;
+	}
+	free(head);
 	c->outoff = 0;
 	c->state = C_WRITE;
 	pthread_mutex_lock(&h->mu);
@@ -253,6 +293,192 @@ respond(struct httpd *h, struct conn *c, int status, const char *body)
 	else
 		h->nother++;
 	pthread_mutex_unlock(&h->mu);
+}
+
+static void
+respond(struct httpd *h, struct conn *c, int status, const char *body)
+{
+	respond_bin(h, c, status, "text/plain", body, strlen(body));
+}
+
+/* The head's Content-Type value, copied into buf, or NULL. */
+static const char *
+header_ctype(const char *head, size_t headlen, char *buf, size_t len)
+{
+	const char *p = head;
+	size_t n;
+
+	while ((p = strchr(p, '\n')) != NULL && (size_t)(p - head) < headlen) {
+		p++;
+		if (strncasecmp(p, "Content-Type:", 13) != 0)
+			continue;
+		p += 13;
+		p += strspn(p, " \t");
+		n = strcspn(p, "\r\n");
+		snprintf(buf, len, "%.*s", (int)n, p);
+		return buf;
+	}
+	return NULL;
+}
+
+struct req_impl {
+	const char	*query;		/* after '?', or NULL */
+	char		*vals[16];	/* decoded values handed out */
+	int		 nvals;
+};
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* URL-decode n bytes of s ('+' is a space); malloc'd. */
+static char *
+url_decode(const char *s, size_t n)
+{
+	char *o = malloc(n + 1), *q = o;
+	int hi, lo;
+
+	if (o == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+		    (lo = hexval(s[i + 2])) >= 0) {
+			*q++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else
+			*q++ = s[i] == '+' ? ' ' : s[i];
+	}
+	*q = '\0';
+	return o;
+}
+
+const char *
+httpd_req_arg(const struct httpd_request *rq, const char *name)
+{
+	struct req_impl *ri = rq->impl;
+	const char *p = ri->query;
+	size_t nl = strlen(name), n;
+
+	while (p != NULL && *p != '\0') {
+		n = strcspn(p, "&");
+		if (n > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			if (ri->nvals == 16)
+				return NULL;
+			ri->vals[ri->nvals] = url_decode(p + nl + 1, n - nl - 1);
+			return ri->vals[ri->nvals++];
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	return NULL;
+}
+
+/* Route for path (prefix equal or followed by '/'); route_mu held. */
+static struct route *
+route_find(struct httpd *h, const char *path)
+{
+	size_t n;
+
+	for (struct route *r = h->routes; r != NULL; r = r->next) {
+		n = strlen(r->prefix);
+		if (strncmp(path, r->prefix, n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/'))
+			return r;
+	}
+	return NULL;
+}
+
+/* Serve a routed request; 0 when no route matches target. */
+static int
+route_dispatch(struct httpd *h, struct conn *c, const char *method,
+    char *target, const char *ctype)
+{
+	struct req_impl ri = { 0 };
+	struct httpd_request rq = { 0 };
+	struct httpd_response rs = { 0 };
+	struct route *r;
+	char *q = strchr(target, '?');
+	int rc;
+
+	if (q != NULL)
+		*q++ = '\0';
+	ri.query = q;
+	pthread_mutex_lock(&h->route_mu);
+	if ((r = route_find(h, target)) == NULL) {
+		pthread_mutex_unlock(&h->route_mu);
+		if (q != NULL)
+			q[-1] = '?';
+		return 0;
+	}
+	rq.method = method;
+	rq.path = target;
+	rq.content_type = ctype;
+	rq.body_len = c->want - c->head;
+	rq.body = rq.body_len ? (unsigned char *)c->buf + c->head : NULL;
+	rq.peer = "";
+	rq.impl = &ri;
+	if (rq.body_len > r->max_body)
+		rs.status = 413;
+	else if ((rc = r->fn(r->arg, &rq, &rs)) == -1)
+		rs.status = 500;
+	pthread_mutex_unlock(&h->route_mu);
+	for (int i = 0; i < ri.nvals; i++)
+		free(ri.vals[i]);
+	respond_bin(h, c, rs.status ? rs.status : 500, rs.content_type,
+	    rs.body, rs.body_len);
+	free(rs.body);
+	return 1;
+}
+
+int
+httpd_route_add(struct httpd *h, const char *prefix, size_t max_body,
+    httpd_handler fn, void *arg, struct err *e)
+{
+	struct route *r;
+
+	pthread_mutex_lock(&h->route_mu);
+	for (r = h->routes; r != NULL; r = r->next)
+		if (strcmp(r->prefix, prefix) == 0)
+			break;
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL ||
+		    (r->prefix = strdup(prefix)) == NULL) {
+			free(r);
+			pthread_mutex_unlock(&h->route_mu);
+			return err_set(e, E_NOMEM, "httpd: out of memory");
+		}
+		r->next = h->routes;
+		h->routes = r;
+	}
+	r->max_body = max_body;
+	r->fn = fn;
+	r->arg = arg;
+	pthread_mutex_unlock(&h->route_mu);
+	return 0;
+}
+
+int
+httpd_route_del(struct httpd *h, const char *prefix)
+{
+	struct route **rp, *r;
+
+	pthread_mutex_lock(&h->route_mu);
+	for (rp = &h->routes; (r = *rp) != NULL; rp = &r->next)
+		if (strcmp(r->prefix, prefix) == 0) {
+			*rp = r->next;
+			free(r->prefix);
+			free(r);
+			pthread_mutex_unlock(&h->route_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&h->route_mu);
+	return -1;
 }
 
 /*
@@ -264,9 +490,11 @@ handle_request(struct httpd *h, struct conn *c)
 {
 	char		*sp1, *sp2, *target, *body = NULL;
 	const char	*tokp;
+	char		 ctbuf[128];
+	const char	*ctype;
 	int		 st;
 
-	c->buf[c->len] = '\0';
+	ctype = header_ctype(c->buf, c->head, ctbuf, sizeof(ctbuf));
 	c->buf[strcspn(c->buf, "\r\n")] = '\0';
 	if ((sp1 = strchr(c->buf, ' ')) == NULL ||
 	    (sp2 = strchr(sp1 + 1, ' ')) == NULL || sp2 == sp1 + 1 ||
@@ -276,6 +504,8 @@ handle_request(struct httpd *h, struct conn *c)
 	}
 	*sp1 = *sp2 = '\0';
 	target = sp1 + 1;
+	if (route_dispatch(h, c, c->buf, target, ctype))
+		return;
 	if (strcmp(c->buf, "GET") == 0 &&
 	    strncmp(target, WELL_KNOWN, strlen(WELL_KNOWN)) == 0) {
 		tokp = target + strlen(WELL_KNOWN);
@@ -291,10 +521,49 @@ handle_request(struct httpd *h, struct conn *c)
 	free(body);
 }
 
+/* Content-Length of the head buf[0..head), 0 when absent, -1 if bad. */
+static long
+content_length(const char *buf, size_t head)
+{
+	const char *p = buf;
+	char *end;
+	long v;
+
+	while ((p = strchr(p, '\n')) != NULL && (size_t)(p - buf) < head) {
+		p++;
+		if (strncasecmp(p, "Content-Length:", 15) != 0)
+			continue;
+		errno = 0;
+		v = strtol(p + 15, &end, 10);
+		if (errno != 0 || v < 0 || end == p + 15)
+			return -1;
+		return v;
+	}
+	return 0;
+}
+
+/* The request head is complete at c->head: set c->want, or respond. */
+static void
+head_done(struct httpd *h, struct conn *c, const char *end, size_t seplen)
+{
+	long cl;
+
+	c->head = (size_t)(end - c->buf) + seplen;
+	if (memchr(c->buf, '\0', c->head) != NULL ||
+	    (cl = content_length(c->buf, c->head)) < 0)
+		respond(h, c, 400, "bad request\n");
+	else if (cl > HTTPD_MAX_BODY)
+		respond(h, c, 413, "request too large\n");
+	else
+		c->want = c->head + (size_t)cl;
+}
+
 /* Read more of the request; returns -1 when the connection must close. */
 static int
 conn_read(struct httpd *h, struct conn *c)
 {
+	size_t cap = c->head ? c->want : HTTPD_MAX_REQ;
+	char *end;
 	ssize_t n;
 
 	if (c->state == C_DRAIN) {
@@ -303,19 +572,25 @@ conn_read(struct httpd *h, struct conn *c)
 		n = read(c->fd, junk, sizeof(junk));
 		return n > 0 || (n < 0 && errno == EAGAIN) ? 0 : -1;
 	}
-	n = read(c->fd, c->buf + c->len, HTTPD_MAX_REQ - c->len);
+	n = read(c->fd, c->buf + c->len, cap - c->len);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	if (n == 0)
-		return -1;		/* EOF before a complete head */
+		return -1;		/* EOF before a complete request */
 	c->len += (size_t)n;
 	c->buf[c->len] = '\0';
-	if (memchr(c->buf, '\0', c->len) != NULL)
-		respond(h, c, 400, "bad request\n");
-	else if (strstr(c->buf, "\r\n\r\n") || strstr(c->buf, "\n\n"))
+	if (c->head == 0) {
+		if ((end = strstr(c->buf, "\r\n\r\n")) != NULL)
+			head_done(h, c, end, 4);
+		else if ((end = strstr(c->buf, "\n\n")) != NULL)
+			head_done(h, c, end, 2);
+		else if (memchr(c->buf, '\0', c->len) != NULL)
+			respond(h, c, 400, "bad request\n");
+		else if (c->len >= HTTPD_MAX_REQ)
+			respond(h, c, 431, "request too large\n");
+	}
+	if (c->state == C_READ && c->head != 0 && c->len >= c->want)
 		handle_request(h, c);
-	else if (c->len >= HTTPD_MAX_REQ)
-		respond(h, c, 431, "request too large\n");
 	return 0;
 }
 

@@ -12,6 +12,36 @@
 #define HTTPD_MAX_REQ		8192	/* bytes of request head */
 #define HTTPD_TIMEOUT_MS	5000	/* per connection, default */
 #define HTTPD_MAX_CONN		64	/* concurrent connections */
+#define HTTPD_MAX_BODY		65536	/* longest request body */
+
+/* Routes (served beside the HTTP-01 tokens). */
+struct httpd_request {
+	const char		*method;	/* "GET", "POST", ... */
+	const char		*path;		/* URL path, no query, not decoded */
+	const char		*content_type;	/* request Content-Type or NULL */
+	const unsigned char	*body;		/* POST body, or NULL */
+	size_t			 body_len;
+	const char		*peer;		/* numeric peer address */
+	void			*impl;		/* the library's, for httpd_req_arg */
+};
+struct httpd_response {
+	int		 status;		/* 200, 400, 404, ... */
+	const char	*content_type;		/* static string, or NULL */
+	unsigned char	*body;			/* malloc'd; the listener frees it */
+	size_t		 body_len;
+};
+struct httpd;
+/* Fills *resp and returns 0; -1 means "500 Internal Server Error". */
+typedef int (*httpd_handler)(void *arg, const struct httpd_request *,
+    struct httpd_response *);
+/* Query argument NAME, URL-decoded, or NULL (valid during the handler). */
+const char *httpd_req_arg(const struct httpd_request *, const char *name);
+/* Serve every request whose path is PREFIX or starts with PREFIX + '/';
+ * a POST body over max_body gets 413. Replaces a route of that prefix. */
+int	 httpd_route_add(struct httpd *, const char *prefix, size_t max_body,
+	    httpd_handler, void *arg, struct err *);
+/* 0 when removed; waits until no handler of this route is running. */
+int	 httpd_route_del(struct httpd *, const char *prefix);
 
 struct httpd;
 

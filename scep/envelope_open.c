@@ -20,6 +20,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include "lib/signer.h"
 #include "scep/scep_int.h"
 
 #define CEK_MAX	64	/* longest content-encryption key accepted */
@@ -177,5 +178,42 @@ scep_envelope_open(PKCS7 *p7, EVP_PKEY *key, X509 *cert,
 	rc = content_decrypt(p7->d.enveloped->enc_data, cek, ceklen, out,
 	    outlen, e);
 	OPENSSL_cleanse(cek, sizeof(cek));
+	return rc;
+}
+
+/*
+ * The same for a key held behind a signer (the CA's): the key transport
+ * goes through sg->decrypt. what names the message in errors.
+ */
+int
+scep_envelope_open_signer(PKCS7 *p7, const struct signer *sg, X509 *cert,
+    unsigned char **out, size_t *outlen, struct err *e)
+{
+	PKCS7_RECIP_INFO *ri;
+	unsigned char *cek = NULL;
+	size_t ceklen = 0;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if (!PKCS7_type_is_enveloped(p7) || p7->d.enveloped == NULL ||
+	    p7->d.enveloped->enc_data == NULL)
+		return err_set(e, E_PROTO, "SCEP: content is not an "
+		    "EnvelopedData (RFC 8894 section 3.2.2)");
+	if ((ri = recipient(p7, cert, e)) == NULL)
+		return -1;
+	if (OBJ_obj2nid(ri->key_enc_algor->algorithm) != NID_rsaEncryption ||
+	    sg->decrypt(sg->arg, ri->enc_key->data, (size_t)ri->enc_key->length,
+	    &cek, &ceklen, e) == -1 || ceklen == 0 || ceklen > CEK_MAX) {
+		if (cek)
+			OPENSSL_cleanse(cek, ceklen);
+		free(cek);
+		return err_set(e, E_PROTO, "SCEP: cannot decrypt the "
+		    "pkcsPKIEnvelope (RFC 8894 section 3.2.2)");
+	}
+	rc = content_decrypt(p7->d.enveloped->enc_data, cek, ceklen, out,
+	    outlen, e);
+	OPENSSL_cleanse(cek, ceklen);
+	free(cek);
 	return rc;
 }

@@ -23,8 +23,8 @@
 #include "scep/scep_int.h"
 
 /* d2i a whole PKCS#7 in ctx (NULL = default); trailing bytes rejected. */
-static PKCS7 *
-p7_decode(const unsigned char *der, size_t len, OSSL_LIB_CTX *ctx,
+PKCS7 *
+scep_p7_decode(const unsigned char *der, size_t len, OSSL_LIB_CTX *ctx,
     const char *what, struct err *e)
 {
 	const unsigned char *p = der;
@@ -106,8 +106,8 @@ verify_signed(PKCS7 *p7, X509 *signer, unsigned char **content,
 }
 
 /* A signed attribute as a string of the expected kind, or NULL. */
-static const ASN1_STRING *
-attr(PKCS7_SIGNER_INFO *si, enum scep_attr a, int octets)
+const ASN1_STRING *
+scep_attr_get(PKCS7_SIGNER_INFO *si, enum scep_attr a, int octets)
 {
 	ASN1_TYPE *t = PKCS7_get_signed_attribute(si, scep_nid(a));
 
@@ -123,8 +123,8 @@ attr(PKCS7_SIGNER_INFO *si, enum scep_attr a, int octets)
 }
 
 /* A decimal attribute value of 1-3 digits, or -1. */
-static int
-attr_int(const ASN1_STRING *s)
+int
+scep_attr_num(const ASN1_STRING *s)
 {
 	const unsigned char *p;
 	int n, v = 0;
@@ -148,21 +148,21 @@ check_ids(PKCS7_SIGNER_INFO *si, const struct scep_tx *tx, struct err *e)
 	size_t tl = strlen(tx->transaction_id);
 	int mt;
 
-	if ((mt = attr_int(attr(si, SA_MESSAGE_TYPE, 0))) != SCEP_MT_CERTREP)
+	if ((mt = scep_attr_num(scep_attr_get(si, SA_MESSAGE_TYPE, 0))) != SCEP_MT_CERTREP)
 		return err_set(e, E_PROTO, "RFC 8894 section 3.2.1.2: "
 		    "messageType is %d, expected CertRep (3)", mt);
-	s = attr(si, SA_TRANSACTION_ID, 0);
+	s = scep_attr_get(si, SA_TRANSACTION_ID, 0);
 	if (s == NULL || (size_t)ASN1_STRING_length(s) != tl ||
 	    memcmp(ASN1_STRING_get0_data(s), tx->transaction_id, tl) != 0)
 		return err_set(e, E_PROTO, "RFC 8894 section 3.2.1.1: "
 		    "transactionID %s", s ? "does not match" : "missing");
-	s = attr(si, SA_RECIPIENT_NONCE, 1);
+	s = scep_attr_get(si, SA_RECIPIENT_NONCE, 1);
 	if (s == NULL || ASN1_STRING_length(s) != SCEP_NONCE_LEN ||
 	    CRYPTO_memcmp(ASN1_STRING_get0_data(s), tx->sender_nonce,
 	    SCEP_NONCE_LEN) != 0)
 		return err_set(e, E_PROTO, "RFC 8894 section 3.2.1.5: "
 		    "recipientNonce %s", s ? "does not match" : "missing");
-	s = attr(si, SA_SENDER_NONCE, 1);
+	s = scep_attr_get(si, SA_SENDER_NONCE, 1);
 	if (s == NULL || ASN1_STRING_length(s) < 1)
 		return err_set(e, E_PROTO, "RFC 8894 section 3.2.1.5: "
 		    "senderNonce missing");
@@ -174,7 +174,7 @@ static int
 read_status(PKCS7_SIGNER_INFO *si, struct scep_certrep *r, struct err *e)
 {
 	const ASN1_STRING *s;
-	int st = attr_int(attr(si, SA_PKI_STATUS, 0));
+	int st = scep_attr_num(scep_attr_get(si, SA_PKI_STATUS, 0));
 
 	if (st != SCEP_SUCCESS && st != SCEP_FAILURE && st != SCEP_PENDING)
 		return err_set(e, E_PROTO, "RFC 8894 section 3.2.1.3: "
@@ -183,8 +183,8 @@ read_status(PKCS7_SIGNER_INFO *si, struct scep_certrep *r, struct err *e)
 	r->fail_info = -1;
 	if (st != SCEP_FAILURE)
 		return 0;
-	r->fail_info = attr_int(attr(si, SA_FAIL_INFO, 0));
-	if ((s = attr(si, SA_FAIL_INFO_TEXT, 0)) != NULL)
+	r->fail_info = scep_attr_num(scep_attr_get(si, SA_FAIL_INFO, 0));
+	if ((s = scep_attr_get(si, SA_FAIL_INFO_TEXT, 0)) != NULL)
 		snprintf(r->fail_text, sizeof(r->fail_text), "%.*s",
 		    ASN1_STRING_length(s), ASN1_STRING_get0_data(s));
 	for (char *c = r->fail_text; *c != '\0'; c++)
@@ -201,7 +201,7 @@ open_envelope(const unsigned char *env, size_t len, const struct scep_tx *tx,
 	PKCS7 *p7;
 	int rc;
 
-	if ((p7 = p7_decode(env, len, NULL, "pkcsPKIEnvelope", e)) == NULL)
+	if ((p7 = scep_p7_decode(env, len, NULL, "pkcsPKIEnvelope", e)) == NULL)
 		return -1;
 	rc = scep_envelope_open(p7, tx->signer_key, tx->signer_cert, out,
 	    outlen, e);
@@ -231,7 +231,7 @@ scep_certrep_parse(const unsigned char *der, size_t len,
 		return err_set(e, E_INVAL, "SCEP: scep_init() was not called");
 	if (rep_signer == NULL)
 		return err_set(e, E_INVAL, "SCEP: no CA/RA certificate");
-	if ((p7 = p7_decode(der, len, NULL, "CertRep", e)) == NULL ||
+	if ((p7 = scep_p7_decode(der, len, NULL, "CertRep", e)) == NULL ||
 	    verify_signed(p7, rep_signer, &content, &clen, e) == -1)
 		goto out;
 	si = sk_PKCS7_SIGNER_INFO_value(PKCS7_get_signer_info(p7), 0);
@@ -285,7 +285,7 @@ scep_next_ca_parse(const unsigned char *der, size_t len, X509 *current_ca,
 	int rc = -1;
 
 	*certs = NULL;
-	if ((p7 = p7_decode(der, len, NULL, "GetNextCACert", e)) == NULL)
+	if ((p7 = scep_p7_decode(der, len, NULL, "GetNextCACert", e)) == NULL)
 		goto out;
 	if (!PKCS7_type_is_signed(p7) || PKCS7_get_detached(p7)) {
 		err_set(e, E_PROTO, "SCEP GetNextCACert: not a SignedData "

@@ -23,6 +23,19 @@ OSSL_LIB_CTX	*scep_legacy_ctx(void);
  * *out is malloc'd. 0, or -1 with e set (scep/envelope_open.c). */
 int		 scep_envelope_open(PKCS7 *, EVP_PKEY *key, X509 *cert,
 		    unsigned char **out, size_t *outlen, struct err *);
+/* d2i a whole PKCS#7 in ctx (NULL = default); trailing bytes rejected. */
+PKCS7		*scep_p7_decode(const unsigned char *, size_t, OSSL_LIB_CTX *,
+		    const char *what, struct err *);
+/* A signed attribute as a string (octets: OCTET STRING), or NULL. */
+const ASN1_STRING *scep_attr_get(PKCS7_SIGNER_INFO *, enum scep_attr,
+		    int octets);
+/* A decimal attribute value of 1-3 digits, or -1. */
+int		 scep_attr_num(const ASN1_STRING *);
+struct signer;
+/* The same through a signer's decrypt (the CA's key; scep/server*.c). */
+int		 scep_envelope_open_signer(PKCS7 *, const struct signer *,
+		    X509 *cert, unsigned char **out, size_t *outlen,
+		    struct err *);
 
 /* GET base?operation=op[&message=msg] or, with body, POST it as
  * application/x-pki-message. Any HTTP status other than 200 is an

@@ -1,0 +1,222 @@
+/* pkish - ISC license, see LICENSE */
+/*
+ * pki/ca.c - the certificate server's state: its configuration, the
+ * references handed to request handlers, and the signer (lib/signer.h)
+ * through which scep/ signs CertReps and opens envelopes with the CA key
+ * without ever holding it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
+#include "pki/ca_int.h"
+#include "pki/key.h"
+
+struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER };
+static char state_dir[1024];
+
+void
+ca_init(const char *dir)
+{
+	snprintf(state_dir, sizeof(state_dir), "%s", dir);
+}
+
+void
+ca_shutdown(void)
+{
+	ca_disable();
+}
+
+/* <state>/nvram, or the configured local directory. */
+void
+ca_db_dir(const struct ca_cfg *c, char *buf, size_t len)
+{
+	const char *u = c->db_url;
+
+	if (*u == '\0' || strcmp(u, "nvram:") == 0)
+		snprintf(buf, len, "%s/nvram", state_dir);
+	else if (strncmp(u, "unix:", 5) == 0 || strncmp(u, "file:", 5) == 0)
+		snprintf(buf, len, "%s", u + 5);
+	else
+		snprintf(buf, len, "%s", u);
+	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+		buf[n - 1] = '\0';
+}
+
+int
+ca_cfg_get(struct ca_cfg *c)
+{
+	int ok;
+
+	pthread_mutex_lock(&ca_g.mu);
+	if ((ok = ca_g.exists) && c)
+		*c = ca_g.cfg;
+	pthread_mutex_unlock(&ca_g.mu);
+	return ok;
+}
+
+int
+ca_create(const char *name, int *created, struct err *e)
+{
+	int rc = 0;
+
+	*created = 0;
+	if (key_label_valid(name, e) == -1 || strlen(name) > CA_NAME_MAX)
+		return err_set(e, E_INVAL, "Invalid server name %s", name);
+	pthread_mutex_lock(&ca_g.mu);
+	if (ca_g.exists && strcmp(ca_g.cfg.name, name) != 0)
+		rc = err_set(e, E_EXISTS, "Certificate server %s already "
+		    "exists; only one is allowed", ca_g.cfg.name);
+	else if (!ca_g.exists) {
+		memset(&ca_g.cfg, 0, sizeof(ca_g.cfg));
+		snprintf(ca_g.cfg.name, sizeof(ca_g.cfg.name), "%s", name);
+		ca_g.cfg.shutdown = 1;
+		ca_g.exists = *created = 1;
+	}
+	pthread_mutex_unlock(&ca_g.mu);
+	return rc;
+}
+
+/* The CA certificate file of c. */
+static void
+cert_path(const struct ca_cfg *c, char *buf, size_t len)
+{
+	char dir[1024];
+
+	ca_db_dir(c, dir, sizeof(dir));
+	snprintf(buf, len, "%s/%s.crt", dir, c->name);
+}
+
+int
+ca_has_cert(void)
+{
+	struct ca_cfg c;
+	char p[1100];
+	FILE *f;
+
+	if (!ca_cfg_get(&c))
+		return 0;
+	cert_path(&c, p, sizeof(p));
+	if ((f = fopen(p, "r")) == NULL)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+int
+ca_cfg_set(const struct ca_cfg *n, struct err *e)
+{
+	int locked = ca_has_cert();
+	int rc = 0;
+
+	pthread_mutex_lock(&ca_g.mu);
+	if (!ca_g.exists)
+		rc = err_set(e, E_NOTFOUND, "Certificate server is not known");
+	else if (locked && (strcmp(n->issuer, ca_g.cfg.issuer) != 0 ||
+	    n->life_ca != ca_g.cfg.life_ca ||
+	    strcmp(n->db_url, ca_g.cfg.db_url) != 0))
+		rc = err_set(e, E_PERM, "Some server settings cannot be "
+		    "changed after CA certificate generation.");
+	else
+		ca_g.cfg = *n;
+	pthread_mutex_unlock(&ca_g.mu);
+	return rc;
+}
+
+/* RSA PKCS#1 v1.5 or ECDSA over data with the CA key (signer.sign). */
+static int
+key_sign(void *arg, const char *md, const unsigned char *data, size_t len,
+    unsigned char **sig, size_t *siglen, struct err *e)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t n = 0;
+	int ok;
+
+	*sig = NULL;
+	ok = c != NULL && EVP_DigestSignInit_ex(c, NULL, md, NULL, NULL, arg,
+	    NULL) == 1 && EVP_DigestSign(c, NULL, &n, data, len) == 1 &&
+	    (*sig = malloc(n)) != NULL &&
+	    EVP_DigestSign(c, *sig, &n, data, len) == 1;
+	EVP_MD_CTX_free(c);
+	if (!ok) {
+		free(*sig);
+		*sig = NULL;
+		return err_ssl(e, "CA signature");
+	}
+	*siglen = n;
+	return 0;
+}
+
+/* RSA PKCS#1 v1.5 key transport with the CA key (signer.decrypt). */
+static int
+key_decrypt(void *arg, const unsigned char *in, size_t len,
+    unsigned char **out, size_t *outlen, struct err *e)
+{
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(NULL, arg, NULL);
+	size_t n = 0;
+	int ok;
+
+	*out = NULL;
+	ok = pc != NULL && EVP_PKEY_decrypt_init(pc) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) > 0 &&
+	    EVP_PKEY_decrypt(pc, NULL, &n, in, len) > 0 &&
+	    (*out = malloc(n)) != NULL &&
+	    EVP_PKEY_decrypt(pc, *out, &n, in, len) > 0;
+	EVP_PKEY_CTX_free(pc);
+	if (!ok) {
+		free(*out);
+		*out = NULL;
+		ERR_clear_error();
+		return err_set(e, E_CRYPTO, "cannot decrypt with the CA key");
+	}
+	*outlen = n;
+	return 0;
+}
+
+int
+ca_ref_get(struct ca_ref *r)
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_lock(&ca_g.mu);
+	if (!ca_g.enabled || ca_g.cacert == NULL || ca_g.key == NULL) {
+		pthread_mutex_unlock(&ca_g.mu);
+		return -1;
+	}
+	X509_up_ref(ca_g.cacert);
+	EVP_PKEY_up_ref(ca_g.key);
+	r->cacert = ca_g.cacert;
+	r->key = ca_g.key;
+	r->db = ca_g.db;
+	r->cfg = ca_g.cfg;
+	pthread_mutex_unlock(&ca_g.mu);
+	r->signer.arg = r->key;
+	r->signer.sign = key_sign;
+	r->signer.decrypt = key_decrypt;
+	return 0;
+}
+
+void
+ca_ref_put(struct ca_ref *r)
+{
+	X509_free(r->cacert);
+	EVP_PKEY_free(r->key);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Stop serving and drop the key, certificate, CRL and database. */
+void
+ca_disable(void)
+{
+	pthread_mutex_lock(&ca_g.mu);
+	ca_g.enabled = 0;
+	X509_free(ca_g.cacert);
+	EVP_PKEY_free(ca_g.key);
+	X509_CRL_free(ca_g.crl);
+	ca_db_close(ca_g.db);
+	ca_g.cacert = NULL;
+	ca_g.key = NULL;
+	ca_g.crl = NULL;
+	ca_g.db = NULL;
+	pthread_mutex_unlock(&ca_g.mu);
+}

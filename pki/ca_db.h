@@ -1,0 +1,80 @@
+/* pki/ca_db.h - the certificate server's database: serial counter,
+ * enrollment requests, issued certificates, revocations, CRL number. One
+ * small interface; the embedded implementation (pki/ca_db.c) is an
+ * append-only journal in the server's database directory, replayed on
+ * open. Every call that changes state returns only once the change is
+ * durable (group commit: concurrent callers share one fdatasync).
+ * Thread-safe; lookups hand out copies the caller frees. */
+#ifndef PKI_CA_DB_H
+#define PKI_CA_DB_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "lib/err.h"
+
+#define CA_TID_MAX	128
+
+enum ca_req_state { CA_REQ_PENDING, CA_REQ_GRANTED, CA_REQ_REJECTED,
+	CA_REQ_REMOVED, CA_REQ_ISSUED };
+
+struct ca_cert_rec {
+	uint64_t	 serial;
+	time_t		 not_before, not_after;
+	time_t		 revoked;		/* 0: not revoked */
+	unsigned char	*der;			/* malloc'd copy */
+	size_t		 der_len;
+};
+
+struct ca_req_rec {
+	unsigned	 id;
+	enum ca_req_state state;
+	time_t		 created;
+	char		 tid[CA_TID_MAX + 1];	/* SCEP transactionID or "" */
+	uint64_t	 serial;		/* ISSUED: the certificate */
+	unsigned char	*csr;			/* malloc'd copy (DER) */
+	size_t		 csr_len;
+};
+
+struct ca_db;
+
+/* Open (creating) the database in dir, replaying its journal; a torn
+ * last record is cut off. */
+struct ca_db	*ca_db_open(const char *dir, struct err *);
+void		 ca_db_close(struct ca_db *);
+/* The next serial, above every one recorded or taken (not yet durable:
+ * a serial is only handed out in a certificate recorded by cert_add). */
+uint64_t	 ca_db_serial_take(struct ca_db *);
+uint64_t	 ca_db_serial_last(struct ca_db *);
+/* `serial-number`: the last serial becomes at least v. */
+int		 ca_db_serial_set(struct ca_db *, uint64_t v, struct err *);
+int		 ca_db_cert_add(struct ca_db *, uint64_t serial, time_t nb,
+		    time_t na, const unsigned char *der, size_t len,
+		    struct err *);
+/* 0 and a copy, or -1 E_NOTFOUND. */
+int		 ca_db_cert_get(struct ca_db *, uint64_t serial,
+		    struct ca_cert_rec *, struct err *);
+/* All certificates by serial; *out malloc'd (ca_db_certs_free). */
+int		 ca_db_certs(struct ca_db *, struct ca_cert_rec **out,
+		    size_t *n, struct err *);
+void		 ca_db_certs_free(struct ca_cert_rec *, size_t n);
+/* revoked != 0 revokes at that time, 0 unrevokes. E_NOTFOUND: unknown
+ * serial; E_EXISTS: already in that state. */
+int		 ca_db_revoke(struct ca_db *, uint64_t serial, time_t revoked,
+		    struct err *);
+/* The next CRL number, durably counted. */
+int		 ca_db_crl_number(struct ca_db *, uint64_t *, struct err *);
+
+int		 ca_db_req_add(struct ca_db *, const char *tid,
+		    const unsigned char *csr, size_t len, time_t created,
+		    unsigned *id, struct err *);
+int		 ca_db_req_set(struct ca_db *, unsigned id, enum ca_req_state,
+		    uint64_t serial, struct err *);
+/* By id, or (id 0) by transactionID, the newest. Copy. */
+int		 ca_db_req_get(struct ca_db *, unsigned id, const char *tid,
+		    struct ca_req_rec *, struct err *);
+/* Requests not removed, by id; *out malloc'd (ca_db_reqs_free). */
+int		 ca_db_reqs(struct ca_db *, struct ca_req_rec **out, size_t *n,
+		    struct err *);
+void		 ca_db_reqs_free(struct ca_req_rec *, size_t n);
+
+#endif
