@@ -64,7 +64,7 @@ try:
     p.expect_exact('sh version ')
     p.send('\r')
     p.expect_exact('pkish#')
-    ok('pkish Software, Version' in p.before, 'TAB completes the keyword')
+    ok('pkish Software (PKISH-' in p.before, 'TAB completes the keyword')
     p.send('terminal ?')
     p.expect_exact('pkish#terminal ')
     ok('length   Set number of lines on a screen' in p.before,
