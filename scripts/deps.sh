@@ -7,7 +7,7 @@ set -e
 # (shell/ssh_dl.c, lib/ssl_dl.c, lib/json_dl.c, lib/crypt_dl.c): nothing
 # links them, so they are named here besides their -dev packages.
 RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libcrypt-dev ca-certificates libssh-4 libssl3 libjson-c5 libcrypt1 libcurl4"
-TEST="$RUN openssl openssh-client telnet python3 python3-pexpect python3-cryptography expect valgrind pebble scep iproute2 util-linux netcat-openbsd procps curl"
+TEST="$RUN clang libclang-rt-14-dev openssl openssh-client telnet python3 python3-pexpect python3-cryptography expect valgrind pebble scep iproute2 util-linux netcat-openbsd procps curl"
 case "$1" in
 test) want=$TEST ;;
 *) want=$RUN ;;
