@@ -5,19 +5,12 @@
 #               every test (the fuzz corpora too).
 # `make fuzz` : run every fuzz target FUZZ_S seconds (default 60).
 CC	?= cc
-PKGS	 = openssl libcurl json-c libssh
-# Only libcrypto is linked. The rest are dlopen()ed where first needed
-# (dlopen is in glibc's libc since 2.34), so only their headers are
-# needed here: libcurl by lib/http_curl.c for a request through a proxy,
-# libssl by lib/ssl_dl.c for the first TLS context, json-c by
-# lib/json_dl.c when the ACME engine starts, libcrypt by lib/crypt_dl.c
-# for the first type 5 secret, libssh by shell/ssh_dl.c when the SSH
-# server starts. test_http_tls runs a TLS server of its own: it links
-# libssl.
-LINKPKGS = libcrypto
+# Every library pkish uses is linked through pkg-config (`ldd pkish`
+# lists them): OpenSSL (libcrypto, libssl), libcurl (every HTTP request),
+# json-c (ACME), libssh (the SSH server), libcrypt (type 5 secrets).
+PKGS	 = openssl libcurl json-c libssh libcrypt
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKGLIBS	  := $(shell pkg-config --libs $(LINKPKGS) 2>/dev/null)
-SSLLIBS	  := $(shell pkg-config --libs libssl 2>/dev/null)
+PKGLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	   -D_GNU_SOURCE= -I. $(PKGCFLAGS) -MMD -MP
@@ -35,8 +28,12 @@ SRCS	 = $(wildcard lib/*.c shell/*.c parser/*.c conf/*.c pki/*.c acme/*.c scep/*
 OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# The SCEP load client of bench/ca.sh and the CA tests links libcurl.
+LOADSRCS = $(wildcard bench/*.c)
+LOADOBJS = $(LOADSRCS:%.c=$(BUILD)/%.o)
+CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 
-.PHONY: all run test deps test-deps san unit clean bench
+.PHONY: all run test deps test-deps bench-deps san unit clean bench
 .SECONDARY:
 all: pkish
 
@@ -54,19 +51,23 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/test_http_tls: LDLIBS += $(SSLLIBS)
+$(BUILD)/scep_load: $(LOADOBJS) $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURLLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(TBINS)
+unit: $(TBINS) $(BUILD)/scep_load
 
 deps:
 	@sh scripts/deps.sh run
 
 test-deps:
 	@sh scripts/deps.sh test
+
+bench-deps:
+	@sh scripts/deps.sh bench
 
 run: deps
 	$(MAKE) pkish
@@ -78,7 +79,8 @@ test: test-deps
 	$(MAKE) fuzz-build
 	sh tests/run.sh
 
-bench: pkish
+bench: bench-deps
+	$(MAKE) pkish $(BUILD)/scep_load
 	@for b in bench/*.sh; do sh $$b; done
 
 clean:
@@ -86,4 +88,4 @@ clean:
 
 include fuzz/fuzz.mk
 
--include $(OBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

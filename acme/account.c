@@ -15,9 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
-#include "pki/key.h"
 #include "acme_int.h"
 
 struct acct {
@@ -190,21 +189,25 @@ new_account(struct acme_ctx *ctx, const struct acme_params *p,
 	return rc;
 }
 
-/* Load (or create as EC P-256) the account key; 1 if it was created. */
+/* The account key's public half (the signer keeps the private one); 1 if
+ * the key was just made (pki/ creates it as EC P-256 when missing). */
 static int
-account_key(struct acme_ctx *ctx, const char *label, struct err *e)
+account_key(struct acme_ctx *ctx, const struct acme_params *p,
+    struct err *e)
 {
-	int created = 0;
+	const char *label = p->account_key_label;
+	const unsigned char *der;
+	int created = ctx->account_new;
 
-	if (!key_exists(label)) {
-		if (key_generate(label, KEY_EC, 256, 0, e) == -1)
-			return err_ctx(e, "ACME account key %s", label);
-		log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: generated account key "
-		    "%s (EC P-256)", label);
-		created = 1;
-	}
-	if ((ctx->akey = key_get1(label, e)) == NULL)
-		return err_ctx(e, "ACME account key %s", label);
+	ctx->account_new = 0;
+	if (p->account_signer == NULL)
+		return err_set(e, E_INVAL, "ACME: no signer for account key %s",
+		    label);
+	der = p->account_signer->pub_der;
+	ctx->asigner = p->account_signer;
+	if ((ctx->akey = d2i_PUBKEY(NULL, &der,
+	    (long)p->account_signer->pub_len)) == NULL)
+		return err_ssl(e, "ACME account key %s", label);
 	if (acme_jws_alg(ctx->akey) == NULL)
 		return err_set(e, E_CRYPTO, "RFC 7518 section 3.1: account key "
 		    "%s is neither RSA nor EC P-256/P-384", label);
@@ -225,7 +228,7 @@ acme_account(struct acme_ctx *ctx, const struct acme_params *p,
 
 	if (p->account_key_label == NULL || *p->account_key_label == '\0')
 		return err_set(e, E_INVAL, "ACME: no account key label");
-	if ((created = account_key(ctx, p->account_key_label, e)) == -1)
+	if ((created = account_key(ctx, p, e)) == -1)
 		return -1;
 	if ((ctx->kid = cache_get(p, ctx->thumb)) != NULL) {
 		ctx->from_cache = 1;

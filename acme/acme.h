@@ -5,13 +5,16 @@
  * mutexes: the account URL per (directory, contact, key label), and idle
  * keep-alive connections with their directory and nonces per server, so
  * that repeated exchanges skip TLS setup (acme_cleanup() drops both).
- * Keys are used through the keystore (pki/key.h) by label only. */
+ * acme/ holds no private key: the account key is used through a signer
+ * (lib/signer.h) and the certificate request arrives as DER, both made
+ * by pki/. */
 #ifndef ACME_ACME_H
 #define ACME_ACME_H
 #include <stddef.h>
 #include <time.h>
 #include <openssl/x509.h>
 #include "lib/err.h"
+#include "lib/signer.h"
 
 #define ACME_TIMEOUT_DEFAULT	120	/* seconds, whole enrollment */
 #define ACME_ERR_TIMEOUT	124	/* e->detail when the deadline passes */
@@ -20,13 +23,20 @@ struct acme_params {
 	const char	*directory_url;	/* https://... */
 	const char	*contact;	/* "admin@example.test" (sent as
 					   mailto:) or NULL */
-	const char	*account_key_label; /* keystore label; created as
-					   EC P-256 if missing */
+	const char	*account_key_label; /* keystore label: names the
+					   account in caches and logs */
+	const struct signer *account_signer; /* the account key (RSA, EC
+					   P-256 or P-384), borrowed */
+	int		 account_new;	/* the key was just made: no
+					   account to look up */
 	const char *const *dns;		/* DNS identifiers */
 	size_t		 ndns;
 	const char *const *ips;		/* RFC 8738 IP identifiers */
 	size_t		 nips;
 	const char	*cert_key_label; /* keystore label of the cert key */
+	const unsigned char *csr_der;	/* PKCS#10 for that key and the
+					   identifiers, DER (RFC 8555 7.4) */
+	size_t		 csr_len;
 	const char	*subject;	/* CSR subject "CN=..", or NULL */
 	const char	*http_addr;	/* HTTP-01 responder bind, NULL = any */
 	int		 http_port;	/* 0 = 80 */

@@ -45,7 +45,9 @@ struct acme_ctx {
 	const char	*extra_ca_pem;	/* borrowed */
 	struct acme_dir	 dir;
 	struct acme_nonces nonces;
-	EVP_PKEY	*akey;		/* account key (private), owned */
+	const struct signer *asigner;	/* account key, borrowed */
+	EVP_PKEY	*akey;		/* its public key, owned */
+	int		 account_new;	/* key just made (first lookup) */
 	EVP_PKEY	*cert_pub;	/* public key of the CSR sent, owned */
 	char		*kid;		/* account URL, owned */
 	char		*thumb;		/* RFC 7638 thumbprint, owned */
@@ -126,11 +128,13 @@ void	 acme_dir_free(struct acme_dir *);
 struct json_object *acme_jwk(EVP_PKEY *, struct err *);
 char	*acme_jwk_thumbprint(EVP_PKEY *, struct err *);
 const char *acme_jws_alg(EVP_PKEY *);
-int	 acme_sign(EVP_PKEY *, const void *, size_t, unsigned char **,
-	    size_t *, struct err *);
+/* Signature for the JWS algorithm of pub (the signer's public key), raw
+ * r||s for EC. */
+int	 acme_sign(const struct signer *, EVP_PKEY *pub, const void *, size_t,
+	    unsigned char **, size_t *, struct err *);
 int	 acme_verify(EVP_PKEY *, const void *, size_t, const unsigned char *,
 	    size_t, struct err *);
-char	*acme_jws(EVP_PKEY *, const char *kid, const char *nonce,
+char	*acme_jws(const struct signer *, EVP_PKEY *pub, const char *kid, const char *nonce,
 	    const char *url, const char *payload, struct err *);
 
 /* account.c */

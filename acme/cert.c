@@ -13,7 +13,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include "lib/log.h"
-#include "pki/key.h"
 #include "acme_int.h"
 
 /*
@@ -56,25 +55,16 @@ acme_chain_parse(const char *pem, size_t len, struct err *e)
 
 /*
  * Check the leaf against the request "p": its public key is "want" (the
- * key of the CSR sent; NULL: the certificate key, loaded), and it names
- * every DNS identifier and IP address.
+ * key of the CSR sent), and it names every DNS identifier and IP address.
  */
 int
 acme_chain_check(STACK_OF(X509) *sk, EVP_PKEY *want,
     const struct acme_params *p, struct err *e)
 {
 	X509		*leaf = sk_X509_value(sk, 0);
-	EVP_PKEY	*pub = want;
 	size_t		 i;
-	int		 same;
 
-	if (pub == NULL &&
-	    (pub = key_get1_public(p->cert_key_label, e)) == NULL)
-		return -1;
-	same = EVP_PKEY_eq(X509_get0_pubkey(leaf), pub) == 1;
-	if (pub != want)
-		EVP_PKEY_free(pub);
-	if (!same)
+	if (want == NULL || EVP_PKEY_eq(X509_get0_pubkey(leaf), want) != 1)
 		return err_set(e, E_PROTO, "RFC 8555 section 7.4.2: issued "
 		    "certificate is not for key %s", p->cert_key_label);
 	for (i = 0; i < p->ndns; i++)

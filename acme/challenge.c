@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
 #include "acme_int.h"
 

@@ -8,15 +8,14 @@
  * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
  * sleep past the deadline, which ends the exchange with E_TIMEOUT and
  * detail 124 (the ASA "ACME processing timed out" code). A context is
- * used by one thread. The first context loads json-c (lib/json_dl.c):
- * every JSON object of the engine is made after that.
+ * used by one thread.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
 #include "acme_int.h"
 
@@ -101,6 +100,22 @@ acme_progress(struct acme_ctx *ctx, const char *fmt, ...)
 	ctx->progress(ctx->progress_ctx, line);
 }
 
+/* The public key of the CSR pki/ made, to check the issued certificate
+ * against (RFC 8555 section 7.4.2). */
+static int
+csr_pub(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
+{
+	const unsigned char *der = p->csr_der;
+	X509_REQ *req = d2i_X509_REQ(NULL, &der, (long)p->csr_len);
+
+	if (req == NULL)
+		return err_ssl(e, "RFC 8555 section 7.4: CSR");
+	ctx->cert_pub = X509_REQ_get_pubkey(req);
+	X509_REQ_free(req);
+	return ctx->cert_pub ? 0 : err_ssl(e, "RFC 8555 section 7.4: CSR "
+	    "public key");
+}
+
 /*
  * Set up "ctx" for one exchange with the server of "p": HTTP client,
  * deadline, and the directory (RFC 8555 section 7.1.1). Returns 0, or -1
@@ -118,18 +133,13 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 	ctx->extra_ca_pem = p->extra_ca_pem;
 	ctx->progress = p->progress;
 	ctx->progress_ctx = p->progress_ctx;
+	ctx->account_new = p->account_new;
+	if (p->csr_der != NULL && csr_pub(ctx, p, e) == -1)
+		return -1;
 	if (p->directory_url == NULL ||
 	    strncmp(p->directory_url, "https://", 8) != 0)
 		return err_set(e, E_INVAL, "RFC 8555 section 6.1: the ACME "
 		    "directory URL must be https");
-	if (json_dl_load(e) == -1) {
-		err_ctx(e, "ACME");
-		if (e != NULL) {	/* as when libcurl cannot be loaded */
-			e->code = E_NET;
-			e->detail = 2;	/* CURLE_FAILED_INIT */
-		}
-		return -1;
-	}
 	if (acme_session_take(ctx) == 1)
 		return 0;		/* parked client, fresh directory */
 	if (ctx->http == NULL && (ctx->http = http_client_new()) == NULL)

@@ -11,42 +11,24 @@
 #include <openssl/x509.h>
 #include "lib/b64.h"
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
-#include "pki/csr.h"
 #include "acme_int.h"
 
 /*
- * base64url DER of a CSR for "p" (RFC 8555 section 7.4 "csr"); its public
- * key is kept in ctx->cert_pub for checking the issued certificate.
+ * base64url of the CSR DER pki/ made for "p" (RFC 8555 section 7.4
+ * "csr").
  */
 static char *
-csr_b64(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
+csr_b64(const struct acme_params *p, struct err *e)
 {
-	struct csr_params	 cp = { 0 };
-	X509_REQ		*req;
-	unsigned char		*der = NULL;
-	char			*r = NULL;
-	int			 n;
+	char *r;
 
-	cp.subject = p->subject;
-	cp.dns = p->dns;
-	cp.ndns = p->ndns;
-	cp.ips = p->ips;
-	cp.nips = p->nips;
-	if ((req = csr_build(p->cert_key_label, &cp, e)) == NULL) {
-		err_ctx(e, "RFC 8555 section 7.4: CSR");
-		return NULL;
-	}
-	EVP_PKEY_free(ctx->cert_pub);
-	if ((ctx->cert_pub = X509_REQ_get_pubkey(req)) == NULL)
-		err_ssl(e, "RFC 8555 section 7.4: CSR public key");
-	else if ((n = i2d_X509_REQ(req, &der)) <= 0)
-		err_ssl(e, "RFC 8555 section 7.4: CSR encoding");
-	else if ((r = b64_encode(der, (size_t)n, 1)) == NULL)
+	if (p->csr_der == NULL || p->csr_len == 0)
+		return err_set(e, E_INVAL, "RFC 8555 section 7.4: no CSR"),
+		    NULL;
+	if ((r = b64_encode(p->csr_der, p->csr_len, 1)) == NULL)
 		err_set(e, E_NOMEM, "out of memory");
-	OPENSSL_free(der);
-	X509_REQ_free(req);
 	return r;
 }
 
@@ -63,7 +45,7 @@ acme_finalize(struct acme_ctx *ctx, struct acme_order *o,
 	char			*csr;
 	int			 rc;
 
-	if ((csr = csr_b64(ctx, p, e)) == NULL)
+	if ((csr = csr_b64(p, e)) == NULL)
 		return -1;
 	pl = json_object_new_object();
 	json_object_object_add(pl, "csr", json_object_new_string(csr));

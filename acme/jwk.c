@@ -14,7 +14,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include "lib/b64.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "acme_int.h"
 
 struct jwk_parts {

@@ -14,17 +14,17 @@
 #include <openssl/evp.h>
 #include "lib/b64.h"
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "acme_int.h"
 
-static const EVP_MD *
+static const char *
 alg_md(EVP_PKEY *k)
 {
 	const char *alg = acme_jws_alg(k);
 
 	if (alg == NULL)
 		return NULL;
-	return strcmp(alg, "ES384") == 0 ? EVP_sha384() : EVP_sha256();
+	return strcmp(alg, "ES384") == 0 ? "SHA384" : "SHA256";
 }
 
 /* DER ECDSA-Sig-Value -> r||s, each "flen" bytes. */
@@ -48,14 +48,14 @@ der_to_raw(const unsigned char *der, size_t derlen, int flen,
 }
 
 /*
- * Sign "msg" with "k" for the key's JWS algorithm. Returns 0 and a
- * malloc'd signature (raw r||s for EC) in *sig, or -1 with "e" set.
+ * Sign "msg" through "s" for the JWS algorithm of its public key "k".
+ * Returns 0 and a malloc'd signature (raw r||s for EC) in *sig, or -1
+ * with "e" set.
  */
 int
-acme_sign(EVP_PKEY *k, const void *msg, size_t len, unsigned char **sig,
-    size_t *siglen, struct err *e)
+acme_sign(const struct signer *s, EVP_PKEY *k, const void *msg, size_t len,
+    unsigned char **sig, size_t *siglen, struct err *e)
 {
-	EVP_MD_CTX	*md = NULL;
 	unsigned char	*der = NULL, *raw = NULL;
 	size_t		 dlen = 0;
 	int		 flen, rc = -1;
@@ -64,12 +64,8 @@ acme_sign(EVP_PKEY *k, const void *msg, size_t len, unsigned char **sig,
 	if (alg_md(k) == NULL)
 		return err_set(e, E_CRYPTO, "RFC 7518 section 3.1: no JWS "
 		    "algorithm for this account key");
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit(md, NULL, alg_md(k), NULL, k) != 1 ||
-	    EVP_DigestSign(md, NULL, &dlen, msg, len) != 1 ||
-	    (der = malloc(dlen)) == NULL ||
-	    EVP_DigestSign(md, der, &dlen, msg, len) != 1) {
-		err_ssl(e, "RFC 7515 section 5.1: signing");
+	if (s->sign(s->arg, alg_md(k), msg, len, &der, &dlen, e) == -1) {
+		err_ctx(e, "RFC 7515 section 5.1");
 		goto out;
 	}
 	if (EVP_PKEY_is_a(k, "EC")) {
@@ -87,7 +83,6 @@ acme_sign(EVP_PKEY *k, const void *msg, size_t len, unsigned char **sig,
 	}
 	rc = 0;
  out:
-	EVP_MD_CTX_free(md);
 	free(der);
 	free(raw);
 	return rc;
@@ -124,7 +119,8 @@ acme_verify(EVP_PKEY *k, const void *msg, size_t len, const unsigned char *sig,
 		siglen = (size_t)dlen;
 	}
 	if ((md = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestVerifyInit(md, NULL, alg_md(k), NULL, k) == 1)
+	    EVP_DigestVerifyInit_ex(md, NULL, alg_md(k), NULL, NULL, k,
+	    NULL) == 1)
 		ok = EVP_DigestVerify(md, sig, siglen, msg, len) == 1;
 	EVP_MD_CTX_free(md);
 	OPENSSL_free(der);
@@ -166,8 +162,8 @@ protected_b64(EVP_PKEY *k, const char *kid, const char *nonce,
  * is NULL, by the embedded public "jwk". Returns malloc'd JSON text.
  */
 char *
-acme_jws(EVP_PKEY *k, const char *kid, const char *nonce, const char *url,
-    const char *payload, struct err *e)
+acme_jws(const struct signer *s, EVP_PKEY *k, const char *kid,
+    const char *nonce, const char *url, const char *payload, struct err *e)
 {
 	struct json_object	*o = NULL;
 	char			*prot, *pl = NULL, *in = NULL, *sig64 = NULL;
@@ -186,7 +182,7 @@ acme_jws(EVP_PKEY *k, const char *kid, const char *nonce, const char *url,
 		err_set(e, E_NOMEM, "out of memory");
 		goto out;
 	}
-	if (acme_sign(k, in, strlen(in), &sig, &siglen, e) == -1)
+	if (acme_sign(s, k, in, strlen(in), &sig, &siglen, e) == -1)
 		goto out;
 	if ((sig64 = b64_encode(sig, siglen, 1)) == NULL) {
 		err_set(e, E_NOMEM, "out of memory");

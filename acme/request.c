@@ -133,7 +133,7 @@ post_once(struct acme_ctx *ctx, const char *url, const char *payload,
 
 	if ((nonce = acme_nonce_get(ctx, e)) == NULL)
 		return -1;
-	jws = acme_jws(ctx->akey, ctx->kid, nonce, url, payload, e);
+	jws = acme_jws(ctx->asigner, ctx->akey, ctx->kid, nonce, url, payload, e);
 	free(nonce);
 	if (jws == NULL)
 		return -1;

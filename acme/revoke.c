@@ -9,9 +9,8 @@
 #include <openssl/x509.h>
 #include "lib/b64.h"
 #include "lib/json.h"
-#include "lib/json_dl.h"
+#include <json-c/json.h>
 #include "lib/log.h"
-#include "pki/key.h"
 #include "acme_int.h"
 
 static struct json_object *
@@ -55,7 +54,7 @@ acme_revoke(const struct acme_params *p, X509 *cert, int reason,
 	if (cert == NULL || reason < 0 || reason > 10 || reason == 7)
 		return err_set(e, E_INVAL, "RFC 5280 section 5.3.1: bad "
 		    "revocation reason %d", reason);
-	if (p->account_key_label == NULL || !key_exists(p->account_key_label))
+	if (p->account_key_label == NULL || p->account_signer == NULL)
 		return err_set(e, E_NOTFOUND, "RFC 8555 section 7.6: no ACME "
 		    "account key %s", p->account_key_label ?
 		    p->account_key_label : "");

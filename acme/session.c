@@ -182,12 +182,10 @@ acme_session_flush(void)
 	free_list(all);
 }
 
-/* Public: drop parked connections, cached account URLs and the cached
- * trust stores of lib/http. */
+/* Public: drop parked connections and cached account URLs. */
 void
 acme_cleanup(void)
 {
 	acme_session_flush();
 	acme_account_flush();
-	http_cleanup();
 }

@@ -1,8 +1,7 @@
-/* lib/http.h - the one HTTP client wrapper: a built-in HTTP/1.1 client
- * for http:// and https:// (TLS with libssl), which keeps one connection
- * per client (keep-alive) for the next request to the same origin;
- * libcurl (loaded with dlopen on first use) only for requests through an
- * environment proxy (http_proxy, https_proxy, all_proxy).
+/* lib/http.h - the one HTTP client: every outgoing request (ACME, SCEP,
+ * CA and CRL fetches, through a proxy or not) goes through libcurl here.
+ * A client keeps one libcurl easy handle, so the requests of one engine
+ * session share its connections (keep-alive) and its DNS cache.
  * Not thread-safe per client: one client per thread/exchange. */
 #ifndef LIB_HTTP_H
 #define LIB_HTTP_H
@@ -19,7 +18,11 @@ struct http_req {
 					 * system anchors */
 	long		 timeout_ms;	/* whole request; 0 = 30 s */
 	size_t		 max_body;	/* 0 = 1 MiB; larger responses fail */
-	int		 https_only;	/* refuse http:// (ACME) */
+	int		 https_only;	/* refuse http://, also in redirects
+					 * (ACME) */
+	int		 max_redirs;	/* GET/HEAD: follow up to this many
+					 * redirects (SCEP); 0 = none, and a
+					 * POST never follows one */
 };
 
 struct http_hdr {
@@ -37,24 +40,20 @@ struct http_resp {
 
 struct http_client;
 
+/* A new client (libcurl initialised for the process on first use); NULL
+ * when libcurl cannot be initialised or memory is short. */
 struct http_client *http_client_new(void);
-/* Closes the client's kept connection. */
+/* Closes the client's kept connections. */
 void	 http_client_free(struct http_client *);
 /* 0 when a response arrived (any status), -1 on transport failure:
- * e->code E_NET/E_TIMEOUT/E_CRYPTO, e->detail = curl code (7 refused,
- * 28 timeout, 35 TLS handshake, 52/55/56, 60 certificate ...), as
- * libcurl would report it. A request on a reused connection that the
- * server had closed is retried once on a new connection. */
+ * e->code E_NET/E_TIMEOUT/E_CRYPTO with libcurl's CURLcode in e->detail
+ * (7 refused, 28 timeout, 35 TLS handshake, 56 receive, 60 certificate
+ * ...), or E_PROTO "response too large" past max_body. */
 int	 http_do(struct http_client *, const struct http_req *,
 	    struct http_resp *, struct err *);
 void	 http_resp_free(struct http_resp *);
-/* Free the process-wide cache of TLS contexts and their trust stores
- * (one per extra_ca_pem, shared by all connections; connections keep
- * their own references); at shutdown. Safe at any time. */
-void	 http_cleanup(void);
-/* curl_global_cleanup() if libcurl was loaded; once, at exit, when no
- * thread uses lib/http any more. (There is no global init: lib/http
- * initialises libcurl when it loads it.) */
+/* curl_global_cleanup(); once, at exit, when no thread uses lib/http
+ * any more. */
 void	 http_global_cleanup(void);
 /* First header with that name (case-insensitive), or NULL. */
 const char *http_resp_header(const struct http_resp *, const char *);

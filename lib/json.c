@@ -6,20 +6,17 @@
  * get_int on "12abc" returns 12). Here parsing is strict and whole-input,
  * and each getter checks the member's type and returns NULL / -1 rather
  * than a coerced value. Reentrant: no state outside the objects.
- * json-c itself is loaded by the first parse (lib/json_dl.c); a
- * json_object exists only after that, so the getters need no check.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
-#include "json_dl.h"
+#include <json-c/json.h>
 
 #define JSON_INT_MAX	((int64_t)1 << 53)	/* RFC 7493 section 2.2 */
 
 /*
  * Parse exactly "len" bytes of "buf" as one JSON value; only whitespace
- * may follow it. Returns a new reference, or NULL with "e" set (E_PROTO;
- * E_NOTFOUND if json-c cannot be loaded).
+ * may follow it. Returns a new reference, or NULL with "e" set (E_PROTO).
  */
 struct json_object *
 json_strict_parse(const char *buf, size_t len, struct err *e)
@@ -33,8 +30,6 @@ json_strict_parse(const char *buf, size_t len, struct err *e)
 		return err_set(e, E_PROTO, "JSON: empty input"), NULL;
 	if (len > (size_t)INT32_MAX)
 		return err_set(e, E_PROTO, "JSON: input too large"), NULL;
-	if (json_dl_load(e) == -1)
-		return err_ctx(e, "JSON"), NULL;
 	if ((tok = json_tokener_new_ex(JSON_MAX_DEPTH)) == NULL)
 		return err_set(e, E_NOMEM, "JSON: out of memory"), NULL;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
@@ -185,8 +180,6 @@ json_dump(struct json_object *o, struct err *e)
 	const char	*s;
 	char		*r;
 
-	if (json_dl_load(e) == -1)
-		return err_ctx(e, "JSON"), NULL;
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s == NULL || (r = strdup(s)) == NULL)

@@ -1,9 +1,7 @@
 /* lib/json.h - strict JSON parsing and type-checked getters (json-c).
  * Parsing uses depth 32, STRICT and VALIDATE_UTF8, and rejects trailing
  * data; getters return NULL or -1 when a member is missing or has the wrong
- * type, never a coerced value. Objects are json-c refcounted objects.
- * json-c is loaded by the first parse or dump (lib/json_dl.h); code that
- * makes objects itself loads it first (acme_ctx_init does). */
+ * type, never a coerced value. Objects are json-c refcounted objects. */
 #ifndef LIB_JSON_H
 #define LIB_JSON_H
 #include <stddef.h>

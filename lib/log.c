@@ -145,6 +145,7 @@ emit(int sev, const char *body)
 			sinks[i].fn(sinks[i].ctx, sev, line);
 	}
 	send_hosts(sev, body);
+	log_journal_write(sev, body);
 	pthread_mutex_unlock(&mu);
 }
 

@@ -53,6 +53,12 @@ char	*log_buffer_dump(size_t *nlines);
 void	log_buffer_clear(void);
 void	log_stats(unsigned long *logged, unsigned long *dropped);
 void	log_set_hostname(const char *);		/* for RFC 5424 HOSTNAME */
+/* systemd journal (lib/log_journal.c): when JOURNAL_STREAM names stderr,
+ * every line also goes to stderr as "<SEV>%FAC-SEV-MNEM: text". init
+ * returns 1 when that is so. */
+int	log_journal_init(void);
+int	log_journal_active(void);
+void	log_journal_write(int sev, const char *body);
 void	log_shutdown(void);
 
 #endif

@@ -8,9 +8,7 @@
  * iterations over the same kind of salt. Both print the key in Cisco's
  * base64: standard base64 bit order, alphabet "./0-9A-Za-z", no padding,
  * so 32 bytes give 43 characters. Type 5 is MD5-crypt ("$1$salt$hash"),
- * checked with libcrypt's crypt_r(), loaded by the first such check
- * (lib/crypt_dl.c); if it cannot be loaded, type 5 secrets never match
- * and each check logs why. Type 0 is a plaintext password, which callers
+ * checked with libcrypt's crypt_r(). Type 0 is a plaintext password, which callers
  * only see in `secret 0 PASS` and hash at once.
  *
  * Everything here is stateless and thread-safe: the OpenSSL KDF contexts
@@ -26,8 +24,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
-#include "lib/crypt_dl.h"
-#include "lib/log.h"
+#include <crypt.h>
 #include "lib/secret.h"
 
 #define SALT_LEN	14	/* type 8/9 salt characters */
@@ -233,16 +230,10 @@ static int
 verify_t5(const char *pw, const char *stored)
 {
 	struct crypt_data	*cd;
-	struct err		 e;
 	const char		*h;
 	size_t			 n = strlen(stored);
 	int			 rc = 0;
 
-	if (crypt_dl_load(&e) == -1) {
-		log_msg(SEV_ERR, "SEC_LOGIN", "SECRET5_UNAVAIL", "Type 5 "
-		    "secret cannot be checked: %s", e.msg);
-		return 0;
-	}
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)	/* ~32 KiB: not on stack */
 		return 0;
 	h = crypt_r(pw, stored, cd);

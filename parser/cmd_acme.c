@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "parser/pki_cli.h"
-#include "pki/enroll.h"
+#include "pki/pki.h"
 
 static const struct {
 	const char	*kw;		/* CLI keyword */

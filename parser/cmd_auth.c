@@ -7,8 +7,7 @@
 #include <openssl/x509v3.h>
 #include "lib/log.h"
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
-#include "pki/enroll.h"
+#include "pki/pki.h"
 
 /* Only the hex digits of s, upper case. */
 static void

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
+#include "pki/pki.h"
 
 static int
 cmd_chain(struct vty *v, struct args *a)
@@ -25,7 +25,7 @@ cmd_chain(struct vty *v, struct args *a)
 	snprintf(q, sizeof(q), "%% This will remove all certificates for "
 	    "trustpoint %s\n%% Are you sure you want to do this? [yes/no]: ",
 	    name);
-	if (!v->noecho && vty_confirm(v, q, -1) != 1)
+	if (!vty_noecho(v) && vty_confirm(v, q, -1) != 1)
 		return 0;
 	if (tp_get_certs(name, &c, &e) == 0) {
 		for (int s = 0; s < TP_EXTRA; s++)
@@ -57,12 +57,12 @@ store(struct vty *v, enum tp_slot s, X509 *x)
 	struct tp_certs c;
 	struct err e = { 0 };
 
-	if (s == TP_CA && tp_get_certs(v->ctx, &c, &e) == 0) {
+	if (s == TP_CA && tp_get_certs(vty_ctx(v), &c, &e) == 0) {
 		if (c.ca && X509_cmp(c.ca, x) != 0)
 			s = TP_EXTRA;
 		tp_certs_free(&c);
 	}
-	if (tp_set_cert(v->ctx, s, x, &e) < 0) {
+	if (tp_set_cert(vty_ctx(v), s, x, &e) < 0) {
 		vty_err(v, "%s", e.msg);
 		return -1;
 	}
@@ -79,13 +79,13 @@ cmd_certificate(struct vty *v, struct args *a)
 	int rc;
 
 	if (a->no) {
-		if (tp_remove_serial(v->ctx, serial, &e) < 0) {
+		if (tp_remove_serial(vty_ctx(v), serial, &e) < 0) {
 			vty_err(v, "%s", e.msg);
 			return -1;
 		}
 		return 0;
 	}
-	if (!v->noecho)
+	if (!vty_noecho(v))
 		vty_out(v, "Enter the certificate in hexidecimal "
 		    "representation....\n");
 	vty_flush(v);

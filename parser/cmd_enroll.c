@@ -7,11 +7,7 @@
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "conf/conf.h"
-#include "pki/cert.h"
-#include "pki/csr.h"
-#include "pki/enroll.h"
-#include "pki/key.h"
-#include "pki/renew.h"
+#include "pki/pki.h"
 
 struct dialog {
 	struct tp_cfg	 c;
@@ -75,6 +71,37 @@ ask_password(struct vty *v, struct dialog *d)
 	return 0;
 }
 
+/* The IP address: configured (printed), or asked for (IOS only). */
+static int
+ask_ip(struct vty *v, struct dialog *d, int asa)
+{
+	char ans[64];
+	int r;
+
+	if (d->c.ip_address[0]) {
+		if (resolve_ip(v, d->c.ip_address, d->ip, sizeof(d->ip)) < 0)
+			return -1;
+		if (d->ip[0])
+			vty_out(v, "%% The IP address in the certificate is "
+			    "%s\n\n", d->ip);
+	} else if (!asa && !d->noconfirm) {
+		if ((r = vty_confirm(v, "% Include an IP address in the subject "
+		    "name? [no]: ", 0)) < 0)
+			return -1;
+		if (r == 1) {
+			if (vty_read_line(v, "Enter Interface name or IP "
+			    "Address[]: ", ans, sizeof(ans), 1) < 0)
+				return -1;
+			if (ans[0] == '\0')
+				vty_out(v, "%% Skipping IP address\n");
+			else if (resolve_ip(v, ans, d->ip, sizeof(d->ip)) < 0)
+				return -1;
+		}
+	}
+	d->x.ip = d->ip;
+	return 0;
+}
+
 /* The subject/serial/IP questions shared by every method. */
 static int
 ask_names(struct vty *v, struct dialog *d, int asa)
@@ -102,29 +129,7 @@ ask_names(struct vty *v, struct dialog *d, int asa)
 		    "%s\n", enroll_device_serial());
 	if (asa)
 		vty_out(v, "\n");
-	if (d->c.ip_address[0]) {
-		if (resolve_ip(v, d->c.ip_address, d->ip, sizeof(d->ip)) < 0)
-			return -1;
-		if (d->ip[0])
-			vty_out(v, "%% The IP address in the certificate is "
-			    "%s\n\n", d->ip);
-	} else if (!asa && !d->noconfirm) {
-		char ans[64];
-		if ((r = vty_confirm(v, "% Include an IP address in the subject "
-		    "name? [no]: ", 0)) < 0)
-			return -1;
-		if (r == 1) {
-			if (vty_read_line(v, "Enter Interface name or IP "
-			    "Address[]: ", ans, sizeof(ans), 1) < 0)
-				return -1;
-			if (ans[0] == '\0')
-				vty_out(v, "%% Skipping IP address\n");
-			else if (resolve_ip(v, ans, d->ip, sizeof(d->ip)) < 0)
-				return -1;
-		}
-	}
-	d->x.ip = d->ip;
-	return 0;
+	return ask_ip(v, d, asa);
 }
 
 static int
@@ -177,12 +182,16 @@ do_selfsigned(struct vty *v, struct dialog *d)
 	char label[160], subj[600];
 	X509_NAME *name;
 	X509 *x = NULL;
-	int gen, rc = -1;
+	int gen, ans, rc = -1;
 
-	if (d->c.serial == 0 && !d->noconfirm && vty_confirm(v, "% Include "
-	    "the router serial number in the subject name? [yes/no]: ",
-	    -1) == 1)
-		d->x.include_serial = 1;
+	if (d->c.serial == 0 && !d->noconfirm) {
+		if ((ans = vty_confirm(v, "% Include the router serial number "
+		    "in the subject name? [yes/no]: ", -1)) < 0)
+			return -1;
+		d->x.include_serial = ans;
+	}
+	if (ask_ip(v, d, 0) < 0)
+		return -1;
 	if (!d->noconfirm && vty_confirm(v, "Generate Self Signed Router "
 	    "Certificate? [yes/no]: ", -1) != 1)
 		return 0;

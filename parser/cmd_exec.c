@@ -13,7 +13,6 @@
 #include "parser/render.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
-#include "shell/shell_int.h"
 
 static int
 cmd_enable(struct vty *v, struct args *a)
@@ -23,16 +22,16 @@ cmd_enable(struct vty *v, struct args *a)
 
 	snprintf(stored, sizeof(stored), "%s", sys_lock()->enable_secret);
 	sys_unlock();
-	if (lvl <= v->priv) {
-		v->priv = lvl;
+	if (lvl <= vty_priv(v)) {
+		vty_set_priv(v, lvl);
 		return 0;
 	}
 	if (stored[0] == '\0') {
-		if (v->transport != SH_CONSOLE) {
+		if (!vty_on_console(v)) {
 			vty_err(v, "No password set");
 			return -1;
 		}
-		v->priv = lvl;
+		vty_set_priv(v, lvl);
 		return 0;
 	}
 	for (int i = 0; i < 3; i++) {
@@ -40,7 +39,7 @@ cmd_enable(struct vty *v, struct args *a)
 			return -1;
 		if (secret_verify(pass, stored) == 1) {
 			explicit_bzero(pass, sizeof(pass));
-			v->priv = lvl;
+			vty_set_priv(v, lvl);
 			return 0;
 		}
 	}
@@ -52,23 +51,23 @@ cmd_enable(struct vty *v, struct args *a)
 static int
 cmd_disable(struct vty *v, struct args *a)
 {
-	v->priv = 1;
+	vty_set_priv(v, 1);
 	return 0;
 }
 
 static int
 cmd_exit(struct vty *v, struct args *a)
 {
-	if (v->mode == MODE_EXEC) {
-		v->closing = 1;
+	if (vty_mode(v) == MODE_EXEC) {
+		vty_close(v);
 		return 0;
 	}
-	if (v->mode == MODE_CONFIG) {
+	if (vty_mode(v) == MODE_CONFIG) {
 		vty_set_mode(v, MODE_EXEC, NULL);
-		sh_config_done(v);
+		vty_config_done(v);
 		return 0;
 	}
-	vty_set_mode(v, mode_get(v->mode)->parent, NULL);
+	vty_set_mode(v, mode_get(vty_mode(v))->parent, NULL);
 	return 0;
 }
 
@@ -76,37 +75,25 @@ static int
 cmd_end(struct vty *v, struct args *a)
 {
 	vty_set_mode(v, MODE_EXEC, NULL);
-	sh_config_done(v);
+	vty_config_done(v);
 	return 0;
 }
 
 static int
 cmd_do(struct vty *v, struct args *a)
 {
-	enum mode m = v->mode;
-	char ctx[sizeof(v->ctx)];
-	int priv = v->priv, rc;
 	const char *p = a->line;
 
-	memcpy(ctx, v->ctx, sizeof(ctx));
-	/* the caret counts the prompt and "do " too */
 	p += strspn(p, " \t");
 	p += strcspn(p, " \t");
 	p += strspn(p, " \t");
-	v->caret_shift += (size_t)(p - a->line);
-	v->mode = MODE_EXEC;
-	rc = sh_execute_inner(v, p);
-	v->priv = priv;
-	v->mode = m;
-	memcpy(v->ctx, ctx, sizeof(ctx));
-	v->closing = 0;
-	return rc;
+	return vty_do(v, p, (size_t)(p - a->line));
 }
 
 static int
 cmd_configure(struct vty *v, struct args *a)
 {
-	if (!v->noecho && !v->wfn)
+	if (!vty_noecho(v) && !vty_exec_only(v))
 		vty_out(v, "Enter configuration commands, one per line.  "
 		    "End with CNTL/Z.\n");
 	vty_set_mode(v, MODE_CONFIG, NULL);
@@ -116,15 +103,12 @@ cmd_configure(struct vty *v, struct args *a)
 static int
 cmd_terminal(struct vty *v, struct args *a)
 {
-	if (args_has(a, "length")) {
-		v->term_len = (int)args_int(a, "length", 24);
-		v->len_set = 1;
-	}
+	if (args_has(a, "length"))
+		vty_set_length(v, (int)args_int(a, "length", 24));
 	else if (args_has(a, "width"))
-		v->term_width = (int)args_int(a, "width", 80);
+		vty_set_width(v, (int)args_int(a, "width", 80));
 	else if (args_has(a, "monitor"))
-		__atomic_store_n(&v->monitor, !a->no && !args_has(a, "no"),
-		    __ATOMIC_RELAXED);	/* read by the log sink */
+		vty_set_monitor(v, !a->no && !args_has(a, "no"));
 	return 0;
 }
 
@@ -168,7 +152,7 @@ cmd_clock_set(struct vty *v, struct args *a)
 	    "from %s to %s, configured from console by %s.",
 	    clock_fmt_show(before, old, sizeof(old)),
 	    clock_fmt_show(when, now, sizeof(now)),
-	    v->user[0] ? v->user : "console");
+	    vty_user(v)[0] ? vty_user(v) : "console");
 	log_msg(SEV_INFO, "PKI", "AUTHORITATIVE_CLOCK",
 	    "The system clock has been set.");
 	pki_clock_changed();
@@ -189,7 +173,7 @@ cmd_write_memory(struct vty *v, struct args *a)
 
 	vty_out(v, "Building configuration...\n");
 	vty_flush(v);
-	snprintf(path, sizeof(path), "%s/startup-config", sh_state_dir());
+	snprintf(path, sizeof(path), "%s/startup-config", vty_state_dir());
 	pthread_mutex_lock(&save_mu);
 	if ((cfg = render_config(&len)) == NULL)
 		rc = err_set(&e, E_NOMEM, "out of memory");

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/b64.h"
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "conf/conf.h"
-#include "pki/key.h"
+#include "parser/show_json.h"
+#include "pki/pki.h"
 
 #define RSA_DEFAULT_BITS	2048
 
@@ -61,7 +63,7 @@ confirm_replace(struct vty *v, const char *label)
 		return 1;
 	vty_out(v, "%% You already have %s keys defined named %s.\n",
 	    type_name(ki.type), label);
-	if (v->noecho) {
+	if (vty_noecho(v)) {
 		vty_err(v, "Keys %s not replaced: confirmation needed", label);
 		return 0;
 	}
@@ -76,7 +78,7 @@ ask_modulus(struct vty *v, int *bits)
 	char buf[32], *end;
 	long n;
 
-	if (v->noecho) {
+	if (vty_noecho(v)) {
 		*bits = RSA_DEFAULT_BITS;
 		return 0;
 	}
@@ -109,7 +111,7 @@ generate(struct vty *v, struct keygen *k)
 	struct timespec t0, t1;
 
 	if (!confirm_replace(v, k->label))
-		return v->failed ? -1 : 0;
+		return vty_failed(v) ? -1 : 0;
 	vty_out(v, "The name for the keys will be: %s\n", k->label);
 	if (k->bits == 0) {
 		if (ask_modulus(v, &k->bits) < 0)
@@ -239,7 +241,7 @@ cmd_key_zeroize(struct vty *v, struct args *a)
 		    type == KEY_RSA ? "RSA " : "EC ");
 	vty_out(v, "%% All router certs issued using these keys will also be "
 	    "removed.\n");
-	if (v->noecho || vty_confirm(v, "Do you really want to remove these "
+	if (vty_noecho(v) || vty_confirm(v, "Do you really want to remove these "
 	    "keys? [yes/no]: ", -1) != 1) {
 		free(ks);
 		return 0;
@@ -260,6 +262,35 @@ cmd_key_zeroize(struct vty *v, struct args *a)
 	return rc;
 }
 
+/* One key as JSON: what the text block shows, the public key as base64
+ * DER SubjectPublicKeyInfo. NULL (and e) when it cannot be read. */
+static json_object *
+key_json(const struct key_info *k, struct err *e)
+{
+	json_object *o;
+	unsigned char *der = NULL;
+	size_t len;
+	char *b64;
+
+	if (key_public_der(k->label, &der, &len, e) < 0)
+		return NULL;
+	b64 = b64_encode(der, len, 0);
+	free(der);
+	o = json_object_new_object();
+	json_object_object_add(o, "label", json_object_new_string(k->label));
+	json_object_object_add(o, "type", json_object_new_string(
+	    k->type == KEY_RSA ? "rsa" : "ec"));
+	json_object_object_add(o, "size", json_object_new_int(k->bits));
+	json_object_object_add(o, "usage", json_object_new_string(
+	    k->type == KEY_RSA ? "General Purpose Key" : "Signature Key"));
+	json_object_object_add(o, "exportable",
+	    json_object_new_boolean(k->exportable));
+	json_object_object_add(o, "created", sj_time(k->created));
+	json_object_object_add(o, "publicKey", sj_str(b64));
+	free(b64);
+	return o;
+}
+
 static int
 cmd_show_mypubkey(struct vty *v, struct args *a)
 {
@@ -271,9 +302,23 @@ cmd_show_mypubkey(struct vty *v, struct args *a)
 	size_t n;
 	char *out;
 
-	if ((ks = select_keys(v, type, label, 1, &n)) == NULL)
-		return v->failed ? -1 : 0;
-	for (size_t i = 0; i < n; i++) {
+	json_object *arr = NULL, *o, *root;
+
+	if ((ks = select_keys(v, type, label, 1, &n)) == NULL && !vty_json(v))
+		return vty_failed(v) ? -1 : 0;
+	if (vty_json(v)) {
+		if (vty_failed(v))
+			return -1;
+		arr = json_object_new_array();
+	}
+	for (size_t i = 0; ks && i < n; i++) {
+		if (arr) {
+			if ((o = key_json(&ks[i], &e)) == NULL)
+				vty_err(v, "%s", e.msg);
+			else
+				json_object_array_add(arr, o);
+			continue;
+		}
 		if ((out = key_show_mypubkey(ks[i].label, &e)) == NULL) {
 			vty_err(v, "%s", e.msg);
 			continue;
@@ -282,7 +327,11 @@ cmd_show_mypubkey(struct vty *v, struct args *a)
 		free(out);
 	}
 	free(ks);
-	return 0;
+	if (arr == NULL)
+		return 0;
+	root = json_object_new_object();
+	json_object_object_add(root, "keys", arr);
+	return sj_emit(v, root);
 }
 
 static const struct cmd_def key_cmds[] = {

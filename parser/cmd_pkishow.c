@@ -4,10 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
-#include "pki/key.h"
-#include "pki/renew.h"
-#include "pki/trustpool.h"
+#include "pki/pki.h"
+#include "parser/show_json.h"
 
 #define MAX_BLOCKS	4096
 
@@ -92,6 +90,62 @@ collect(struct show *s, char **names, size_t n, const char *only, int asa)
 		}
 }
 
+/* The block header as a JSON "kind". */
+static const char *
+block_kind(const char *header)
+{
+	static const char *const map[][2] = {
+		{ "Certificate", "identity" },
+		{ "Router Self-Signed Certificate", "self-signed" },
+		{ "Certificate (Rollover)", "identity-rollover" },
+		{ "CA Certificate", "ca" },
+		{ "CA Certificate (Rollover)", "ca-rollover" } };
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(header, map[i][0]) == 0)
+			return map[i][1];
+	return "other";
+}
+
+static json_object *
+block_json(const struct block *b)
+{
+	json_object *o = json_object_new_object(), *tps;
+
+	json_object_object_add(o, "kind", json_object_new_string(
+	    block_kind(b->header)));
+	json_object_object_add(o, "status", json_object_new_string(
+	    "Available"));
+	tps = json_object_new_array();
+	for (size_t i = 0; i < b->ntp; i++)
+		json_object_array_add(tps, json_object_new_string(b->tps[i]));
+	json_object_object_add(o, "trustpoints", tps);
+	json_object_object_add(o, "keyLabel", sj_str(b->key));
+	json_object_object_add(o, "renewTime", sj_time(b->renew));
+	sj_cert_fields(o, b->x);
+	return o;
+}
+
+/* One block as text, IOS or ASA style; into arr instead when JSON. */
+static void
+block_out(struct vty *v, const struct block *b, int first, int asa,
+    int verbose, json_object *arr)
+{
+	char *out;
+
+	if (arr) {
+		json_object_array_add(arr, block_json(b));
+		return;
+	}
+	out = asa ? cert_show_asa(b->x, b->header, b->tps, b->ntp, b->renew) :
+	    cert_show_ios(b->x, b->header, b->tps, b->ntp, b->key[0] ?
+	    b->key : NULL, b->renew, verbose);
+	if (out) {
+		vty_out(v, "%s%s", first ? "" : "\n", out);
+		free(out);
+	}
+}
+
 static int
 cmd_show_certs(struct vty *v, struct args *a)
 {
@@ -99,7 +153,8 @@ cmd_show_certs(struct vty *v, struct args *a)
 	int asa = args_has(a, "ca"), verbose = args_has(a, "verbose");
 	struct show *s;
 	size_t n;
-	char **names, *out;
+	char **names;
+	json_object *arr = vty_json(v) ? json_object_new_array() : NULL;
 
 	if (only && !tp_exists(only)) {
 		vty_err(v, "Certificate Authority (trustpoint) %s is unknown",
@@ -115,19 +170,18 @@ cmd_show_certs(struct vty *v, struct args *a)
 		if (strncmp(b->header, "CA ", 3) == 0 && b->ntp < 32 &&
 		    trustpool_contains(b->x))
 			b->tps[b->ntp++] = "Trustpool";
-		out = asa ? cert_show_asa(b->x, b->header, b->tps, b->ntp,
-		    b->renew) : cert_show_ios(b->x, b->header, b->tps, b->ntp,
-		    b->key[0] ? b->key : NULL, b->renew, verbose);
-		if (out) {
-			vty_out(v, "%s%s", i ? "\n" : "", out);
-			free(out);
-		}
+		block_out(v, b, i == 0, asa, verbose, arr);
 	}
 	for (size_t i = 0; i < s->ncerts; i++)
 		tp_certs_free(&s->certs[i]);
 	free(s->certs);
 	free(s);
 	tp_names_free(names, n);
+	if (arr) {
+		json_object *root = json_object_new_object();
+		json_object_object_add(root, "certificates", arr);
+		return sj_emit(v, root);
+	}
 	return 0;
 }
 
@@ -140,27 +194,38 @@ show_subject(struct vty *v, X509 *x, const char *indent)
 	free(lines);
 }
 
+/* The certificate a trustpoint's summary names: its CA's, or for a
+ * self-signed trustpoint its own (IOS shows both that way). */
+static X509 *
+tp_issuing(const struct tp_cfg *c, struct tp_certs *k)
+{
+	if (k->ca)
+		return k->ca;
+	return c->enroll == TP_EN_SELFSIGNED ? k->cert : NULL;
+}
+
 static void
 show_tp_plain(struct vty *v, const struct tp_cfg *c, struct tp_certs *k)
 {
-	char *serial;
+	X509 *ca = tp_issuing(c, k);
+	char *serial, label[160];
 
 	vty_out(v, "Trustpoint %s:\n", c->name);
-	if (k->ca) {
-		serial = cert_serial_hex(k->ca);
+	if (ca) {
+		serial = cert_serial_hex(ca);
 		vty_out(v, "    Subject Name:\n");
-		show_subject(v, k->ca, "    ");
+		show_subject(v, ca, "    ");
 		vty_out(v, "          Serial Number (hex): %s\n", serial ?
 		    serial : "");
-		vty_out(v, "    Certificate configured.\n");
 		free(serial);
 	}
+	if (k->ca)
+		vty_out(v, "    Certificate configured.\n");
 	if (c->enroll == TP_EN_URL || c->enroll == TP_EN_SCEP)
 		vty_out(v, "    SCEP URL: %s\n", c->url);
 	if (c->enroll == TP_EN_ACME)
 		vty_out(v, "    ACME URL: %s\n", c->acme_url);
 	if (c->enroll == TP_EN_SELFSIGNED && k->cert) {
-		char label[160];
 		tp_key_label(c, label, sizeof(label));
 		vty_out(v, "    Persistent self-signed certificate trust "
 		    "point\n    Using key label %s\n", label);
@@ -191,10 +256,12 @@ show_tp_status(struct vty *v, const struct tp_cfg *c, struct tp_certs *k)
 	struct key_info ki;
 	char label[160], caps[512];
 
+	X509 *ca = tp_issuing(c, k);
+
 	tp_key_label(c, label, sizeof(label));
 	vty_out(v, "Trustpoint %s:\n", c->name);
-	if (k->ca)
-		show_cert_status(v, "Issuing CA certificate configured", k->ca);
+	if (ca)
+		show_cert_status(v, "Issuing CA certificate configured", ca);
 	if (k->cert)
 		show_cert_status(v, "Router General Purpose certificate "
 		    "configured", k->cert);
@@ -205,7 +272,7 @@ show_tp_status(struct vty *v, const struct tp_cfg *c, struct tp_certs *k)
 		    "Purpose, %sexportable)\n", ki.exportable ? "" : "non-");
 	else
 		vty_out(v, "    Keys generated ............. No\n");
-	vty_out(v, "    Issuing CA authenticated ....... %s\n", k->ca ? "Yes" :
+	vty_out(v, "    Issuing CA authenticated ....... %s\n", ca ? "Yes" :
 	    "No");
 	vty_out(v, "    Certificate request(s) ..... %s\n", k->cert ? "Yes" :
 	    k->status == TP_ST_PENDING ? "Pending" : "None");
@@ -218,18 +285,71 @@ show_tp_status(struct vty *v, const struct tp_cfg *c, struct tp_certs *k)
 	vty_out(v, "\n");
 }
 
+static const char *
+enroll_name(enum tp_enroll e)
+{
+	static const char *const n[] = { "none", "url", "terminal",
+	    "selfsigned", "pkcs12", "acme", "scep" };
+
+	return (size_t)e < sizeof(n) / sizeof(n[0]) ? n[e] : "none";
+}
+
+/* The facts both text forms print, as one JSON object. */
+static json_object *
+tp_json(const struct tp_cfg *c, struct tp_certs *k)
+{
+	static const char *const st[] = { "None", "Granted", "Pending",
+	    "Failed", "Rejected" };
+	json_object *o = json_object_new_object(), *ae = NULL;
+	struct key_info ki;
+	char label[160];
+	X509 *ca = tp_issuing(c, k);
+	int have_key;
+
+	tp_key_label(c, label, sizeof(label));
+	have_key = key_info(label, &ki, NULL) == 0;
+	json_object_object_add(o, "name", json_object_new_string(c->name));
+	json_object_object_add(o, "enrollment", json_object_new_string(
+	    enroll_name(c->enroll)));
+	json_object_object_add(o, "url", sj_str(c->enroll == TP_EN_ACME ?
+	    c->acme_url : c->url));
+	json_object_object_add(o, "keyLabel", json_object_new_string(label));
+	json_object_object_add(o, "keysGenerated",
+	    json_object_new_boolean(have_key));
+	json_object_object_add(o, "caAuthenticated",
+	    json_object_new_boolean(ca != NULL));
+	json_object_object_add(o, "status", json_object_new_string(
+	    st[k->status]));
+	if (c->auto_enroll) {
+		ae = json_object_new_object();
+		json_object_object_add(ae, "percent", c->auto_pct ?
+		    json_object_new_int(c->auto_pct) : NULL);
+		json_object_object_add(ae, "regenerate",
+		    json_object_new_boolean(c->auto_regen));
+	}
+	json_object_object_add(o, "autoEnroll", ae);
+	json_object_object_add(o, "renewTime", k->cert ?
+	    sj_time(renew_time(c, k->cert)) : NULL);
+	json_object_object_add(o, "caCertificate", sj_cert(ca));
+	json_object_object_add(o, "certificate", sj_cert(k->cert));
+	return o;
+}
+
 static int
 cmd_show_tps(struct vty *v, struct args *a)
 {
 	const char *only = args_get(a, "tp");
 	size_t n;
 	char **names;
+	json_object *arr = NULL, *root;
 
 	if (only && !tp_exists(only)) {
 		vty_err(v, "Certificate Authority (trustpoint) %s is unknown",
 		    only);
 		return -1;
 	}
+	if (vty_json(v))
+		arr = json_object_new_array();
 	names = tp_names(&n);
 	for (size_t i = 0; i < n; i++) {
 		struct tp_cfg c;
@@ -238,14 +358,20 @@ cmd_show_tps(struct vty *v, struct args *a)
 		    tp_get_cfg(names[i], &c, NULL) < 0 ||
 		    tp_get_certs(names[i], &k, NULL) < 0)
 			continue;
-		if (args_has(a, "status"))
+		if (arr)
+			json_object_array_add(arr, tp_json(&c, &k));
+		else if (args_has(a, "status"))
 			show_tp_status(v, &c, &k);
 		else
 			show_tp_plain(v, &c, &k);
 		tp_certs_free(&k);
 	}
 	tp_names_free(names, n);
-	return 0;
+	if (arr == NULL)
+		return 0;
+	root = json_object_new_object();
+	json_object_object_add(root, "trustpoints", arr);
+	return sj_emit(v, root);
 }
 
 static const struct cmd_def show_cmds[] = {

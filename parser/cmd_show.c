@@ -1,4 +1,4 @@
-/* parser/cmd_show.c - show version/clock/users/running-config/
+/* parser/cmd_show.c - show clock/users/running-config/
  * startup-config/logging, clear logging, debug */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,46 +10,6 @@
 #include "parser/render.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
-#include "shell/shell_int.h"
-
-#define PKISH_VERSION "0.1.0"
-
-static void
-uptime_str(long s, char *buf, size_t len)
-{
-	long w = s / 604800, d = s / 86400 % 7, h = s / 3600 % 24,
-	    m = s / 60 % 60;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (w)
-		n += (size_t)snprintf(buf + n, len - n, "%ld week%s, ", w,
-		    w == 1 ? "" : "s");
-	if (w || d)
-		n += (size_t)snprintf(buf + n, len - n, "%ld day%s, ", d,
-		    d == 1 ? "" : "s");
-	if (w || d || h)
-		n += (size_t)snprintf(buf + n, len - n, "%ld hour%s, ", h,
-		    h == 1 ? "" : "s");
-	snprintf(buf + n, len - n, "%ld minute%s", m, m == 1 ? "" : "s");
-}
-
-static int
-cmd_show_version(struct vty *v, struct args *a)
-{
-	char host[64], up[96];
-
-	sys_hostname(host, sizeof(host));
-	uptime_str((long)(time(NULL) - clock_started()), up, sizeof(up));
-	vty_out(v, "pkish Software, Version %s\n", PKISH_VERSION);
-	vty_out(v, "Technical Support: see the pkish README\n");
-	vty_out(v, "Copyright (c) 2026 the pkish authors\n\n");
-	vty_out(v, "ROM: pkish\n\n");
-	vty_out(v, "%s uptime is %s\n", host, up);
-	vty_out(v, "System image file is \"pkish\"\n");
-	vty_out(v, "Crypto: OpenSSL 3, ACME (RFC 8555), SCEP (RFC 8894)\n");
-	return 0;
-}
 
 static int
 cmd_show_clock(struct vty *v, struct args *a)
@@ -82,22 +42,18 @@ struct users_ctx {
  * absolute line number (con 0 = 0, vty N = N + 2), line, user, host,
  * idle time, location. Runs under the registry lock. */
 static void
-user_line(struct vty *s, void *arg)
+user_line(const struct vty_info *s, void *arg)
 {
 	struct users_ctx *u = arg;
-	long idle = (long)(sh_mono() - __atomic_load_n(&s->last_input,
-	    __ATOMIC_RELAXED));
-	int num = s->transport == SH_CONSOLE ? 0 : s->line_no + 2;
+	long idle = s->idle;
 	char b[256];
 	size_t n;
 
-	if (s->wfn)
+	if (s->exec_only)
 		return;		/* a one-shot SSH exec, not a line */
-	if (idle < 0)
-		idle = 0;
 	snprintf(b, sizeof(b), "%c%3d %-9s %-10s %-20s %02ld:%02ld:%02ld %s",
-	    s == u->self ? '*' : ' ', num, s->line_name, s->user, "idle",
-	    idle / 3600, idle / 60 % 60, idle % 60, s->peer);
+	    s->vty == u->self ? '*' : ' ', s->line, s->line_name, s->user,
+	    "idle", idle / 3600, idle / 60 % 60, idle % 60, s->peer);
 	for (n = strlen(b); n > 0 && b[n - 1] == ' '; n--)
 		b[n - 1] = '\0';
 	vty_out(u->out, "%s\n", b);
@@ -110,7 +66,7 @@ cmd_show_users(struct vty *v, struct args *a)
 
 	vty_out(v, "    Line       User       Host(s)              Idle       "
 	    "Location\n");
-	sh_foreach(user_line, &u);
+	vty_foreach(user_line, &u);
 	vty_out(v, "\n  Interface    User               Mode         Idle     "
 	    "Peer Address\n");
 	return 0;
@@ -121,16 +77,17 @@ cmd_show_users(struct vty *v, struct args *a)
 static int
 cmd_show_terminal(struct vty *v, struct args *a)
 {
-	int num = v->transport == SH_CONSOLE ? 0 : v->line_no + 2, t;
+	struct vty_info i;
+	int t;
 
-	vty_out(v, "Line %d, Location: \"%s\", Type: \"%s\"\n", num,
-	    v->peer, v->telnet ? "telnet" : v->transport == SH_SSH ? "ssh" :
-	    "");
-	vty_out(v, "Length: %d lines, Width: %d columns\n", v->term_len,
-	    v->term_width);
-	vty_out(v, "Capabilities: %s\n", v->monitor ?
+	vty_info(v, &i);
+	vty_out(v, "Line %d, Location: \"%s\", Type: \"%s\"\n", i.line,
+	    i.peer, i.kind);
+	vty_out(v, "Length: %d lines, Width: %d columns\n", i.term_len,
+	    i.term_width);
+	vty_out(v, "Capabilities: %s\n", i.monitor ?
 	    "Receives Logging Output" : "none");
-	t = v->exec_timeout;
+	t = i.exec_timeout;
 	if (t <= 0)
 		vty_out(v, "Idle EXEC timeout is never.\n");
 	else if (t % 60 == 0)
@@ -144,7 +101,7 @@ cmd_show_terminal(struct vty *v, struct args *a)
 static int
 cmd_show_privilege(struct vty *v, struct args *a)
 {
-	vty_out(v, "Current privilege level is %d\n", v->priv);
+	vty_out(v, "Current privilege level is %d\n", vty_priv(v));
 	return 0;
 }
 
@@ -152,7 +109,9 @@ static int
 cmd_show_running(struct vty *v, struct args *a)
 {
 	size_t len;
-	char *cfg = render_config(&len);
+	enum render_view rv = args_has(a, "all") ? RV_ALL : args_has(a,
+	    "brief") ? RV_BRIEF : args_has(a, "full") ? RV_FULL : RV_NORMAL;
+	char *cfg = render_config_view(rv, &len);
 
 	if (cfg == NULL) {
 		vty_err(v, "Out of memory");
@@ -172,7 +131,7 @@ cmd_show_startup(struct vty *v, struct args *a)
 	size_t len;
 	struct err e = { 0 };
 
-	snprintf(path, sizeof(path), "%s/startup-config", sh_state_dir());
+	snprintf(path, sizeof(path), "%s/startup-config", vty_state_dir());
 	if ((cfg = file_read(path, 64 << 20, &len, &e)) == NULL) {
 		if (e.code == E_NOTFOUND)
 			vty_out(v, "startup-config is not present\n");
@@ -304,7 +263,6 @@ cmd_show_debugging(struct vty *v, struct args *a)
 }
 
 static const struct cmd_def show_cmds[] = {
-	{ M(MODE_EXEC), 1, "show version", NULL, cmd_show_version, 0 },
 	{ M(MODE_EXEC), 1, "show clock [detail]", "clock=Display the system "
 	    "clock\ndetail=Display detailed information", cmd_show_clock, 0 },
 	{ M(MODE_EXEC), 1, "show users", NULL, cmd_show_users, 0 },
@@ -312,7 +270,9 @@ static const struct cmd_def show_cmds[] = {
 	    "configuration parameters", cmd_show_terminal, 0 },
 	{ M(MODE_EXEC), 0, "show privilege", "privilege=Show current "
 	    "privilege level", cmd_show_privilege, 0 },
-	{ M(MODE_EXEC), 15, "show running-config", NULL, cmd_show_running, 0 },
+	{ M(MODE_EXEC), 15, "show running-config [{all|brief|full}]",
+	    "all=Configuration with defaults\nbrief=configuration without "
+	    "certificate data\nfull=full configuration", cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "write terminal", "terminal=Write to terminal",
 	    cmd_show_running, 0 },
 	{ M(MODE_EXEC), 15, "show startup-config", NULL, cmd_show_startup, 0 },

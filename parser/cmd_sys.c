@@ -9,7 +9,6 @@
 #include "parser/commands.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
-#include "shell/shell_int.h"
 
 #define LEVELS "{<0-7>$level|emergencies|alerts|critical|errors|warnings|" \
 	"notifications|informational|debugging}"
@@ -24,7 +23,7 @@
 static void
 changed(struct vty *v)
 {
-	sys_changed(v->user[0] ? v->user : "console");
+	sys_changed(vty_user(v)[0] ? vty_user(v) : "console");
 }
 
 static int
@@ -171,7 +170,7 @@ cmd_line(struct vty *v, struct args *a)
 static int
 vty_line(struct vty *v)
 {
-	if (strcmp(v->ctx, "vty") == 0)
+	if (strcmp(vty_ctx(v), "vty") == 0)
 		return 1;
 	vty_err(v, "Not supported on line con 0 (only on line vty)");
 	return 0;
@@ -255,12 +254,12 @@ static int
 cmd_if_set(struct vty *v, struct args *a)
 {
 	struct sys_conf *c = sys_lock();
-	struct sys_if *x = sys_if_find(c, v->ctx);
+	struct sys_if *x = sys_if_find(c, vty_ctx(v));
 	const char *ip = args_get(a, "address"), *mask = args_get(a, "mask");
 
 	if (x == NULL) {
 		sys_unlock();
-		vty_err(v, "Interface %s no longer exists", v->ctx);
+		vty_err(v, "Interface %s no longer exists", vty_ctx(v));
 		return -1;
 	}
 	if (args_has(a, "shutdown"))

@@ -13,7 +13,8 @@
 #include "lib/clock.h"
 #include "parser/pki_cli.h"
 #include "parser/render.h"
-#include "pki/renew.h"
+#include "pki/pki.h"
+#include "parser/show_json.h"
 
 /* "[Nd]h:mm:ss.mmm" / "m:ss.mmm" / "ss.mmm", right-aligned in 16. */
 static void
@@ -61,6 +62,29 @@ line(struct vty *v, const char *lead, time_t when, long long now_ms,
 		    name ? name : "");
 }
 
+/* The same timers as one JSON document. */
+static int
+timers_json(struct vty *v, const struct renew_timer *t, size_t n,
+    long long now_ms)
+{
+	json_object *root = json_object_new_object(), *arr, *o;
+
+	arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		long long rem = (long long)t[i].when * 1000 - now_ms;
+		o = json_object_new_object();
+		json_object_object_add(o, "group", sj_str(t[i].group));
+		json_object_object_add(o, "name", sj_str(t[i].name));
+		json_object_object_add(o, "when", sj_time(t[i].when));
+		json_object_object_add(o, "remainingMs", json_object_new_int64(
+		    rem > 0 ? rem : 0));
+		json_object_object_add(o, "note", sj_str(t[i].note));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "timers", arr);
+	return sj_emit(v, root);
+}
+
 static int
 cmd_show_timers(struct vty *v, struct args *a)
 {
@@ -72,6 +96,11 @@ cmd_show_timers(struct vty *v, struct args *a)
 
 	clock_now_tv(&tv);
 	now_ms = (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	if (vty_json(v)) {
+		int rc = timers_json(v, t, n, now_ms);
+		free(t);
+		return rc;
+	}
 	vty_out(v, "PKI Timers\n");
 	for (size_t i = 0; i < n; i++) {
 		/* group header (PKI Timers already out), then its soonest */

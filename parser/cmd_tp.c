@@ -4,11 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
+#include "lib/url.h"
 #include "parser/commands.h"
 #include "parser/vty.h"
-#include "pki/csr.h"
-#include "pki/key.h"
-#include "pki/tp.h"
+#include "pki/pki.h"
 #include "parser/pki_cli.h"
 
 #define LETSENCRYPT_URL "https://acme-v02.api.letsencrypt.org/directory"
@@ -16,10 +15,10 @@
 static struct tp_cfg *
 cur(struct vty *v)
 {
-	struct tp_cfg *c = tp_lock(v->ctx);
+	struct tp_cfg *c = tp_lock(vty_ctx(v));
 
 	if (c == NULL)
-		vty_err(v, "Trustpoint %s no longer exists", v->ctx);
+		vty_err(v, "Trustpoint %s no longer exists", vty_ctx(v));
 	return c;
 }
 
@@ -46,9 +45,10 @@ cmd_trustpoint(struct vty *v, struct args *a)
 static int
 set_url(struct vty *v, char *dst, size_t len, const char *url)
 {
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		vty_err(v, "Invalid URL %s: must start with http:// or https://",
-		    url);
+	struct err e = { 0 };
+
+	if (url_check(url, URL_WEB, NULL, &e) < 0) {
+		vty_err(v, "%s", e.msg);
 		return -1;
 	}
 	if (strlen(url) >= len) {
@@ -364,7 +364,7 @@ cmd_revocation(struct vty *v, struct args *a)
 		    n ? " " : "", a->a[i].kw);
 	if (!a->no && n == 0) {
 		vty_out(v, "%% Incomplete command.\n\n");
-		v->failed = 1;
+		vty_fail(v);
 		return -1;
 	}
 	if ((c = cur(v)) == NULL)
@@ -380,7 +380,7 @@ cmd_tp_show(struct vty *v, struct args *a)
 	struct tp_cfg c;
 	struct err e = { 0 };
 
-	if (tp_get_cfg(v->ctx, &c, &e) < 0) {
+	if (tp_get_cfg(vty_ctx(v), &c, &e) < 0) {
 		vty_err(v, "%s", e.msg);
 		return -1;
 	}

@@ -5,9 +5,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
-#include "pki/key.h"
-#include "pki/renew.h"
+#include "pki/pki.h"
 
 static const char *const enroll_names[] = { "none", "url", "terminal",
 	"selfsigned", "pkcs12", "acme", "scep" };

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/fileio.h"
+#include "lib/url.h"
 #include "parser/pki_cli.h"
-#include "pki/cert.h"
-#include "pki/trustpool.h"
+#include "pki/pki.h"
 
 #define PASTE_MAX	(1024 * 1024)
 #define URL_FILE_MAX	(8 * 1024 * 1024)
@@ -24,7 +24,7 @@ read_terminal(struct vty *v)
 	    "%% End with \"quit\" on a line by itself.\n");
 	vty_flush(v);
 	if ((text = vty_read_paste(v, PASTE_MAX, 0)) == NULL) {
-		if (!v->failed)
+		if (!vty_failed(v))
 			vty_err(v, "Input aborted; trustpool unchanged");
 		return NULL;
 	}
@@ -39,17 +39,22 @@ static STACK_OF(X509) *
 read_url(struct vty *v, const char *url)
 {
 	struct err e = { 0 };
+	struct url_parts u;
 	STACK_OF(X509) *sk;
 	const char *path;
 	char *text;
 	size_t len;
 
-	if (strncmp(url, "file:", 5) != 0 || url[5] != '/') {
+	if (strncmp(url, "file:", 5) != 0) {
 		vty_err(v, "Invalid URL %s: only file:/ABSOLUTE/PATH is "
 		    "supported", url);
 		return NULL;
 	}
-	path = url + 5;
+	if (url_check(url, URL_FILE, &u, &e) < 0) {
+		vty_err(v, "%s", e.msg);
+		return NULL;
+	}
+	path = url + strlen(url) - strlen(u.path);	/* its tail */
 	vty_out(v, "Reading file from %s\n", url);
 	if ((text = file_read(path, URL_FILE_MAX, &len, &e)) == NULL) {
 		vty_err(v, "Error reading %s: %s", url, e.msg);

@@ -10,11 +10,10 @@
 #include <openssl/crypto.h>
 #include "lib/b64.h"
 #include "lib/log.h"
+#include "lib/url.h"
 #include "parser/pki_cli.h"
 #include "parser/xfer.h"
-#include "pki/cert.h"
-#include "pki/key.h"
-#include "pki/p12.h"
+#include "pki/pki.h"
 
 #define PASTE_MAX	(256 * 1024)
 
@@ -126,6 +125,8 @@ p12_target(struct vty *v, struct args *a, const char **path,
     const char **pass)
 {
 	const char *url = args_get(a, "url");
+	struct url_parts u;
+	struct err e = { 0 };
 
 	*pass = args_get(a, "pass");
 	*path = NULL;
@@ -141,11 +142,16 @@ p12_target(struct vty *v, struct args *a, const char **path,
 	}
 	if (strcmp(url, "terminal") == 0)
 		return T_TERM;
-	if (strncmp(url, "file:", 5) == 0 && url[5] == '/') {
-		*path = url + 5;
+	if (strncmp(url, "file:", 5) == 0 && url_check(url, URL_FILE, &u,
+	    &e) == 0) {
+		*path = url + strlen(url) - strlen(u.path);	/* its tail */
 		return T_FILE;
 	}
-	vty_err(v, "Invalid URL %s: use file:/ABSOLUTE/PATH or terminal", url);
+	if (e.msg[0])
+		vty_err(v, "%s", e.msg);
+	else
+		vty_err(v, "Invalid URL %s: use file:/ABSOLUTE/PATH or "
+		    "terminal", url);
 	return T_ERR;
 }
 
@@ -186,8 +192,7 @@ export_key(struct vty *v, const struct tp_cfg *cfg, struct tp_certs *c)
 		return NULL;
 	}
 	if (!ki.exportable) {
-		vty_err(v, "%s keypair %s is not exportable.",
-		    ki.type == KEY_EC ? "EC" : "RSA", label);
+		xfer_not_exportable(v, label);
 		return NULL;
 	}
 	if ((pk = key_get1(label, &e)) == NULL)
@@ -272,7 +277,7 @@ read_p12_paste(struct vty *v, size_t *len)
 	    "\"quit\" on a line by itself:\n");
 	vty_flush(v);
 	if ((text = vty_read_paste(v, PASTE_MAX, 0)) == NULL) {
-		if (!v->failed)
+		if (!vty_failed(v))
 			vty_err(v, "Input aborted");
 		return NULL;
 	}
@@ -350,7 +355,7 @@ pem_section(struct vty *v, const char *what, int blank_ends)
 	    "line by itself.\n", what, blank_ends ? "a blank line or " : "");
 	vty_flush(v);
 	t = vty_read_paste(v, PASTE_MAX, blank_ends);
-	if (t == NULL && !v->failed)
+	if (t == NULL && !vty_failed(v))
 		vty_err(v, "PEM files import failed: input aborted");
 	return t;
 }
@@ -461,8 +466,7 @@ cmd_export_pem(struct vty *v, struct args *a)
 	}
 	if (pass && key_export_pem(label, pass, &key, &e) < 0) {
 		if (e.code == E_PERM)
-			vty_err(v, "%s keypair %s is not exportable.",
-			    xfer_key_type(label), label);
+			xfer_not_exportable(v, label);
 		else
 			vty_err(v, "%s", e.msg);
 		goto out;

@@ -3,7 +3,7 @@
 #define PARSER_PKI_CLI_H
 #include <openssl/x509.h>
 #include "parser/vty.h"
-#include "pki/tp.h"
+#include "pki/pki.h"
 
 void	cmds_tp_install(void);		/* cmd_tp.c */
 void	cmds_chain_install(void);	/* cmd_chain.c */

@@ -25,8 +25,22 @@ render_register(int order, void (*fn)(FILE *))
 	nparts++;
 }
 
+static _Thread_local enum render_view cur_view;
+
+enum render_view
+render_view(void)
+{
+	return cur_view;
+}
+
 char *
 render_config(size_t *len)
+{
+	return render_config_view(RV_NORMAL, len);
+}
+
+char *
+render_config_view(enum render_view view, size_t *len)
 {
 	char *buf = NULL;
 	size_t n = 0;
@@ -35,8 +49,10 @@ render_config(size_t *len)
 	if (f == NULL)
 		return NULL;
 	fprintf(f, "!\nversion 0.1\n!\n");
+	cur_view = view;
 	for (int i = 0; i < nparts; i++)
 		parts[i].fn(f);
+	cur_view = RV_NORMAL;
 	fprintf(f, "end\n");
 	fclose(f);
 	if (len)

@@ -1,85 +1,29 @@
 /* parser/vty.h - a session as command handlers see it (FRR's vty).
- * Implemented in shell/; one per session, touched only by its thread. */
+ *
+ * struct vty is defined and owned by shell/ (shell/shell_int.h); to the
+ * parser it is opaque. The parser declares here what it needs from a
+ * session and shell/ implements it: a declared-by-parser, implemented-by-
+ * shell seam resolved at link time. There is one implementation only, so
+ * a table of callbacks would add an indirection and a registration step
+ * for nothing, while plain prototypes let the compiler check shell/'s
+ * definitions against them (shell/ includes this header) and keep the
+ * include arrows pointing down: shell -> parser. One per session, touched
+ * only by its thread unless said otherwise. */
 #ifndef PARSER_VTY_H
 #define PARSER_VTY_H
-#include <pthread.h>
-#include <regex.h>
 #include <stddef.h>
-#include <time.h>
 #include "parser/cmd.h"
-#include "shell/shell.h"
 
-enum filt { F_NONE, F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT };
-
-struct vty_filter {
-	enum filt	 type;
-	regex_t		 re;
-	int		 active;	/* begin: matched already */
-	long		 count;
-	char		**sect;		/* section: buffered lines */
-	size_t		 nsect;
-	int		 sect_match;
-};
-
-struct vty {
-	/* transport */
-	int		 in_fd, out_fd;
-	enum sh_transport transport;
-	int		 interactive;	/* a terminal: pager, --More-- */
-	int		 telnet;	/* IAC processing on input */
-	int		 crlf;		/* "\n" -> "\r\n" on output */
-	sh_write_fn	 wfn;		/* exec mode: output sink */
-	void		*wctx;
-	/* who and where */
-	char		 user[64];
-	char		 peer[64];
-	char		 line_name[16];	/* "con 0", "vty 3" */
-	int		 line_no;
-	time_t		 login_time;
-	time_t		 last_input;	/* monotonic seconds (sh_mono) */
-	/* CLI state */
-	enum mode	 mode;
-	char		 ctx[128];	/* sub-mode object, by name */
-	int		 priv;
-	int		 term_len, term_width;
-	int		 len_set;	/* `terminal length` given: NAWS
-					   no longer changes term_len */
-	int		 monitor;
-	int		 failed;	/* a % error in the current command */
-	int		 closing;	/* leave after this command */
-	int		 dead;		/* the peer went away */
-	int		 exec_timeout;	/* seconds, 0 = none */
-	size_t		 caret_shift;	/* columns before the parsed text:
-					   prompt, and `do ` */
-	/* output */
-	char		 wbuf[4096];	/* bytes not yet written to out_fd */
-	size_t		 wlen;
-	char		*obuf;		/* partial line */
-	size_t		 olen, ocap;
-	struct vty_filter f;
-	int		 pg_lines, pg_quit;
-	/* input */
-	const char	*in_mem;	/* replay: input from memory */
-	size_t		 in_memlen, in_mempos;
-	int		 noecho;	/* replay: no prompts or echo */
-	long		 lines_read;
-	unsigned char	 ibuf[4096];
-	size_t		 ilen, ipos;
-	int		 last_cr;
-	char		*hist[64];
-	int		 nhist;
-	/* async messages (queued by any thread, drained by this one) */
-	pthread_mutex_t	 qmu;
-	char		**q;
-	size_t		 qn;
-	int		 sink_id;
-	struct vty	*next;		/* session registry */
-	int		 id;
-};
+struct vty;
 
 void	vty_out(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	vty_write(struct vty *, const char *, size_t);	/* through filters */
+/* `| json` was given: the command prints one JSON document with
+ * vty_json_write() instead of its text (text it writes is dropped, and a
+ * command that writes no document gets a % error). */
+int	vty_json(const struct vty *);
+void	vty_json_write(struct vty *, const char *doc);
 /* "% msg" (IOS error line), marks the command failed. */
 void	vty_err(struct vty *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -102,5 +46,51 @@ void	vty_set_mode(struct vty *, enum mode, const char *ctx);
 void	vty_post(struct vty *, const char *);
 /* Print and clear queued lines (own thread). */
 int	vty_drain(struct vty *);
+
+/* Session state. */
+enum mode	 vty_mode(const struct vty *);
+const char	*vty_ctx(const struct vty *);	/* sub-mode object, by name */
+int		 vty_priv(const struct vty *);
+void		 vty_set_priv(struct vty *, int);
+/* Replaying a configuration: no prompts, dialogs or echo. */
+int		 vty_noecho(const struct vty *);
+/* A one-shot command (SSH exec), not a line. */
+int		 vty_exec_only(const struct vty *);
+int		 vty_on_console(const struct vty *);
+const char	*vty_user(const struct vty *);	/* "" when none */
+/* A % error was printed in the current command; vty_fail() marks it
+ * without printing. */
+int		 vty_failed(const struct vty *);
+void		 vty_fail(struct vty *);
+void		 vty_close(struct vty *);	/* leave after this command */
+void		 vty_set_length(struct vty *, int lines);	/* `terminal` */
+void		 vty_set_width(struct vty *, int columns);
+void		 vty_set_monitor(struct vty *, int on);	/* any thread reads */
+/* `do LINE`: run line in exec mode at the same privilege and come back
+ * to the current mode; shift = columns of "do " for the caret. */
+int		 vty_do(struct vty *, const char *line, size_t shift);
+/* Configuration mode left (`end`, `exit`, ^Z): %SYS-5-CONFIG_I. */
+void		 vty_config_done(struct vty *);
+/* The state directory (startup-config lives there). */
+const char	*vty_state_dir(void);
+
+/* One session as `show users` and `show terminal` see it. */
+struct vty_info {
+	const struct vty *vty;
+	int		 line;		/* absolute: con 0 = 0, vty N = N + 2 */
+	const char	*line_name;	/* "con 0", "vty 3" */
+	const char	*user;
+	const char	*peer;
+	const char	*kind;		/* "telnet", "ssh" or "" */
+	long		 idle;		/* seconds since the last input */
+	int		 term_len, term_width;
+	int		 monitor;
+	int		 exec_timeout;	/* seconds, 0 = none */
+	int		 exec_only;	/* a one-shot SSH exec, not a line */
+};
+void	vty_info(const struct vty *, struct vty_info *);
+/* fn for every live session, under the registry lock (fn must not call
+ * back into the registry); the strings are valid during the call. */
+void	vty_foreach(void (*fn)(const struct vty_info *, void *), void *);
 
 #endif

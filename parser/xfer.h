@@ -23,5 +23,7 @@ int	xfer_install_bundle(struct vty *, const struct xfer_bundle *);
 void	xfer_log_installed(const char *tp, X509 *x);
 /* "RSA" or "EC" for a key label (RSA when unknown). */
 const char *xfer_key_type(const char *label);
+/* "% RSA keypair L is not exportable." and how to make one that is. */
+void	xfer_not_exportable(struct vty *, const char *label);
 
 #endif

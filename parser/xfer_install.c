@@ -11,8 +11,7 @@
 #include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "parser/xfer.h"
-#include "pki/cert.h"
-#include "pki/key.h"
+#include "pki/pki.h"
 
 /* "EC" for an EC key pair, else "RSA" (also when label is unknown), for
  * the IOS messages that name the key type. */
@@ -24,6 +23,25 @@ xfer_key_type(const char *label)
 	if (key_info(label, &ki, NULL) == 0 && ki.type == KEY_EC)
 		return "EC";
 	return "RSA";
+}
+
+/* The refusal to export a key, with the command that makes one that can
+ * be exported (a new key: the trustpoint must be enrolled again). */
+void
+xfer_not_exportable(struct vty *v, const char *label)
+{
+	struct key_info ki;
+	int ec = key_info(label, &ki, NULL) == 0 && ki.type == KEY_EC;
+
+	vty_err(v, "%s keypair %s is not exportable.", ec ? "EC" : "RSA",
+	    label);
+	if (ec)
+		vty_err(v, "To export it, create it exportable: crypto key "
+		    "generate ec keysize 256 label %s exportable", label);
+	else
+		vty_err(v, "To export it, create it exportable: crypto key "
+		    "generate rsa general-keys label %s modulus 2048 "
+		    "exportable", label);
 }
 
 /*
@@ -170,7 +188,7 @@ replace_ok(struct vty *v, const char *label)
 		return 1;
 	vty_out(v, "%% You already have %s keys defined named %s.\n",
 	    xfer_key_type(label), label);
-	if (v->noecho)
+	if (vty_noecho(v))
 		return 0;
 	return vty_confirm(v, "% Do you really want to replace them? "
 	    "[yes/no]: ", -1) == 1;

@@ -34,8 +34,11 @@ void	enroll_csr_params(const struct tp_cfg *, const struct enroll_ctx *,
  * return that label in tmp (else tmp is the trustpoint's label). */
 int	enroll_prepare_key(const struct tp_cfg *, int regenerate, char *tmp,
 	    size_t len, int *generated, struct err *);
-/* The device serial number used for `serial-number`. */
+/* The device serial number used for `serial-number` and shown as the
+ * Processor board ID (pki/board.c): kept in <state>/board-id, made on
+ * the first start. */
 const char *enroll_device_serial(void);
+int	board_id_init(const char *state, struct err *);
 
 /* Engines (pki/enroll_acme.c, pki/enroll_scep.c). 0 granted; for SCEP
  * *pending is set when the CA answered PENDING (polling continues). */

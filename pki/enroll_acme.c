@@ -18,7 +18,7 @@
 #include "acme/acme.h"
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "conf/conf.h"
+#include "pki/pki.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/trustpool.h"
@@ -47,6 +47,8 @@ struct acme_job {
 	char			 addr[64];	/* HTTP-01 bind address */
 	char			*pool;		/* trustpool PEM, owned */
 	char			*replaces;	/* RFC 9773 certID, owned */
+	struct signer		 asig;		/* the account key's signer */
+	unsigned char		*csr;		/* CSR DER, owned */
 	enroll_progress_fn	 progress;	/* the caller's, or NULL */
 	void			*pctx;		/* its context */
 };
@@ -89,7 +91,7 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 
 	if (job_base(j, tp, e) < 0)
 		return -1;
-	if (j->c.acme_http01_if[0] && sys_if_addr(j->c.acme_http01_if,
+	if (j->c.acme_http01_if[0] && pki_if_addr(j->c.acme_http01_if,
 	    j->addr, sizeof(j->addr)) < 0)
 		return err_set(e, E_INVAL, "Interface %s (http01) has no IP "
 		    "address", j->c.acme_http01_if);
@@ -106,7 +108,7 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	j->p.cert_key_label = j->key;
 	j->p.subject = j->r.p.subject;
 	j->p.http_addr = j->addr[0] ? j->addr : NULL;
-	j->p.http_port = sys_http_port();
+	j->p.http_port = pki_http_port();
 	j->progress = x->progress;
 	j->pctx = x->pctx;
 	j->p.progress = x->progress ? ios_progress : NULL;
@@ -122,6 +124,60 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	}
 	j->p.replaces = j->replaces;
 	return 0;
+}
+
+/*
+ * The keys acme/ uses without holding them: a signer over the account
+ * key (made as EC P-256 when missing and create is set) and the CSR for
+ * the request's key, as DER.
+ */
+static int
+job_account(struct acme_job *j, int create, struct err *e)
+{
+	if (!key_exists(j->acct)) {
+		if (!create)
+			return 0;	/* acme_revoke: no account key */
+		if (key_generate(j->acct, KEY_EC, 256, 0, e) == -1)
+			return err_ctx(e, "ACME account key %s", j->acct);
+		log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: generated account key "
+		    "%s (EC P-256)", j->acct);
+		j->p.account_new = 1;
+	}
+	if (pki_signer_open(j->acct, &j->asig, e) == -1)
+		return err_ctx(e, "ACME account key %s", j->acct);
+	j->p.account_signer = &j->asig;
+	return 0;
+}
+
+static int
+job_keys(struct acme_job *j, struct err *e)
+{
+	struct csr_params cp = { 0 };
+	X509_REQ *req;
+
+	cp.subject = j->p.subject;
+	cp.dns = j->p.dns;
+	cp.ndns = j->p.ndns;
+	cp.ips = j->p.ips;
+	cp.nips = j->p.nips;
+	if ((req = csr_build(j->key, &cp, e)) == NULL)
+		return err_ctx(e, "RFC 8555 section 7.4: CSR");
+	j->csr = csr_to_der(req, &j->p.csr_len);
+	X509_REQ_free(req);
+	if (j->csr == NULL)
+		return err_ssl(e, "RFC 8555 section 7.4: CSR encoding");
+	j->p.csr_der = j->csr;
+	return job_account(j, 1, e);
+}
+
+static void
+job_free(struct acme_job *j)
+{
+	pki_signer_close(&j->asig);
+	free(j->csr);
+	free(j->pool);
+	free(j->replaces);
+	free(j);
 }
 
 /*
@@ -181,7 +237,7 @@ enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 		return err_set(e, E_NOMEM, "out of memory");
 	if (job_setup(j, tp, x, e) < 0)
 		goto out;
-	if (acme_enroll(&j->p, &res, e) < 0) {
+	if (job_keys(j, e) < 0 || acme_enroll(&j->p, &res, e) < 0) {
 		tp_set_status(tp, TP_ST_FAILED);
 		fail_text("ACME certificate enrollment failed", e);
 		goto out;
@@ -194,9 +250,7 @@ out:
 	if (rc < 0 && j->key[0] && strcmp(j->key, j->label) != 0)
 		key_zeroize(j->key, NULL);	/* the old key stays */
 	acme_result_free(&res);
-	free(j->pool);
-	free(j->replaces);
-	free(j);
+	job_free(j);
 	return rc;
 }
 
@@ -214,7 +268,8 @@ revoke_acme(const char *tp, int reason, struct err *e)
 
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
-	if (job_base(j, tp, e) < 0 || tp_get_certs(tp, &certs, e) < 0)
+	if (job_base(j, tp, e) < 0 || tp_get_certs(tp, &certs, e) < 0 ||
+	    job_account(j, 0, e) < 0)
 		goto out;
 	if (certs.cert == NULL) {
 		err_set(e, E_INVAL, "Trustpoint %s has no certificate", tp);
@@ -223,8 +278,6 @@ revoke_acme(const char *tp, int reason, struct err *e)
 	rc = acme_revoke(&j->p, certs.cert, reason, e);
 out:
 	tp_certs_free(&certs);
-	free(j->pool);
-	free(j->replaces);
-	free(j);
+	job_free(j);
 	return rc;
 }

@@ -1,26 +1,9 @@
 /* pki/enroll_csr.c - CSR parameters and key preparation for enrollment */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include "lib/clock.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
-
-const char *
-enroll_device_serial(void)
-{
-	static char serial[32];
-	unsigned long h = 5381;
-	char host[256] = "pkish";
-
-	if (serial[0] == '\0') {
-		gethostname(host, sizeof(host) - 1);
-		for (const char *p = host; *p; p++)
-			h = h * 33 + (unsigned char)*p;
-		snprintf(serial, sizeof(serial), "PKS%08lX", h & 0xffffffffUL);
-	}
-	return serial;
-}
 
 void
 enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,
@@ -60,6 +43,9 @@ enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
 {
 	char label[160];
 	int ec, bits;
+	/* As on the ASA, a key pkish makes for an ACME trustpoint can be
+	 * exported (PKCS#12 before a downgrade); IOS keys stay put. */
+	int exp = c->enroll == TP_EN_ACME;
 
 	tp_key_label(c, label, sizeof(label));
 	tp_key_spec(c, &ec, &bits);
@@ -69,11 +55,11 @@ enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
 		snprintf(tmp, len, "%s.new%ld-%u", label, (long)clock_now(),
 		    ++seq);
 		*generated = 1;
-		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, 0, e);
+		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, exp, e);
 	}
 	snprintf(tmp, len, "%s", label);
 	if (key_exists(label))
 		return 0;
 	*generated = 1;
-	return key_generate(label, ec ? KEY_EC : KEY_RSA, bits, 0, e);
+	return key_generate(label, ec ? KEY_EC : KEY_RSA, bits, exp, e);
 }

@@ -1,6 +1,4 @@
 /* pki/init.c - process-wide start-up and shut-down of the PKI part */
-#include <stdint.h>
-#include <stdlib.h>
 #include <openssl/crypto.h>
 #include "acme/acme.h"
 #include "lib/log.h"
@@ -9,21 +7,17 @@
 #include "scep/scep.h"
 
 /*
- * OpenSSL for pkish, first of all OpenSSL calls: openssl.cnf is read only
- * when OPENSSL_CONF names one. pkish's crypto settings are its own
- * configuration; parsing the system file cost every start ~1 ms for
- * nothing (Debian's sets no provider or TLS policy). No atexit tear-down
- * either: the process's memory goes back whole, and freeing OpenSSL's
+ * OpenSSL for pkish, first of all OpenSSL calls: the system configuration
+ * (openssl.cnf, or OPENSSL_CONF) is read as every OpenSSL program reads
+ * it, so a distribution's crypto policy applies to pkish too. No atexit
+ * tear-down: the process's memory goes back whole, and freeing OpenSSL's
  * tables one by one only delayed every exit.
  */
 void
 pkish_crypto_init(void)
 {
-	uint64_t o = OPENSSL_INIT_NO_ATEXIT;
-
-	o |= getenv("OPENSSL_CONF") ? OPENSSL_INIT_LOAD_CONFIG :
-	    OPENSSL_INIT_NO_LOAD_CONFIG;
-	OPENSSL_init_crypto(o, NULL);
+	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT,
+	    NULL);
 }
 
 int
@@ -51,4 +45,24 @@ void
 pki_clock_changed(void)
 {
 	renew_kick();
+}
+
+static struct pki_sysinfo sysinfo;
+
+void
+pki_set_sysinfo(const struct pki_sysinfo *s)
+{
+	sysinfo = *s;
+}
+
+int
+pki_if_addr(const char *ifname, char *addr, size_t len)
+{
+	return sysinfo.if_addr ? sysinfo.if_addr(ifname, addr, len) : -1;
+}
+
+int
+pki_http_port(void)
+{
+	return sysinfo.http_port ? sysinfo.http_port() : 80;
 }

@@ -111,5 +111,9 @@ int	 tp_names_for_ca(X509 *, char *, size_t);
 
 void	 tp_render(FILE *);		/* crypto pki trustpoint blocks */
 void	 tp_render_chains(FILE *);	/* crypto pki certificate chain */
+/* The same with the defaults written out (show running-config all), and
+ * the chains without certificate data (show running-config brief). */
+void	 tp_render_defaults(FILE *);
+void	 tp_render_chains_brief(FILE *);
 
 #endif

@@ -6,15 +6,17 @@
 #include "pki/tp.h"
 #include "pki/tp_int.h"
 
+/* dflt: also the retry period left at its default (1 minute). */
 static void
-render_enroll(FILE *f, const struct tp_cfg *c)
+render_enroll(FILE *f, const struct tp_cfg *c, int dflt)
 {
 	if (c->mode_ra)
 		fprintf(f, " enrollment mode ra\n");
 	if (c->retry_count)
 		fprintf(f, " enrollment retry count %d\n", c->retry_count);
-	if (c->retry_period)
-		fprintf(f, " enrollment retry period %d\n", c->retry_period);
+	if (c->retry_period || dflt)
+		fprintf(f, " enrollment retry period %d\n", c->retry_period ?
+		    c->retry_period : 1);
 	switch (c->enroll) {
 	case TP_EN_URL:
 		fprintf(f, " enrollment url %s\n", c->url);
@@ -47,10 +49,10 @@ render_enroll(FILE *f, const struct tp_cfg *c)
 }
 
 static void
-render_one(FILE *f, const struct tp_cfg *c)
+render_one(FILE *f, const struct tp_cfg *c, int dflt)
 {
 	fprintf(f, "crypto pki trustpoint %s\n", c->name);
-	render_enroll(f, c);
+	render_enroll(f, c, dflt);
 	if (c->serial)
 		fprintf(f, " serial-number%s\n", c->serial == 2 ? " none" : "");
 	if (c->fqdn[0])
@@ -91,46 +93,73 @@ render_one(FILE *f, const struct tp_cfg *c)
 	fprintf(f, "!\n");
 }
 
-void
-tp_render(FILE *f)
+static void
+render_tps(FILE *f, int dflt)
 {
 	pthread_mutex_lock(&tp_mu);
 	for (struct tp *t = tp_list; t; t = t->next)
-		render_one(f, &t->cfg);
+		render_one(f, &t->cfg, dflt);
 	pthread_mutex_unlock(&tp_mu);
 }
 
-static void
-render_cert(FILE *f, const char *kind, X509 *x)
+void
+tp_render(FILE *f)
 {
-	char *serial, *hex;
+	render_tps(f, 0);
+}
+
+void
+tp_render_defaults(FILE *f)
+{
+	render_tps(f, 1);
+}
+
+/* brief: the certificate line without its hex data and "quit". */
+static void
+render_cert(FILE *f, const char *kind, X509 *x, int brief)
+{
+	char *serial, *hex = NULL;
 
 	if (x == NULL)
 		return;
 	serial = cert_serial_hex(x);
-	hex = cert_to_ios_hex(x);
-	fprintf(f, " certificate %s%s\n%s  \tquit\n", kind, serial ? serial :
-	    "00", hex ? hex : "");
+	if (!brief)
+		hex = cert_to_ios_hex(x);
+	fprintf(f, " certificate %s%s\n", kind, serial ? serial : "00");
+	if (!brief)
+		fprintf(f, "%s  \tquit\n", hex ? hex : "");
 	free(serial);
 	free(hex);
 }
 
-void
-tp_render_chains(FILE *f)
+static void
+render_chains(FILE *f, int brief)
 {
 	pthread_mutex_lock(&tp_mu);
 	for (struct tp *t = tp_list; t; t = t->next) {
 		X509 *id = t->slot[TP_CERT];
 		fprintf(f, "crypto pki certificate chain %s\n", t->cfg.name);
 		render_cert(f, id && cert_is_self_signed(id) ? "self-signed " :
-		    "", id);
-		render_cert(f, "rollover ", t->slot[TP_CERT_ROLLOVER]);
-		render_cert(f, "ca rollover ", t->slot[TP_CA_ROLLOVER]);
-		render_cert(f, "ca ", t->slot[TP_CA]);
+		    "", id, brief);
+		render_cert(f, "rollover ", t->slot[TP_CERT_ROLLOVER], brief);
+		render_cert(f, "ca rollover ", t->slot[TP_CA_ROLLOVER], brief);
+		render_cert(f, "ca ", t->slot[TP_CA], brief);
 		for (int i = 0; i < sk_X509_num(t->extra); i++)
-			render_cert(f, "ca ", sk_X509_value(t->extra, i));
+			render_cert(f, "ca ", sk_X509_value(t->extra, i), brief);
 	}
 	if (tp_list)
 		fprintf(f, "!\n");
 	pthread_mutex_unlock(&tp_mu);
+}
+
+void
+tp_render_chains(FILE *f)
+{
+	render_chains(f, 0);
+}
+
+void
+tp_render_chains_brief(FILE *f)
+{
+	render_chains(f, 1);
 }

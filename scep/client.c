@@ -154,7 +154,6 @@ ex_run(const struct scep_req *rq, struct exchange *x,
 	snprintf(rs->transaction_id, sizeof(rs->transaction_id), "%s",
 	    x->tx.transaction_id);
 	rs->msg_type = (int)x->tx.type;
-	scep_legacy_prefetch();		/* for a DES-CBC reply */
 	if (scep_msg_build(&x->tx, content, clen, &der, &derlen, e) == -1)
 		goto out;
 	log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: Client sending %s",

@@ -41,9 +41,6 @@ static const struct {
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
 static pthread_once_t	 legacy_once = PTHREAD_ONCE_INIT;
 static OSSL_LIB_CTX	*legacy_ctx;	/* written once in legacy_init */
-static pthread_mutex_t	 pf_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_t	 pf_thr;	/* the prefetch, while pf_state 1 */
-static int		 pf_state;	/* 0 never, 1 started, 2 joined */
 static char		 init_msg[256];	/* written once in do_init */
 
 static void
@@ -102,53 +99,17 @@ scep_nid(enum scep_attr a)
 	return OBJ_txt2nid(attrs[a].oid);
 }
 
-static void *
-prefetch_main(void *arg)
-{
-	(void)arg;
-	pthread_once(&legacy_once, legacy_init);
-	return NULL;
-}
-
-/*
- * A CertRep may come back DES-CBC encrypted: load the legacy module on a
- * thread of its own while the request is built and the CA works on it
- * (once per process; the first user joins it).
- */
-void
-scep_legacy_prefetch(void)
-{
-	pthread_mutex_lock(&pf_mu);
-	if (pf_state == 0)
-		pf_state = pthread_create(&pf_thr, NULL, prefetch_main, NULL) ==
-		    0 ? 1 : 2;
-	pthread_mutex_unlock(&pf_mu);
-}
-
-static void
-prefetch_join(void)
-{
-	pthread_mutex_lock(&pf_mu);
-	if (pf_state == 1)
-		pthread_join(pf_thr, NULL);
-	pf_state = 2;
-	pthread_mutex_unlock(&pf_mu);
-}
-
 OSSL_LIB_CTX *
 scep_legacy_ctx(void)
 {
-	prefetch_join();
 	pthread_once(&legacy_once, legacy_init);
 	return legacy_ctx;
 }
 
-/* At shutdown: no prefetch may still be loading when OpenSSL ends; the
- * console thread's connection is closed. */
+/* At shutdown: the console thread's connection is closed. */
 void
 scep_cleanup(void)
 {
-	prefetch_join();
 	scep_http_release();
 }
 

@@ -19,8 +19,8 @@
  * later, into a private library context, when a CertRep may need DES-CBC).
  * Idempotent; call from main before threads. */
 int	 scep_init(struct err *);
-/* At shutdown, before OpenSSL ends: joins a legacy-module prefetch and
- * closes the calling thread's connection. */
+/* At shutdown, before OpenSSL ends: closes the calling thread's
+ * connection. */
 void	 scep_cleanup(void);
 /* The requests of one operation share this thread's kept connection to
  * the CA; close it when the operation (authenticate, enroll, poll) ends. */

@@ -19,9 +19,6 @@ int		 scep_nid(enum scep_attr);
  * the first call; for content ciphers the default context lacks (DES-CBC).
  * NULL when the legacy module cannot be loaded. */
 OSSL_LIB_CTX	*scep_legacy_ctx(void);
-/* Start creating that context on a thread of its own (once); the first
- * scep_legacy_ctx() or scep_cleanup() joins it. */
-void		 scep_legacy_prefetch(void);
 /* Decrypt a pkcsPKIEnvelope (EnvelopedData) addressed to cert with key;
  * *out is malloc'd. 0, or -1 with e set (scep/envelope_open.c). */
 int		 scep_envelope_open(PKCS7 *, EVP_PKEY *key, X509 *cert,

@@ -6,7 +6,8 @@
  * without a path gets the traditional /cgi-bin/pkiclient.exe), sends
  * PKIOperation as a POST body when the CA advertises POSTPKIOperation and
  * otherwise as base64 in a percent-encoded GET parameter, and fetches
- * GetCACert and GetNextCACert. All HTTP goes through lib/http.h. Each
+ * GetCACert and GetNextCACert. All HTTP goes through lib/http.h; a GET
+ * follows up to SCEP_MAX_REDIRS redirects, a POST none. Each
  * thread keeps one client, so the requests of one operation (GetCACaps,
  * GetCACert, PKIOperation) share a kept-alive connection;
  * scep_http_release() closes it when the operation is over, and a thread
@@ -23,6 +24,7 @@
 
 #define SCEP_DEFAULT_PATH	"/cgi-bin/pkiclient.exe"
 #define SCEP_CT_PKIMSG		"application/x-pki-message"
+#define SCEP_MAX_REDIRS		3	/* a GET follows at most these */
 
 static pthread_once_t	hc_once = PTHREAD_ONCE_INIT;
 static pthread_key_t	hc_key;
@@ -178,6 +180,9 @@ scep_http_do(const struct scep_http *q, struct http_resp *r, struct err *e)
 	hq.body = q->body;
 	hq.body_len = q->body_len;
 	hq.timeout_ms = q->timeout_ms;
+	/* a CA front end may redirect the GET operations; a POSTed
+	 * PKIOperation is never sent on to another URL */
+	hq.max_redirs = q->body ? 0 : SCEP_MAX_REDIRS;
 	log_dbg(DBG_PKI_TRANS, 2, "CRYPTO_PKI: Sending %s request: %s %s"
 	    "%s", q->op, hq.method, q->url, q->body ? " (POST body)" :
 	    q->msg ? " (message in the query)" : "");

@@ -2,14 +2,17 @@
 # Install the Debian packages pkish needs, only when missing.
 #   deps.sh run   - build and run
 #   deps.sh test  - also the test peers and clients
+#   deps.sh bench - also the peers the benchmarks compare with
 set -e
-# libssh-4, libssl3, libjson-c5, libcrypt1 and libcurl4 are dlopen()ed at run time
-# (shell/ssh_dl.c, lib/ssl_dl.c, lib/json_dl.c, lib/crypt_dl.c): nothing
-# links them, so they are named here besides their -dev packages.
-RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libcrypt-dev ca-certificates libssh-4 libssl3 libjson-c5 libcrypt1 libcurl4"
-TEST="$RUN clang libclang-rt-14-dev openssl openssh-client telnet python3 python3-pexpect python3-cryptography expect valgrind pebble scep iproute2 util-linux netcat-openbsd procps curl"
+# The run-time libraries come as dependencies of their -dev packages.
+# libstrongswan-extra-plugins carries the curl fetcher `pki --scep` needs.
+RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libcrypt-dev ca-certificates"
+TEST="$RUN clang libclang-rt-14-dev openssl openssh-client telnet python3 python3-pexpect python3-cryptography expect valgrind pebble scep strongswan-pki libstrongswan-extra-plugins certmonger iproute2 util-linux netcat-openbsd procps curl xxd"
+# make bench: the peers it is measured against (a missing one is left out).
+BENCH="$TEST lego certbot uacme"
 case "$1" in
 test) want=$TEST ;;
+bench) want=$BENCH ;;
 *) want=$RUN ;;
 esac
 missing=""

@@ -5,7 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "lib/log.h"
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 int

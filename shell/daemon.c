@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/fileio.h"
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 static char state_dir[4096];

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 struct le {
@@ -119,16 +119,18 @@ filter_help(struct vty *v, const char *after)
 		{ "count", "Count number of lines which match regexp" },
 		{ "exclude", "Exclude lines that match" },
 		{ "include", "Include lines that match" },
+		{ "json", "Print as one JSON document" },
 		{ "section", "Filter a section of output" } };
 	char b[128];
 
 	while (*after == ' ')
 		after++;
 	if (*after && strchr(after, ' ')) {
-		help_out(v, "  LINE  Regular Expression");
+		help_out(v, strncasecmp(after, "json", strcspn(after, " ")) ?
+		    "  LINE  Regular Expression" : "  <cr>");
 		return;
 	}
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < 6; i++)
 		if (strncmp(f[i][0], after, strlen(after)) == 0) {
 			snprintf(b, sizeof(b), "  %-7s  %s", f[i][0], f[i][1]);
 			help_out(v, b);

@@ -12,7 +12,7 @@
 #include "lib/log.h"
 #include "lib/secret.h"
 #include "conf/conf.h"
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 #define MAX_SESSIONS	256

@@ -7,7 +7,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "conf/conf.h"
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 /* Seconds on a clock that `clock set` does not move (idle times). */

@@ -1,7 +1,83 @@
 /* shell/shell_int.h - part-internal declarations of shell/ */
 #ifndef SHELL_INT_H
 #define SHELL_INT_H
-#include "parser/vty.h"
+#include <pthread.h>
+#include <regex.h>
+#include <time.h>
+#include "parser/parser.h"
+#include "shell/shell.h"
+
+enum filt { F_NONE, F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT,
+	F_JSON };
+
+struct vty_filter {
+	enum filt	 type;
+	regex_t		 re;
+	int		 active;	/* begin: matched already */
+	long		 count;
+	char		**sect;		/* section: buffered lines */
+	size_t		 nsect;
+	int		 sect_match;
+	int		 json_done;	/* json: a document went out */
+};
+
+/* A session: defined here, opaque to parser/ (parser/vty.h declares what
+ * command handlers may do with one, implemented in shell/vty_api.c). */
+struct vty {
+	/* transport */
+	int		 in_fd, out_fd;
+	enum sh_transport transport;
+	int		 interactive;	/* a terminal: pager, --More-- */
+	int		 telnet;	/* IAC processing on input */
+	int		 crlf;		/* "\n" -> "\r\n" on output */
+	sh_write_fn	 wfn;		/* exec mode: output sink */
+	void		*wctx;
+	/* who and where */
+	char		 user[64];
+	char		 peer[64];
+	char		 line_name[16];	/* "con 0", "vty 3" */
+	int		 line_no;
+	time_t		 login_time;
+	time_t		 last_input;	/* monotonic seconds (sh_mono) */
+	/* CLI state */
+	enum mode	 mode;
+	char		 ctx[128];	/* sub-mode object, by name */
+	int		 priv;
+	int		 term_len, term_width;
+	int		 len_set;	/* `terminal length` given: NAWS
+					   no longer changes term_len */
+	int		 monitor;
+	int		 failed;	/* a % error in the current command */
+	int		 closing;	/* leave after this command */
+	int		 dead;		/* the peer went away */
+	int		 exec_timeout;	/* seconds, 0 = none */
+	size_t		 caret_shift;	/* columns before the parsed text:
+					   prompt, and `do ` */
+	/* output */
+	char		 wbuf[4096];	/* bytes not yet written to out_fd */
+	size_t		 wlen;
+	char		*obuf;		/* partial line */
+	size_t		 olen, ocap;
+	struct vty_filter f;
+	int		 pg_lines, pg_quit;
+	/* input */
+	const char	*in_mem;	/* replay: input from memory */
+	size_t		 in_memlen, in_mempos;
+	int		 noecho;	/* replay: no prompts or echo */
+	long		 lines_read;
+	unsigned char	 ibuf[4096];
+	size_t		 ilen, ipos;
+	int		 last_cr;
+	char		*hist[64];
+	int		 nhist;
+	/* async messages (queued by any thread, drained by this one) */
+	pthread_mutex_t	 qmu;
+	char		**q;
+	size_t		 qn;
+	int		 sink_id;
+	struct vty	*next;		/* session registry */
+	int		 id;
+};
 
 #define LE_EDIT		0x01	/* history, ?, TAB, ^Z */
 #define LE_NOECHO	0x02

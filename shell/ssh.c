@@ -2,9 +2,6 @@
 /*
  * DOC: SSH server listener (libssh 0.10).
  *
- * libssh is loaded by the first ssh_server_start() (ssh_dl.c); if it
- * cannot be, the start fails and nothing else changes.
- *
  * ssh_server_start() makes sure the host key <state>/ssh_host_ed25519_key
  * exists (generated on first start, written atomically at mode 0600),
  * opens its own listening socket on an IPv4 or IPv6 literal and runs one
@@ -326,8 +323,6 @@ ssh_server_start(const char *addr, int port, struct err *e)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sh_state_dir(),
 	    HOSTKEY_FILE) >= sizeof(path))
 		return err_set(e, E_INVAL, "ssh: state path too long");
-	if (ssh_dl_load(e) == -1)
-		return -1;
 	if (ssh_init() != SSH_OK)
 		return err_set(e, E_CRYPTO, "ssh: ssh_init failed");
 	atomic_store(&stopping, 0);

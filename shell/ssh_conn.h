@@ -3,7 +3,9 @@
 #define SHELL_SSH_CONN_H
 #include <stddef.h>
 #include "shell/shell.h"
-#include "shell/ssh_dl.h"		/* libssh, through its loaded table */
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+#include <libssh/callbacks.h>
 
 #define BRIDGE_BUF	16384	/* bytes moved per read */
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 #define IAC	255

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "parser/vty.h"
+#include "parser/parser.h"
 #include "shell/shell_int.h"
 
 static void
@@ -132,7 +132,8 @@ static void
 filter_line(struct vty *v, char *line)
 {
 	struct vty_filter *f = &v->f;
-	int m = f->type != F_NONE && regexec(&f->re, line, 0, NULL, 0) == 0;
+	int m = f->type != F_NONE && f->type != F_JSON &&
+	    regexec(&f->re, line, 0, NULL, 0) == 0;
 
 	switch (f->type) {
 	case F_NONE:
@@ -152,6 +153,8 @@ filter_line(struct vty *v, char *line)
 	case F_COUNT:
 		f->count += m;
 		break;
+	case F_JSON:
+		break;		/* the text view: the document replaces it */
 	case F_SECTION:
 		if (line[0] != ' ')
 			section_flush(v);
@@ -370,12 +373,36 @@ regex_costly(const char *re)
 }
 
 int
+vty_json(const struct vty *v)
+{
+	return v->f.type == F_JSON;
+}
+
+/* The document, line by line through the pager, bypassing the filter. */
+void
+vty_json_write(struct vty *v, const char *doc)
+{
+	const char *p;
+	char *line;
+
+	v->f.json_done = 1;
+	while (*doc) {
+		p = doc + strcspn(doc, "\n");
+		if ((line = strndup(doc, (size_t)(p - doc))) == NULL)
+			return;
+		pager_line(v, line);
+		free(line);
+		doc = *p ? p + 1 : p;
+	}
+}
+
+int
 vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 {
 	static const char *const names[] = { "include", "exclude", "begin",
-	    "section", "count", NULL };
+	    "section", "count", "json", NULL };
 	static const enum filt types[] = { F_INCLUDE, F_EXCLUDE, F_BEGIN,
-	    F_SECTION, F_COUNT };
+	    F_SECTION, F_COUNT, F_JSON };
 	const char *p = spec + strspn(spec, " \t");
 	size_t n = strcspn(p, " \t"), best = 0, k;
 	long cost;
@@ -391,7 +418,7 @@ vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 		if (k > best)
 			best = k;
 		if (k == n && hit < 0)
-			hit = i;	/* the five names differ at once */
+			hit = i;	/* the six names differ at once */
 	}
 	if (hit < 0) {
 		*bad += best;
@@ -399,6 +426,15 @@ vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 	}
 	p += n;
 	p += strspn(p, " \t");
+	if (types[hit] == F_JSON) {
+		if (*p != '\0') {	/* json takes no argument */
+			*bad = (size_t)(p - spec);
+			return -1;
+		}
+		memset(&v->f, 0, sizeof(v->f));
+		v->f.type = F_JSON;
+		return 0;
+	}
 	if (*p == '\0' && types[hit] != F_COUNT)
 		return -3;
 	if ((cost = regex_costly(p)) >= 0) {
@@ -431,7 +467,9 @@ vty_filter_end(struct vty *v)
 		    "Number of lines which match regexp = %ld", v->f.count);
 		pager_line(v, b);
 	}
-	if (v->f.type != F_NONE)
+	if (v->f.type == F_JSON && !v->f.json_done && !v->failed)
+		vty_err(v, "JSON output is not available for this command");
+	if (v->f.type != F_NONE && v->f.type != F_JSON)
 		regfree(&v->f.re);
 	free(v->f.sect);
 	memset(&v->f, 0, sizeof(v->f));

@@ -128,7 +128,7 @@ check "NOCONFIGAUTOSAVE logged" has s2.out \
 check "show lists the identity certificate" has s2.out \
     "Certificate Serial Number (hex): 1A2B"
 check "relative file: path refused" has s2.out \
-    "% Invalid URL file:t.p12: use file:/ABSOLUTE/PATH or terminal"
+    "% Invalid URL: file: needs an absolute path (file:/ABSOLUTE/PATH)"
 check "missing directory reported" has s2.out "% PKCS12 export failed:"
 check "wrong PKCS#12 password refused" has s2.out \
     "% Import PKCS12 operation failed: PKCS12 password is wrong"

@@ -128,20 +128,4 @@ load_cert(const char *name)
 	return x;
 }
 
-/* 1 if a mapping of this process names lib, 0 if none, -1 on error. */
-static __attribute__((unused)) int
-mapped(const char *lib)
-{
-	FILE	*f = fopen("/proc/self/maps", "r");
-	char	 line[512];
-	int	 found = 0;
-
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, lib) != NULL;
-	fclose(f);
-	return found;
-}
-
 #endif

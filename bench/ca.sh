@@ -1,0 +1,78 @@
+#!/bin/bash
+# bench/ca.sh - certificate-server enrollment throughput: pkish's
+# `crypto pki server` (`grant auto`) and micromdm scepserver measured in
+# the same run on the same machine, inside a private network namespace
+# (loopback only). RSA 2048 throughout (CA keys and requester keys). The
+# load client (build/scep_load) builds every PKCSReq before the clock
+# starts (its own signing is not measured) and checks every CertRep after
+# it stops. BENCH_N enrollments (default 1000) at 1, 2 and 16 keep-alive
+# connections: enrollments/s, p50/p99
+# latency, duplicate serials (certificates whose serial an earlier one of
+# the level already had; a fresh CA per level), failures (anything but an issued, verified
+# certificate), peak RSS of the server process (VmHWM).
+# Targets (issue 11): >= 1,500/s at 16 connections on 2 cores, 0
+# duplicates and 0 failures at every concurrency, p99 < 50 ms.
+# Not a test: run by `make bench`. Needs root (unshare --net).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export ROOT PKISH=${PKISH:-$ROOT/pkish} BENCH_N=${BENCH_N:-1000}
+LOAD=$ROOT/build/scep_load
+for t in scepserver openssl curl; do
+	command -v $t >/dev/null ||
+	    { echo "bench/ca.sh: SKIP (needs $t)"; exit 0; }
+done
+[ -x "$LOAD" ] || { echo "bench/ca.sh: no $LOAD (make build/scep_load)"; exit 1; }
+if [ -z "${SCEP_NETNS_INSIDE:-}" ]; then
+	{ [ "$(id -u)" = 0 ] && unshare --net --fork true 2>/dev/null; } ||
+	    { echo "bench/ca.sh: SKIP (needs root for unshare --net)"; exit 0; }
+fi
+. "$ROOT/tests/e2e/scep.bash"
+. "$ROOT/tests/e2e/ca.bash"
+scep_netns "$@"
+
+T=$(mktemp -d /tmp/bench_ca.XXXXXX) || exit 1
+trap 'ca_stop; rm -rf "$T"' EXIT
+LEVELS="1 2 16"
+
+die() { echo "$*" >"$T/why"; }	# ca.bash: report, do not exit
+
+# run TARGET PORT: per level a fresh CA, so that a level's duplicates
+# are its own; T/TARGET.out gets "level ... rss_kib=N" lines.
+run() {
+	local ch=() c
+	CA_TARGET=$1
+	for c in $LEVELS; do
+		CA_CHALLENGE=
+		ca_setup "$T/$1-$c" "$2" >/dev/null 2>&1 || return 1
+		ch=()
+		[ -n "$CA_CHALLENGE" ] && ch=(-p "$CA_CHALLENGE")
+		"$LOAD" -u "$CA_URL" "${ch[@]}" -n "$BENCH_N" -c "$c" -k 32 \
+		    >"$T/level.out" 2>>"$T/$1.err"
+		echo "$(cat "$T/level.out") rss_kib=$(ca_rss)" >>"$T/$1.out"
+		ca_stop
+	done
+}
+
+run micromdm 2090 || echo "micromdm: could not start: $(cat "$T/why")"
+run pkish 2091 ||
+    echo "pkish: certificate server not available in this build: $(cat "$T/why")"
+
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+printf '\nSCEP enrollments, RSA 2048, %s per level, %s cores (%s)\n' \
+    "$BENCH_N" "$(nproc)" "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-9s %5s %9s %8s %8s %5s %6s %9s\n' server conns "enroll/s" \
+    "p50 ms" "p99 ms" dups fails "peak RSS"
+for s in micromdm pkish; do
+	[ -s "$T/$s.out" ] || { printf '%-9s %s\n' "$s" "not measured"; continue; }
+	while read -r line; do
+		fails=$(( $(field "$line" n) - $(field "$line" ok) ))
+		printf '%-9s %5s %9s %8s %8s %5s %6s %6s MiB\n' "$s" \
+		    "$(field "$line" conc)" "$(field "$line" rps)" \
+		    "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" \
+		    "$(field "$line" dup)" "$fails" \
+		    "$(awk -v k="$(field "$line" rss_kib)" \
+			'BEGIN { printf "%.1f", k / 1024 }')"
+	done <"$T/$s.out"
+done
+echo "targets: >= 1500/s at 16 connections, 0 dups, 0 fails, p99 < 50 ms"
