@@ -283,6 +283,8 @@ repeat_count(const char **pp)
 	if (*p == '+')
 		return 2;
 	m = strtol(p + 1, &end, 10);
+	if (m < 0 || m > REGEX_COST_MAX)	/* also strtol's LONG_MAX */
+		m = REGEX_COST_MAX;
 	n = m;
 	if (*end == ',')
 		n = end[1] == '}' ? m + 1 : strtol(end + 1, &end, 10);
