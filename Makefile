@@ -1,7 +1,9 @@
 # pkish - plain Makefile. `make` builds ./pkish.
 # `make run`  : install missing Debian packages, build, start the console.
 # `make test` : install missing packages (incl. test peers), build plain and
-#               ASan+UBSan binaries, run every test.
+#               ASan+UBSan binaries and the fuzz targets (fuzz/), run
+#               every test (the fuzz corpora too).
+# `make fuzz` : run every fuzz target FUZZ_S seconds (default 60).
 CC	?= cc
 # Every library pkish uses is linked through pkg-config (`ldd pkish`
 # lists them): OpenSSL (libcrypto, libssl), libcurl (every HTTP request),
@@ -74,6 +76,7 @@ run: deps
 test: test-deps
 	$(MAKE) pkish unit
 	$(MAKE) SAN=1 all
+	$(MAKE) fuzz-build
 	sh tests/run.sh
 
 bench: bench-deps
@@ -81,6 +84,8 @@ bench: bench-deps
 	@for b in bench/*.sh; do sh $$b; done
 
 clean:
-	rm -rf build build-san pkish
+	rm -rf build build-san build-fuzz pkish
+
+include fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

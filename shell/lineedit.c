@@ -243,7 +243,8 @@ escape(struct le *e)
 	if (d >= '0' && d <= '9') {
 		n = d - '0';
 		while ((c = vty_getkey(e->v, 100)) >= '0' && c <= '9')
-			n = n * 10 + c - '0';
+			if (n < 1000)	/* no key code is longer */
+				n = n * 10 + c - '0';
 		d = c == '~' ? '~' : 0;
 	}
 	switch (d) {

@@ -238,6 +238,142 @@ vty_flush(struct vty *v)
 	vty_sync(v);
 }
 
+/*
+ * glibc's regcomp() copies the operand of every '+' and {m,n} (x+ is
+ * xx*), so nested repetitions grow the compiled pattern exponentially:
+ * "a++++...+" or "((a+)+)+..." exhaust memory. Estimate the size of the
+ * expanded pattern and refuse one over REGEX_COST_MAX. Returns the
+ * offset of the operator that crosses the limit, or -1 when it is fine.
+ */
+#define REGEX_COST_MAX	20000L
+#define REGEX_DEPTH	64
+
+/* The ']' closing the bracket expression at p ("[]a]", "[[:digit:]]"),
+ * or NULL. */
+static const char *
+bracket_end(const char *p)
+{
+	const char *q = p + 1, *e;
+	char close[3] = { 0, ']', 0 };
+
+	q += *q == '^';
+	q += *q == ']';
+	while (*q && *q != ']') {
+		if (q[0] == '[' && strchr(":.=", q[1]) && q[1]) {
+			close[0] = q[1];
+			if ((e = strstr(q + 2, close)) != NULL) {
+				q = e + 2;
+				continue;
+			}
+		}
+		q++;
+	}
+	return *q ? q : NULL;
+}
+
+/* How many copies of its operand the repetition at *pp makes (x+ is xx*,
+ * x{2,5} five x); *pp moves to its last character. */
+static long
+repeat_count(const char **pp)
+{
+	const char *p = *pp;
+	char *end;
+	long m, n;
+
+	if (*p == '+')
+		return 2;
+	m = strtol(p + 1, &end, 10);
+	if (m < 0 || m > REGEX_COST_MAX)	/* also strtol's LONG_MAX */
+		m = REGEX_COST_MAX;
+	n = m;
+	if (*end == ',')
+		n = end[1] == '}' ? m + 1 : strtol(end + 1, &end, 10);
+	if ((end = strchr(p, '}')) != NULL)
+		*pp = end;
+	return n < 1 ? 1 : n;
+}
+
+/* The operator at p repeats the last operand: more than REGEX_NEST
+ * repetitions inside each other ("((a*)*)*"), or one straight after
+ * another ("a*+", undefined in POSIX), make glibc's closures explode. */
+#define REGEX_NEST	4
+
+struct re_cost {
+	long	 size[REGEX_DEPTH + 1];	/* expanded size of each open group */
+	int	 nest[REGEX_DEPTH + 1];	/* deepest repetition in each */
+	long	 last;			/* size of the last operand */
+	int	 last_nest;
+	int	 d;			/* open groups */
+};
+
+static int
+re_repeat(struct re_cost *c, const char **pp, int prev_rep)
+{
+	long k = **pp == '*' || **pp == '?' ? 1 : repeat_count(pp);
+
+	if (prev_rep || c->last == 0 || ++c->last_nest > REGEX_NEST)
+		return -1;
+	if (k > REGEX_COST_MAX ||
+	    c->last * (k - 1) > REGEX_COST_MAX - c->size[c->d])
+		return -1;
+	c->size[c->d] += c->last * (k - 1);
+	c->last *= k;
+	if (c->last_nest > c->nest[c->d])
+		c->nest[c->d] = c->last_nest;
+	return 0;
+}
+
+static long
+regex_costly(const char *re)
+{
+	struct re_cost c = { { 0 }, { 0 }, 0, 0, 0 };
+	const char *p, *q;
+	int rep = 0, was;
+
+	for (p = re; *p; p++) {
+		was = rep;
+		rep = 0;
+		switch (*p) {
+		case '(':
+			if (++c.d > REGEX_DEPTH)
+				return p - re;
+			c.size[c.d] = c.last = c.nest[c.d] = 0;
+			continue;
+		case ')':
+			if (c.d == 0)
+				break;
+			c.last = c.size[c.d];
+			c.last_nest = c.nest[c.d--];
+			c.size[c.d] += c.last;
+			continue;
+		case '|':
+			c.last = 0;
+			continue;
+		case '*': case '?': case '+': case '{':
+			if (c.last == 0 && !was)
+				break;		/* a literal, as glibc takes it */
+			if (re_repeat(&c, &p, was) < 0)
+				return p - re;
+			rep = 1;
+			continue;
+		case '[':
+			if ((q = bracket_end(p)) != NULL)
+				p = q;
+			break;
+		case '\\':
+			p += p[1] != '\0';
+			break;
+		default:
+			break;
+		}
+		c.last = 1;
+		c.last_nest = 0;
+		if (++c.size[c.d] > REGEX_COST_MAX)
+			return p - re;
+	}
+	return -1;
+}
+
 int
 vty_json(const struct vty *v)
 {
@@ -271,6 +407,7 @@ vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 	    F_SECTION, F_COUNT, F_JSON };
 	const char *p = spec + strspn(spec, " \t");
 	size_t n = strcspn(p, " \t"), best = 0, k;
+	long cost;
 	int i, hit = -1;
 
 	*bad = (size_t)(p - spec);
@@ -302,6 +439,10 @@ vty_filter_set(struct vty *v, const char *spec, size_t *bad)
 	}
 	if (*p == '\0' && types[hit] != F_COUNT)
 		return -3;
+	if ((cost = regex_costly(p)) >= 0) {
+		*bad = (size_t)(p - spec) + (size_t)cost;
+		return -1;
+	}
 	memset(&v->f, 0, sizeof(v->f));
 	if (regcomp(&v->f.re, *p ? p : ".*", REG_EXTENDED | REG_NOSUB) != 0) {
 		*bad = (size_t)(p - spec);
