@@ -40,7 +40,7 @@ CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 all: pkish
 
 ifeq ($(SAN),1)
-all: $(BUILD)/pkish $(TBINS)
+all: $(BUILD)/pkish $(TBINS) $(BUILD)/pkish_drv
 else
 pkish: $(BUILD)/pkish
 	cp $< $@.tmp && mv -f $@.tmp $@
