@@ -73,14 +73,17 @@ resp_complete(const char *buf, size_t len)
 static __attribute__((unused)) char *
 read_resp(int fd, int ms, int *eof)
 {
-	static char	buf[65536];
-	size_t		len = 0;
-	struct pollfd	pf = { fd, POLLIN, 0 };
-	ssize_t		n;
+	enum { CAP = 65536 };
+	char		*buf = malloc(CAP);
+	size_t		 len = 0;
+	struct pollfd	 pf = { fd, POLLIN, 0 };
+	ssize_t		 n;
 
 	*eof = 0;
-	while (len < sizeof(buf) - 1 && poll(&pf, 1, ms) == 1) {
-		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0) {
+	if (buf == NULL)
+		return strdup("");
+	while (len < CAP - 1 && poll(&pf, 1, ms) == 1) {
+		if ((n = read(fd, buf + len, CAP - 1 - len)) <= 0) {
 			*eof = 1;
 			break;
 		}
@@ -90,7 +93,7 @@ read_resp(int fd, int ms, int *eof)
 			break;
 	}
 	buf[len] = '\0';
-	return strdup(buf);
+	return buf;
 }
 
 /* Send raw on a new connection, return the response (NULL: none). */
