@@ -126,7 +126,8 @@ listen_on(const char *addr, int port, int *bound, struct err *e)
 		    gai_strerror(rc));
 	fd = bind_one(ai, addr != NULL);
 	freeaddrinfo(ai);
-	if (fd < 0 && addr == NULL && errno == EAFNOSUPPORT) {
+	if (fd < 0 && addr == NULL && (errno == EAFNOSUPPORT ||
+	    errno == EADDRNOTAVAIL)) {		/* no IPv6 here */
 		a = "0.0.0.0";
 		if (getaddrinfo(a, ps, &hints, &ai) == 0) {
 			fd = bind_one(ai, 0);
