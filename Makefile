@@ -123,4 +123,4 @@ uninstall:
 
 include fuzz/fuzz.mk
 
--include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(BUILD)/bench/httpd/pkish_drv.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
