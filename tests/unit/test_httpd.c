@@ -3,9 +3,9 @@
  * DOC: unit tests for lib/httpd, the HTTP listener on libmicrohttpd, over
  * real loopback sockets: HTTP-01 tokens (200 only for GET of a registered
  * token, 404 for every other method and path), malformed requests, bind
- * errors and the ephemeral port, keep-alive, an oversize head (431/414),
- * the idle timeout, the whole-request deadline against a client that
- * trickles its head, the connection caps (the excess closed at once,
+ * errors (in use, privileged port, bad address) and the ephemeral port,
+ * keep-alive, an oversize head (431/414), the idle timeout, the
+ * whole-request deadline against a client that trickles its head, the connection caps (the excess closed at once,
  * other clients still served), stop/restart, libcurl as a client, and the
  * shared-listener registry. Routes are in test_httpd_route.c.
  */
@@ -322,6 +322,29 @@ t_bind(struct httpd *h, int port)
 	httpd_free(h2);
 }
 
+/* A privileged port as an unprivileged user: E_PERM (in a child that
+ * drops to nobody when run as root). */
+static void
+t_perm(void)
+{
+	int	 st = -1;
+	pid_t	 pid = fork();
+
+	if (pid == 0) {
+		struct err	 e = { 0 };
+		struct httpd	*h = httpd_new(&e);
+
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(2);
+		_exit(httpd_start(h, "127.0.0.1", 80, &e) == -1 &&
+		    e.code == E_PERM ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "port 80 as an unprivileged user: E_PERM");
+}
+
 static void
 t_stats(struct httpd *h, int port)
 {
@@ -356,6 +379,7 @@ main(void)
 	port = httpd_port(h);
 	check(port > 0, "bound port reported");
 	t_bind(h, port);
+	t_perm();
 	t_curl(port);
 	t_token_ok(port);
 	t_paths(h, port);
