@@ -1,7 +1,8 @@
-/* lib/httpd_int.h - what the parts of lib/httpd share: httpd.c (start,
+/* lib/httpd_int.h - what the parts of lib/httpd share: httpd_mhd.c (start,
  * stop, options), httpd_req.c (the libmicrohttpd request callbacks),
  * httpd_conn.c (connection tracking and the request deadline) and
- * httpd_tab.c (tokens, routes, counters). Not for use outside lib/httpd*. */
+ * httpd_tab.c (tokens, routes, counters); httpd_reg.c (the shared
+ * listeners) needs only httpd.h. Not for use outside lib/httpd*. */
 #ifndef LIB_HTTPD_INT_H
 #define LIB_HTTPD_INT_H
 #include <pthread.h>

@@ -1,7 +1,7 @@
 /* pkish - ISC license, see LICENSE */
 /*
- * DOC: lib/httpd - the HTTP listener on libmicrohttpd: lifecycle and the
- * library's options. pkish binds the listening socket itself (so a bind
+ * DOC: lib/httpd_mhd - the HTTP listener on libmicrohttpd: lifecycle and
+ * the library's options. pkish binds the listening socket itself (so a bind
  * error keeps its meaning: E_PERM, E_IO for a port in use) and hands it
  * to the library, which serves it from a pool of threads (one per core,
  * at least two; each thread serves the connections it accepted) with the
