@@ -66,6 +66,7 @@ void		 sys_render_lines(FILE *);	/* line blocks (near the end) */
 int		 sys_if_addr(const char *ifname, char *addr, size_t len);
 int		 sys_http_port(void);
 void		 sys_hostname(char *, size_t);
+void		 sys_fqdn(char *, size_t);	/* hostname[.domain] */
 void		 sys_changed(const char *by);
 
 #endif

@@ -211,6 +211,15 @@ sys_hostname(char *buf, size_t len)
 	pthread_mutex_unlock(&mu);
 }
 
+void
+sys_fqdn(char *buf, size_t len)
+{
+	pthread_mutex_lock(&mu);
+	snprintf(buf, len, "%s%s%s", conf.hostname, conf.domain[0] ? "." : "",
+	    conf.domain);
+	pthread_mutex_unlock(&mu);
+}
+
 int
 sys_http_port(void)
 {
