@@ -197,6 +197,13 @@ build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
 int
 ca_issue(struct ca_ref *r, X509_REQ *req, X509 **out, struct err *e)
 {
+	return ca_issue_tid(r, req, NULL, out, e);
+}
+
+int
+ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
+    struct err *e)
+{
 	uint64_t serial = ca_db_serial_take(r->db);
 	unsigned char *der = NULL;
 	time_t nb, na;
@@ -213,7 +220,8 @@ ca_issue(struct ca_ref *r, X509_REQ *req, X509 **out, struct err *e)
 	nb = clock_now();
 	ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm);
 	na = timegm(&tm);
-	if (ca_db_cert_add(r->db, serial, nb, na, der, (size_t)len, e) == -1) {
+	if (ca_db_cert_add_tid(r->db, serial, nb, na, der, (size_t)len, tid,
+	    e) == -1) {
 		OPENSSL_free(der);
 		X509_free(x);
 		return -1;
