@@ -185,12 +185,8 @@ ca_scep_start(int port, struct err *e)
 
 	if (!ca_cfg_get(&c))
 		return err_set(e, E_NOTFOUND, "Certificate server is not known");
-	if ((h = httpd_new(e)) == NULL)
-		return -1;
-	if (httpd_start(h, NULL, port, e) == -1) {
-		httpd_free(h);
+	if ((h = httpd_acquire(NULL, port, e)) == NULL)
 		return err_ctx(e, "SCEP service on port %d", port);
-	}
 	for (size_t i = 0; i < NROUTES && rc == 0; i++)
 		rc = httpd_route_add(h, routes[i], CA_MAX_BODY, scep_handler,
 		    NULL, e);
@@ -198,7 +194,9 @@ ca_scep_start(int port, struct err *e)
 	if (rc == 0 && *cdp)
 		rc = httpd_route_add(h, cdp, 0, crl_handler, NULL, e);
 	if (rc == -1) {
-		httpd_free(h);
+		for (size_t i = 0; i < NROUTES; i++)
+			httpd_route_del(h, routes[i]);
+		httpd_release(h);
 		return -1;
 	}
 	pthread_mutex_lock(&ca_g.mu);
@@ -213,9 +211,11 @@ void
 ca_scep_stop(void)
 {
 	struct httpd *h;
+	char cdp[512];
 
 	pthread_mutex_lock(&ca_g.mu);
 	h = ca_g.httpd;
+	snprintf(cdp, sizeof(cdp), "%s", ca_g.cdp_path);
 	ca_g.httpd = NULL;
 	ca_g.port = 0;
 	ca_g.cdp_path[0] = '\0';
@@ -224,7 +224,9 @@ ca_scep_stop(void)
 		return;
 	for (size_t i = 0; i < NROUTES; i++)
 		httpd_route_del(h, routes[i]);
-	httpd_free(h);
+	if (*cdp)
+		httpd_route_del(h, cdp);
+	httpd_release(h);
 }
 
 int
