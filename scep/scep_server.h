@@ -57,6 +57,12 @@ int	 scep_srv_degenerate(STACK_OF(X509) *certs, X509_CRL *crl,
 int	 scep_srv_http_msg(const struct httpd_request *, const char **op,
 	    unsigned char **msg, size_t *len);
 
+/* The same from its parts: method "POST" takes body, otherwise message
+ * is the (URL-decoded) base64 GET argument. */
+int	 scep_srv_msg_decode(const char *method, const char *message,
+	    const unsigned char *body, size_t body_len, unsigned char **msg,
+	    size_t *len);
+
 /* IssuerAndSerialNumber (GetCert, GetCRL) from DER: issuer and serial
  * (owned by the caller). IssuerAndSubject (CertPoll): subject. */
 int	 scep_srv_ias(const unsigned char *der, size_t len, X509_NAME **issuer,
