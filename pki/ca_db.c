@@ -330,6 +330,29 @@ ca_db_certs(struct ca_db *db, struct ca_cert_rec **out, size_t *n,
 	return 0;
 }
 
+int
+ca_db_revoked(struct ca_db *db, struct ca_cert_rec **out, size_t *n,
+    struct err *e)
+{
+	size_t k = 0;
+
+	pthread_mutex_lock(&db->mu);
+	for (size_t i = 0; i < db->ncerts; i++)
+		k += db->certs[i].revoked != 0;
+	if ((*out = calloc(k ? k : 1, sizeof(**out))) != NULL)
+		for (size_t i = 0, j = 0; i < db->ncerts && j < k; i++)
+			if (db->certs[i].revoked != 0) {
+				(*out)[j] = db->certs[i];
+				(*out)[j++].der = NULL;
+			}
+	pthread_mutex_unlock(&db->mu);
+	*n = k;
+	if (*out == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	qsort(*out, *n, sizeof(**out), by_serial);
+	return 0;
+}
+
 void
 ca_db_certs_free(struct ca_cert_rec *c, size_t n)
 {

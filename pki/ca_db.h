@@ -64,6 +64,9 @@ int		 ca_db_cert_get(struct ca_db *, uint64_t serial,
 int		 ca_db_certs(struct ca_db *, struct ca_cert_rec **out,
 		    size_t *n, struct err *);
 void		 ca_db_certs_free(struct ca_cert_rec *, size_t n);
+/* The revoked ones only, without their DER (der NULL), by serial. */
+int		 ca_db_revoked(struct ca_db *, struct ca_cert_rec **out,
+		    size_t *n, struct err *);
 /* revoked != 0 revokes at that time, 0 unrevokes. E_NOTFOUND: unknown
  * serial; E_EXISTS: already in that state. */
 int		 ca_db_revoke(struct ca_db *, uint64_t serial, time_t revoked,
