@@ -20,7 +20,7 @@ struct scep_srv_msg {
 	int		 have_ids;		/* tid+nonce: a CertRep can go */
 	X509		*signer_cert;		/* the requester's certificate */
 	const EVP_MD	*md;			/* digest the requester used */
-	const EVP_CIPHER *cipher;		/* its content cipher */
+	const EVP_CIPHER *cipher;		/* for the CertRep's envelope */
 	unsigned char	*content;		/* decrypted messageData */
 	size_t		 content_len;
 };
