@@ -63,6 +63,22 @@ db_cert(struct ca_ref *r, uint64_t serial)
 	return x;
 }
 
+/* The queued request q is for key (NULL: any). */
+static int
+csr_key_is(const struct ca_req_rec *q, EVP_PKEY *key)
+{
+	const unsigned char *p = q->csr;
+	X509_REQ *req;
+	int ok;
+
+	if (key == NULL)
+		return 1;
+	req = d2i_X509_REQ(NULL, &p, (long)q->csr_len);
+	ok = req != NULL && EVP_PKEY_eq(X509_REQ_get0_pubkey(req), key) == 1;
+	X509_REQ_free(req);
+	return ok;
+}
+
 /* Answer from what the transactionID already has: 1 answered, 0 new. */
 static int
 known_tid(struct ca_ref *r, const struct scep_srv_msg *m, EVP_PKEY *key,
@@ -71,11 +87,17 @@ known_tid(struct ca_ref *r, const struct scep_srv_msg *m, EVP_PKEY *key,
 	struct ca_req_rec q;
 	uint64_t serial;
 	X509 *x = NULL;
+	int same;
 
 	if (ca_db_tid_serial(r->db, m->tid, &serial) == 0)
 		x = db_cert(r, serial);
 	else if (ca_db_req_get(r->db, 0, m->tid, &q, NULL) == 0) {
+		same = csr_key_is(&q, key);
 		free(q.csr);
+		if (!same) {
+			fail(a, SCEP_BAD_REQUEST);	/* another key, same tid */
+			return 1;
+		}
 		if (q.state == CA_REQ_PENDING) {
 			a->rep.status = SCEP_PENDING;
 			return 1;

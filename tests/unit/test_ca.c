@@ -328,6 +328,12 @@ t_queue(void)
 	st = enroll(&q, "queued.example.test", NULL, NULL, NULL, NULL, &fail);
 	check(st == SCEP_PENDING, "manual: PKCSReq PENDING");
 	check(poll_req(&q, &fail) == SCEP_PENDING, "CertPoll: still PENDING");
+	rq_init(&r, "intruder.example.test");
+	st = enroll(&r, "intruder.example.test", NULL, NULL, NULL,
+	    q.tx.transaction_id, &fail);
+	check(st == SCEP_FAILURE && fail == SCEP_BAD_REQUEST, "another key "
+	    "under a pending transactionID: FAILURE badRequest");
+	rq_free(&r);
 	ca_db_reqs(ca_g.db, &qs, &n, &e);
 	for (size_t i = 0; i < n; i++)
 		if (qs[i].state == CA_REQ_PENDING &&
