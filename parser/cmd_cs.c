@@ -263,6 +263,11 @@ apply_words(struct vty *v, struct args *a, struct ca_cfg *c)
 	char *dst = hash ? c->hash : c->eku;
 	size_t len = hash ? sizeof(c->hash) : sizeof(c->eku), n = 0;
 
+	if (!a->no && a->n < 2) {
+		vty_out(v, "%% Incomplete command.\n\n");
+		vty_fail(v);
+		return -1;
+	}
 	dst[0] = '\0';
 	for (int i = 1; !a->no && i < a->n; i++)
 		if (a->a[i].kw && !strstr(dst, a->a[i].kw))
