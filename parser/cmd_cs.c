@@ -346,6 +346,7 @@ static const struct cmd_def cs_cmds[] = {
 	    "requests\nauto=Automatically grant incoming enrollment requests"
 	    "\nnone=Automatically reject any enrollment request", cmd_grant,
 	    CMD_NO },
+	{ M(MODE_CS), 15, "grant", NULL, cmd_grant, CMD_NOONLY },
 	{ M(MODE_CS), 15, "grant auto trustpoint WORD$trustpoint",
 	    "trustpoint=Automatically grant requests signed by a certificate "
 	    "of this trustpoint\nWORD=Trustpoint name", cmd_grant, 0 },
@@ -365,6 +366,7 @@ static const struct cmd_def cs_cmds[] = {
 	    "storage\nnames=Names and serial numbers of issued certificates "
 	    "written\ncomplete=All issued certificates written", cmd_level,
 	    CMD_NO },
+	{ M(MODE_CS), 15, "database level", NULL, cmd_level, CMD_NOONLY },
 	{ M(MODE_CS), 15, "database url WORD$url", "url=Set the database URL"
 	    "\nWORD=nvram:, unix:/DIR, file:/DIR or /DIR", cmd_db_url,
 	    CMD_NO },

@@ -203,8 +203,11 @@ cmd_request(struct vty *v, struct args *a)
 }
 
 #define CS_EXEC	"crypto pki server WORD$server "
-#define CS_HELP	"crypto=Encryption module\npki=Public Key components\n" \
-	"server=Certificate Server\nWORD=Certificate Server Name\n"
+/* The server's WORD node takes its help from the first command; the
+ * others name only their own placeholders. */
+#define CS_KW	"crypto=Encryption module\npki=Public Key components\n" \
+	"server=Certificate Server\n"
+#define CS_HELP	CS_KW "WORD=Certificate Server Name\n"
 
 static const struct cmd_def exec_cmds[] = {
 	{ M(MODE_EXEC), 15, CS_EXEC "{grant|reject|remove} {all|"
@@ -212,18 +215,18 @@ static const struct cmd_def exec_cmds[] = {
 	    "reject=Reject enrollment requests\nremove=Remove enrollment "
 	    "requests from the database\nall=All pending requests\n"
 	    "<1-2147483647>=Request ID", cmd_queue, 0 },
-	{ M(MODE_EXEC), 15, CS_EXEC "{revoke|unrevoke} WORD$serial", CS_HELP
+	{ M(MODE_EXEC), 15, CS_EXEC "{revoke|unrevoke} WORD$serial", CS_KW
 	    "revoke=Revoke a certificate\nunrevoke=Unrevoke a certificate\n"
 	    "WORD=Certificate serial number (hex)", cmd_revoke, 0 },
-	{ M(MODE_EXEC), 15, CS_EXEC "info {crl|requests}", CS_HELP "info="
+	{ M(MODE_EXEC), 15, CS_EXEC "info {crl|requests}", CS_KW "info="
 	    "Certificate Server information\ncrl=The certificate revocation "
 	    "list\nrequests=The enrollment request database", cmd_info, 0 },
 	{ M(MODE_EXEC), 15, CS_EXEC "password generate [<1-1440>$minutes]",
-	    CS_HELP "password=One-time enrollment passwords\ngenerate="
+	    CS_KW "password=One-time enrollment passwords\ngenerate="
 	    "Generate a one-time enrollment password\n<1-1440>=Validity in "
 	    "minutes (default 60)", cmd_password, 0 },
 	{ M(MODE_EXEC), 15, CS_EXEC "request pkcs10 terminal [{base64|pem}]",
-	    CS_HELP "request=Submit a certificate request\npkcs10=PKCS10 "
+	    CS_KW "request=Submit a certificate request\npkcs10=PKCS10 "
 	    "request\nterminal=Paste the request on the terminal\nbase64="
 	    "Print the certificate in base64\npem=Print the certificate in "
 	    "PEM", cmd_request, 0 },
