@@ -26,11 +26,27 @@ life_obj(const struct ca_cfg *c)
 	return o;
 }
 
+/* "AABBCCDD EEFF..." (IOS) -> "AA:BB:CC:DD:EE:FF..." (the schema's form). */
+static const char *
+colons(const char *ios, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = ios; *p && n + 3 < len; p++)
+		if (*p != ' ') {
+			if (n && n % 3 == 2)
+				out[n++] = ':';
+			out[n++] = *p;
+		}
+	out[n] = '\0';
+	return out;
+}
+
 static json_object *
 server_obj(const struct ca_status *s)
 {
 	json_object *o = json_object_new_object();
-	char serial[24];
+	char serial[24], fp[96];
 
 	snprintf(serial, sizeof(serial), "%llX",
 	    (unsigned long long)s->last_serial);
@@ -42,7 +58,8 @@ server_obj(const struct ca_status *s)
 	json_object_object_add(o, "caCertificateExists",
 	    json_object_new_boolean(s->has_cert));
 	json_object_object_add(o, "issuer", json_object_new_string(s->issuer));
-	json_object_object_add(o, "caFingerprintMd5", sj_str(s->fingerprint));
+	json_object_object_add(o, "caFingerprintMd5", sj_str(colons(
+	    s->fingerprint, fp, sizeof(fp))));
 	json_object_object_add(o, "grantMode", json_object_new_string(
 	    ca_grant_name(&s->cfg)));
 	json_object_object_add(o, "grantTrustpoint", sj_str(s->cfg.grant_tp));
