@@ -63,7 +63,8 @@ server_obj(const struct ca_status *s)
 	json_object_object_add(o, "grantMode", json_object_new_string(
 	    ca_grant_name(&s->cfg)));
 	json_object_object_add(o, "grantTrustpoint", sj_str(s->cfg.grant_tp));
-	json_object_object_add(o, "lastSerial", json_object_new_string(serial));
+	json_object_object_add(o, "lastSerial", s->serial_known ?
+	    json_object_new_string(serial) : NULL);
 	json_object_object_add(o, "caExpires", sj_time(s->ca_expires));
 	json_object_object_add(o, "crlNextUpdate", sj_time(s->enabled ?
 	    s->crl_next : 0));

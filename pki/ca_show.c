@@ -94,6 +94,7 @@ ca_status_get(struct ca_status *s)
 		X509_up_ref(x);
 	if (ca_g.crl)
 		s->crl_next = asn1_time(X509_CRL_get0_nextUpdate(ca_g.crl));
+	s->serial_known = ca_g.db != NULL || s->cfg.serial_set;
 	s->last_serial = ca_g.db ? ca_db_serial_last(ca_g.db) :
 	    s->cfg.serial_set ? s->cfg.serial : 0;
 	pthread_mutex_unlock(&ca_g.mu);
@@ -129,8 +130,9 @@ show_server(FILE *f, const struct ca_status *s)
 	if (s->cfg.grant_tp[0])
 		fprintf(f, "    Auto-granting renewals signed by trustpoint: "
 		    "%s\n", s->cfg.grant_tp);
-	fprintf(f, "    Last certificate issued serial number (hex): %llX\n",
-	    (unsigned long long)s->last_serial);
+	if (s->serial_known)
+		fprintf(f, "    Last certificate issued serial number (hex): "
+		    "%llX\n", (unsigned long long)s->last_serial);
 	if (s->ca_expires)
 		fprintf(f, "    CA certificate expiration timer: %s\n",
 		    clock_fmt_show(s->ca_expires, t, sizeof(t)));

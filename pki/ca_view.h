@@ -18,6 +18,7 @@ struct ca_status {
 	time_t		 ca_expires;		/* 0: no certificate */
 	time_t		 crl_next;		/* 0: no CRL */
 	uint64_t	 last_serial;
+	int		 serial_known;		/* database open or serial set */
 	char		 storage[512];		/* "nvram:" or the URL */
 };
 /* 0 and the snapshot, or -1 when no server exists. */
