@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "conf/conf.h"
-#include "lib/log.h"
 #include "parser/cs_cli.h"
 #include "parser/vty.h"
 #include "pki/pki.h"
@@ -99,8 +98,7 @@ enable(struct vty *v)
 		vty_err(v, "%s", e.msg);
 		return -1;
 	}
-	mark_shutdown(v, 0);
-	vty_out(v, "%% Certificate Server enabled.\n");
+	mark_shutdown(v, 0);	/* ca_enable said "% Certificate Server enabled." */
 	return 0;
 }
 
@@ -113,11 +111,8 @@ cmd_shutdown(struct vty *v, struct args *a)
 		return -1;
 	if (a->no)
 		return ca_enabled() ? 0 : enable(v);
-	if (ca_enabled()) {
-		ca_disable();
-		log_msg(SEV_INFO, "PKI", "CS_DISABLED", "Certificate server now "
-		    "disabled.");
-	}
+	if (ca_enabled())
+		ca_disable();	/* logs %PKI-6-CS_DISABLED */
 	mark_shutdown(v, 1);
 	return 0;
 }
@@ -148,11 +143,8 @@ cs_delete_dialog(struct vty *v, const char *name)
 		    "[yes/no]: ", -1);
 	if (r != 1)
 		return 0;
-	if (ca_enabled()) {
+	if (ca_enabled())
 		ca_disable();
-		log_msg(SEV_INFO, "PKI", "CS_DISABLED", "Certificate server now "
-		    "disabled.");
-	}
 	if (ca_delete(&e) < 0) {
 		vty_err(v, "%s", e.msg);
 		return -1;

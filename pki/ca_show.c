@@ -324,7 +324,7 @@ ca_show_crl(struct err *e)
 	X509_CRL *crl;
 	char *buf = NULL, *iss, t[64];
 	size_t len = 0;
-	int der;
+	int der, n;
 	FILE *f;
 
 	if (!ca_enabled())
@@ -344,8 +344,9 @@ ca_show_crl(struct err *e)
 	    X509_CRL_get0_lastUpdate(crl)), t, sizeof(t)));
 	fprintf(f, "    Next Update: %s\n", clock_fmt_show(asn1_time(
 	    X509_CRL_get0_nextUpdate(crl)), t, sizeof(t)));
+	n = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl));
 	fprintf(f, "    Number of CRL entries: %d\n    CRL size: %d bytes\n",
-	    sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), der);
+	    n > 0 ? n : 0, der);
 	crl_entries(f, crl);
 	free(iss);
 	X509_CRL_free(crl);
