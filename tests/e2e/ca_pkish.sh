@@ -15,7 +15,8 @@
 #     R1's next poll installs the certificate (%PKI-6-CERTRET), which
 #     `openssl verify` accepts against the CA's GetCACert answer and which
 #     `show crypto pki server CS certificates` lists.
-#  3. Renewal: the CA switches to `grant auto trustpoint CS` (renewals
+#  3. Renewal (auto-enroll 80 regenerate: a new key, so a new
+#     transactionID): the CA switches to `grant auto trustpoint CS` (renewals
 #     signed by a certificate of its own trustpoint), both clocks move past
 #     R1's renew date (auto-enroll 80 of 10 days): R1 renews by itself
 #     (%PKI-6-CERTRENEWAUTO), the new certificate verifies, has a new serial.
@@ -149,7 +150,7 @@ pk_send enable "configure terminal" "hostname R1" \
     "crypto pki trustpoint CS" " enrollment url http://127.0.0.1:$PORT" \
     " subject-name CN=r1.example.test,O=pkish" " serial-number none" \
     " ip-address none" " rsakeypair R1 2048" " enrollment retry period 1" \
-    " auto-enroll 80" " revocation-check none" " exit" \
+    " auto-enroll 80 regenerate" " revocation-check none" " exit" \
     "crypto pki authenticate CS" yes "crypto pki enroll CS noconfirm" end \
     "show crypto pki trustpoints CS status"
 pk_sync 120 || die "R1 enrollment: $(tail -20 "$PK_OUT")"
@@ -216,8 +217,8 @@ chain_cert rc2.txt CS >id2.pem
 S2=$(serial_of id2.pem | ca_norm)
 check "renewed certificate: a new serial ($S1 -> $S2)" \
     test -n "$S2" -a "$S2" != "$S1"
-check "renewed certificate verifies against the CA" \
-    openssl verify -CAfile ca.pem id2.pem
+check "renewed certificate verifies against the CA (at the moved clock)" \
+    openssl verify -attime $((VNOW + 60)) -CAfile ca.pem id2.pem
 
 ###########################################################################
 # 4. revocation and the CRL R1 fetches from its certificate's CDP
@@ -238,10 +239,13 @@ check "the CRL at R1's CDP verifies against the CA" \
 check "the CRL lists $S1" grep -qiE "Serial Number: 0*$S1$" \
     <(openssl crl -in crl.pem -noout -text)
 cat ca.pem crl.pem >ca_crl.pem
+# at the CA's (virtual) time: the CRL was issued after the clock move
 check "openssl verify -crl_check refuses the revoked certificate" \
-    bash -c "! openssl verify -crl_check -CAfile ca_crl.pem id1.pem"
+    bash -c "! openssl verify -attime $((VNOW + 60)) -crl_check \
+    -CAfile ca_crl.pem id1.pem"
 check "openssl verify -crl_check accepts the renewed one" \
-    openssl verify -crl_check -CAfile ca_crl.pem id2.pem
+    openssl verify -attime $((VNOW + 60)) -crl_check -CAfile ca_crl.pem \
+    id2.pem
 ca_send "crypto pki server CS unrevoke $S1" "show crypto pki server CS crl"
 ca_sync
 check "CA: unrevoke takes it off the CRL" test -z "$(ca_after \
