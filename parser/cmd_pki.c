@@ -41,4 +41,5 @@ cmds_pki_install(void)
 	cmds_timers_install();
 	cmds_acme_install();
 	cmds_cs_install();
+	cmds_crl_install();
 }

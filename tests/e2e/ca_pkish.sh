@@ -21,8 +21,10 @@
 #     R1's renew date (auto-enroll 80 of 10 days): R1 renews by itself
 #     (%PKI-6-CERTRENEWAUTO), the new certificate verifies, has a new serial.
 #  4. Revocation: `crypto pki server CS revoke SERIAL` of the first
-#     certificate; the CRL at the CDP in R1's certificate (the URL R1 would
-#     fetch) verifies against the CA, lists the serial; `openssl verify
+#     certificate; R1 fetches the CRL from the CDP of its certificate
+#     (`crypto pki crl request CS`, verified with the CA certificate) and
+#     `show crypto pki crls` lists the serial; the same CRL verifies with
+#     openssl against the CA; `openssl verify
 #     -crl_check` refuses the first certificate and accepts the second;
 #     `show crypto pki server CS crl` agrees. `unrevoke` takes it out again.
 #  5. `write memory`, then the CA restarts as a daemon (--no-console): it
@@ -230,6 +232,16 @@ check "CA: revoke says so" grep -qE \
 check "CA: show ... crl lists $S1" grep -qE \
     "^    Serial Number \(hex\): 0*$S1$" \
     <<<"$(ca_after "show crypto pki server CS crl")"
+pk_send "configure terminal" "crypto pki crl request CS" end \
+    "show crypto pki crls"
+pk_sync
+check "R1: crypto pki crl request CS fetches and verifies it" test -z \
+    "$(after r1.out "crypto pki crl request CS")"
+CRLS=$(after r1.out "show crypto pki crls")
+check "R1: show crypto pki crls: from the CDP, in the cache" seq_in "$CRLS" \
+    $'    Retrieved from CRL Distribution Point: \n      '"$CDP"
+check "R1: the fetched CRL lists $S1" grep -qE \
+    "^    Revoked serial number \(hex\): 0*$S1$" <<<"$CRLS"
 URI=$(openssl x509 -in id2.pem -noout -ext crlDistributionPoints |
     sed -n 's/.*URI://p' | head -1)
 curl -s "$URI" -o crl.der
