@@ -147,7 +147,6 @@ start(struct opts *o)
 		return -1;
 	}
 	sys_init();
-	ca_init(o->state);
 	pki_set_sysinfo(&(const struct pki_sysinfo){ sys_if_addr,
 	    sys_http_port });
 	cmds_install_all();
@@ -203,7 +202,6 @@ main(int argc, char **argv)
 		ssh_server_stop();
 	if (o.tport)
 		telnet_server_stop();
-	ca_shutdown();
 	pkish_shutdown();
 	http_global_cleanup();
 	pthread_kill(st, SIGTERM);	/* end the signal thread */
