@@ -211,6 +211,26 @@ sys_hostname(char *buf, size_t len)
 	pthread_mutex_unlock(&mu);
 }
 
+void
+sys_fqdn(char *buf, size_t len)
+{
+	pthread_mutex_lock(&mu);
+	snprintf(buf, len, "%s%s%s", conf.hostname, conf.domain[0] ? "." : "",
+	    conf.domain);
+	pthread_mutex_unlock(&mu);
+}
+
+int
+sys_http_server(void)
+{
+	int on;
+
+	pthread_mutex_lock(&mu);
+	on = conf.http_server;
+	pthread_mutex_unlock(&mu);
+	return on;
+}
+
 int
 sys_http_port(void)
 {
@@ -337,8 +357,12 @@ sys_render(FILE *f)
 			fprintf(f, " shutdown\n");
 		fprintf(f, "!\n");
 	}
+	if (conf.http_server)
+		fprintf(f, "ip http server\n");
 	if (conf.http_port != 80)
-		fprintf(f, "ip http port %d\n!\n", conf.http_port);
+		fprintf(f, "ip http port %d\n", conf.http_port);
+	if (conf.http_server || conf.http_port != 80)
+		fprintf(f, "!\n");
 	pthread_mutex_unlock(&mu);
 }
 
