@@ -127,7 +127,7 @@ renewals = 0
 bad_valid, bad_window, rss = [], [], []
 restarts = {'SIGTERM': 0, 'kill -9': 0}
 t0 = time.time()
-steps = 365 // 7
+steps = int(os.environ.get('VYEAR_STEPS', 365 // 7))
 for step in range(1, steps + 1):
     ts = time.time()
     vnow += STEP
@@ -144,7 +144,12 @@ for step in range(1, steps + 1):
     for n in names:
         if n not in have:
             out = t.cmd('show crypto pki certificates %s' % n)
-            bad_valid.append((step, n, 'no certificate', out[:600]))
+            sc = open(os.path.join(ST, 'startup-config')).read()
+            i = sc.find('crypto pki certificate chain ' + n + '\n')
+            bad_valid.append((step, n, 'no certificate', [
+                ln for ln in d.output().splitlines() if n in ln][-8:],
+                sc[i:i + 300] if i >= 0 else 'no chain in startup-config',
+                t.cmd('show crypto pki trustpoints %s status' % n)))
             continue
         ser, start, end = have[n]
         if not (start <= vnow < end):
@@ -158,7 +163,8 @@ for step in range(1, steps + 1):
     t.cmd('write memory')
     rss.append(d.rss_kib())
     time.sleep(max(0, STEP_MIN_S - (time.time() - ts)))
-    if rnd.random() < 0.15:
+    force = os.environ.get('VYEAR_RESTART_AT', '').split(',')
+    if rnd.random() < 0.15 or str(step) in force:
         how = rnd.choice(['SIGTERM', 'kill -9'])
         restarts[how] += 1
         t.line('exit')
