@@ -11,6 +11,7 @@
 # error within its deadline, the certificate and key files stay, no temp
 # file is left, and the next attempt through a passing proxy (or a
 # restarted pebble) succeeds. In a private network namespace.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (unshare --net)"; exit 77; }
 if [ -z "${FAULT_ACME_INSIDE:-}" ]; then
 	export FAULT_ACME_INSIDE=1

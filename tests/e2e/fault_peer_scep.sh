@@ -11,6 +11,7 @@
 # the state directory), no temp file is left, and the next attempt
 # through a passing proxy (or a restarted scepserver) succeeds. In a
 # private network namespace.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 NAME=fault_peer_scep
 . "$(dirname "$0")/scep.bash"
 scep_prereq "$@"
