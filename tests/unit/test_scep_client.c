@@ -365,6 +365,8 @@ t_discovery(void)
 	    "GetCACert: the CA, no RA");
 }
 
+static unsigned char *req_csr;	/* DER of the last req_init */
+
 static void
 req_init(struct scep_req *rq, const struct scep_caps *c, X509_REQ *csr,
     const char *label)
@@ -373,8 +375,10 @@ req_init(struct scep_req *rq, const struct scep_caps *c, X509_REQ *csr,
 	rq->url = url;
 	rq->caps = c;
 	rq->ca = ca;
-	rq->key_label = label;
-	rq->csr = csr;
+	rq->key = t_sig(label);
+	free(req_csr);
+	req_csr = csr_to_der(csr, &rq->csr_len);
+	rq->csr_der = req_csr;
 	rq->timeout_ms = 5000;
 }
 
@@ -467,8 +471,13 @@ t_broken(void)
 	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_INVAL,
 	    "CSR for another key refused before sending");
 	req_init(&rq, &caps_post, csr, "NOPE");
+	ok(rq.key == NULL && scep_enroll(&rq, &rs, &e) == -1 &&
+	    e.code == E_INVAL && rs.cert == NULL,
+	    "no key (unknown label): error (%s)", e.msg);
+	req_init(&rq, &caps_post, csr, "R1");
+	rq.csr_len--;
 	ok(scep_enroll(&rq, &rs, &e) == -1 && rs.cert == NULL,
-	    "unknown key label: error (%s)", e.msg);
+	    "truncated CSR DER refused before sending (%s)", e.msg);
 	req_init(&rq, &caps_post, csr, "R1");
 	ok(scep_poll(&rq, NULL, &rs, &e) == -1 && e.code == E_INVAL,
 	    "CertPoll without transactionID refused");
@@ -509,7 +518,7 @@ t_renewal(void)
 	F.sign = F.ca;
 	req_init(&rq, &caps_post, csr, "R1");
 	rq.signer_cert = cert1;
-	rq.signer_key_label = "R1";
+	rq.signer_key = t_sig("R1");
 	rq.renewal = 1;
 	script(A_SUCCESS, A_SUCCESS);
 	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
@@ -530,14 +539,14 @@ t_renewal(void)
 	k2 = key_get1_public("R1.next", &e);
 	req_init(&rq, &caps_post, csr2, "R1.next");
 	rq.signer_cert = cert1;
-	rq.signer_key_label = "R1";
+	rq.signer_key = t_sig("R1");
 	rq.renewal = 1;
 	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    EVP_PKEY_eq(X509_get0_pubkey(rs.cert), k2) == 1 &&
 	    X509_cmp(F.req.signer, cert1) == 0,
 	    "regenerated key: signed by the old identity, cert for the new key");
 	scep_resp_free(&rs);
-	rq.signer_key_label = "R1.next";	/* cert1 is not R1.next's */
+	rq.signer_key = t_sig("R1.next");	/* cert1 is not R1.next's */
 	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_INVAL,
 	    "signer certificate not matching its key refused");
 	EVP_PKEY_free(k2);
@@ -661,5 +670,7 @@ main(void)
 	EVP_PKEY_free(nk);
 	X509_free(cert1);
 	sk_X509_pop_free(cacerts, X509_free);
+	t_sig_close_all();
+	free(req_csr);
 	return done();
 }

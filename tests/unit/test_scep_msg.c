@@ -7,6 +7,7 @@
 
 static EVP_PKEY *cakey, *ckey, *evilkey;
 static X509 *cacert, *ccert, *evilcert, *issued;
+static struct signer csig;	/* over ckey, as pki/ makes it */
 
 static void
 mk_tx(struct scep_tx *tx, const struct scep_caps *caps)
@@ -21,7 +22,7 @@ mk_tx(struct scep_tx *tx, const struct scep_caps *caps)
 	tx->cipher = scep_caps_cipher(caps);
 	tx->recipient = cacert;
 	tx->signer_cert = ccert;
-	tx->signer_key = ckey;
+	tx->signer = &csig;
 }
 
 /* Build a request with tx and decode it as the CA. */
@@ -296,6 +297,27 @@ t_malformed(void)
 	t_req_free(&q);
 }
 
+/* The transient certificate over an EC key: ecdsa-with-SHA256. */
+static void
+t_transient_ec(const X509_NAME *subject)
+{
+	struct err e = { 0 };
+	struct signer es;
+	EVP_PKEY *ek = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	X509 *t = NULL;
+
+	if (ek != NULL && pki_signer_pkey(ek, &es, &e) == 0) {
+		t = scep_transient_cert(&es, subject, &e);
+		pki_signer_close(&es);
+	}
+	ok(t != NULL && X509_verify(t, ek) == 1 &&
+	    X509_get_signature_nid(t) == NID_ecdsa_with_SHA256,
+	    "transient certificate over an EC key: ecdsa-with-SHA256 (%s)",
+	    e.msg);
+	X509_free(t);
+	EVP_PKEY_free(ek);
+}
+
 static void
 t_helpers(void)
 {
@@ -319,17 +341,18 @@ t_helpers(void)
 	ok(strcmp(tid, hex) == 0, "transactionID = SHA-256 of the SPKI");
 	OPENSSL_free(spki);
 
-	t = scep_transient_cert(ckey, b, &e);
+	t = scep_transient_cert(&csig, b, &e);
 	ok(t != NULL && X509_verify(t, ckey) == 1 &&
 	    X509_NAME_cmp(X509_get_subject_name(t), b) == 0 &&
 	    X509_NAME_cmp(X509_get_issuer_name(t), b) == 0 &&
 	    X509_cmp_current_time(X509_get0_notAfter(t)) > 0,
 	    "transient certificate: self-signed, request subject, valid now");
 	X509_free(t);
-	t = scep_transient_cert(ckey, NULL, &e);
+	t = scep_transient_cert(&csig, NULL, &e);
 	ok(t != NULL && X509_NAME_entry_count(X509_get_subject_name(t)) == 1,
 	    "transient certificate with an empty subject gets a CN");
 	X509_free(t);
+	t_transient_ec(b);
 
 	ok(scep_issuer_and_subject(a, b, &ias, &len, &e) == 0,
 	    "IssuerAndSubject encoded");
@@ -371,6 +394,7 @@ main(void)
 	    "critical,keyCertSign,cRLSign", 1);
 	evilcert = t_cert(evilkey, "SCEP CA", NULL, NULL, 1, NULL, 1);
 	ccert = t_cert(ckey, "router", NULL, NULL, 0, NULL, 99);
+	pki_signer_pkey(ckey, &csig, &e);
 	issued = t_cert(ckey, "router", cacert, cakey, 0,
 	    "digitalSignature", 2);
 	t_build();
@@ -386,6 +410,7 @@ main(void)
 	EVP_PKEY_free(cakey);
 	EVP_PKEY_free(ckey);
 	EVP_PKEY_free(evilkey);
+	pki_signer_close(&csig);
 	/* t_legacy stays: freeing a context with loaded providers leaks */
 	return done();
 }

@@ -78,6 +78,8 @@ mk_csr(const char *label, const char *cn, const char *pw)
 	return r;
 }
 
+static unsigned char *req_csr;	/* DER of the last req_init */
+
 static void
 req_init(struct scep_req *rq, X509_REQ *csr, const char *label)
 {
@@ -87,8 +89,10 @@ req_init(struct scep_req *rq, X509_REQ *csr, const char *label)
 	rq->ca = ca;
 	rq->ra_enc = ra_enc;
 	rq->ra_sign = ra_sign;
-	rq->key_label = label;
-	rq->csr = csr;
+	rq->key = t_sig(label);
+	free(req_csr);
+	req_csr = csr ? csr_to_der(csr, &rq->csr_len) : NULL;
+	rq->csr_der = req_csr;
 }
 
 static int
@@ -114,7 +118,7 @@ enroll(const char *label, const char *pw, X509 *signer, const char *slabel,
 
 	req_init(&rq, csr, label);
 	rq.signer_cert = signer;
-	rq.signer_key_label = slabel;
+	rq.signer_key = slabel ? t_sig(slabel) : NULL;
 	rq.renewal = signer != NULL;
 	memset(e, 0, sizeof(*e));
 	if (csr != NULL && scep_enroll(&rq, rs, e) == 0 &&

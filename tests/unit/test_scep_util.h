@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include "lib/err.h"
+#include "pki/signer.h"
 #include "scep/scep.h"
 
 static int t_pass, t_fail;
@@ -42,6 +43,37 @@ done(void)
 {
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
+}
+
+/* Signers over keystore keys, as pki/ hands them to scep/: one per
+ * label, kept until t_sig_close_all. NULL when there is no such key. */
+static struct {
+	char		 label[32];
+	struct signer	 s;
+} t_sigs[32];
+
+static __attribute__((unused)) const struct signer *
+t_sig(const char *label)
+{
+	struct err e = { 0 };
+	size_t i;
+
+	for (i = 0; i < 32 && t_sigs[i].label[0]; i++)
+		if (strcmp(t_sigs[i].label, label) == 0)
+			return &t_sigs[i].s;
+	if (i == 32 || pki_signer_open(label, &t_sigs[i].s, &e) == -1)
+		return NULL;
+	snprintf(t_sigs[i].label, sizeof(t_sigs[i].label), "%s", label);
+	return &t_sigs[i].s;
+}
+
+static __attribute__((unused)) void
+t_sig_close_all(void)
+{
+	for (size_t i = 0; i < 32; i++) {
+		pki_signer_close(&t_sigs[i].s);
+		t_sigs[i].label[0] = '\0';
+	}
 }
 
 static __attribute__((unused)) EVP_PKEY *
