@@ -28,6 +28,9 @@ SRCS	 = $(wildcard lib/*.c shell/*.c parser/*.c conf/*.c pki/*.c acme/*.c scep/*
 OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Helper servers and test drivers the scripts start (not tests themselves).
+HSRCS	 = $(wildcard tests/helpers/*.c)
+HBINS	 = $(HSRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 # The SCEP load client of bench/ca.sh and the CA tests links libcurl.
 LOADSRCS = $(wildcard bench/*.c)
 LOADOBJS = $(LOADSRCS:%.c=$(BUILD)/%.o)
@@ -39,7 +42,7 @@ CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 all: pkish
 
 ifeq ($(SAN),1)
-all: $(BUILD)/pkish $(TBINS)
+all: $(BUILD)/pkish $(TBINS) $(HBINS)
 else
 pkish: $(BUILD)/pkish
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -52,6 +55,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/scep_load: $(LOADOBJS) $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURLLIBS)
 
@@ -59,7 +65,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(TBINS) $(BUILD)/scep_load
+unit: $(TBINS) $(HBINS) $(BUILD)/scep_load
 
 deps:
 	@sh scripts/deps.sh run
@@ -113,4 +119,4 @@ uninstall:
 
 include fuzz/fuzz.mk
 
--include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) $(HSRCS:%.c=$(BUILD)/%.d)

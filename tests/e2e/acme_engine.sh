@@ -5,7 +5,7 @@
 #   pebble ACME 14731, management 14732, challtestsrv DNS 14733 and
 #   management 14734, our HTTP-01 responder 5731 (pebble's httpPort).
 # pebble's set-up is tests/e2e/acme_pebble.bash.
-# Runs the driver test_acme_pebble in three phases: main (EC and RSA
+# Runs the driver tests/helpers/acme_driver in three phases: main (EC and RSA
 # keys, two SANs, account reuse, IP identifier, revoke, untrusted TLS ->
 # 60, unreachable challenge port, timeout 124, parallel enrollments,
 # timing), nonce (PEBBLE_WFE_NONCEREJECT=50), down (pebble stopped -> 7);
@@ -19,7 +19,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 TESTBIN=${TESTBIN:-build/tests}
-DRIVER=$TESTBIN/test_acme_pebble
+DRIVER=$TESTBIN/helpers/acme_driver
 command -v pebble >/dev/null || skip "pebble not installed"
 command -v pebble-challtestsrv >/dev/null || skip "pebble-challtestsrv not installed"
 command -v openssl >/dev/null || skip "openssl CLI not installed"
@@ -40,7 +40,7 @@ start_pebble() { ap_start "$@" || fail "pebble did not start"; }
 run_driver() {	# phase
 	ACME_DIR_URL=$AP_DIR ACME_CA_PEM=$AP_CA ACME_HTTP_PORT=$AP_HTTP \
 	    ACME_MGMT_URL=$AP_MGMT ACME_STATE=$T/state ACME_OUT=$T/out \
-	    ACME_PHASE=$1 ACME_BENCH=${ACME_BENCH:-10} \
+	    ACME_PHASE=$1 \
 	    "$DRIVER" | tee "$T/driver-$1.log"
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] || { tail -20 "$T/pebble.log"; fail "driver phase $1 rc=$rc"; }

@@ -1,13 +1,12 @@
-/* tests/unit/test_scep_server.c - the SCEP engine against a real CA
- * (micromdm scepserver), driven by tests/e2e/scep_engine.sh. Skips unless
- * SCEP_URL is set. Environment:
+/* tests/helpers/scep_driver.c - the SCEP engine against a real CA
+ * (micromdm scepserver), driven by tests/e2e/scep_engine.sh; refuses to
+ * run (exit 2) without SCEP_URL. Timings are bench/scep.sh's. Environment:
  *   SCEP_URL        CA URL, e.g. http://127.0.0.1:2016/scep
  *   SCEP_CHALLENGE  the CA's challenge password
  *   SCEP_OUT        directory for getca.pem, cert.pem, renewed.pem,
  *                   rekeyed.pem, get.pem (checked by the script with
  *                   openssl verify)
  *   SCEP_DOWN_URL   a URL where nothing listens (optional)
- *   SCEP_BENCH      enrollments to time (default 9, 0 = none)
  * Keys are made in a temporary keystore that is removed at exit. */
 #include <ftw.h>
 #include <time.h>
@@ -18,7 +17,7 @@
 #include "pki/key.h"
 #include "tests/unit/test_scep_util.h"
 
-static char dir[] = "/tmp/test_scep_server.XXXXXX";
+static char dir[] = "/tmp/scep_driver.XXXXXX";
 static const char *url, *challenge, *outdir;
 static struct scep_caps caps;
 static STACK_OF(X509) *cacerts;
@@ -245,69 +244,19 @@ t_down(void)
 	scep_resp_free(&rs);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median time of n enrollments with pre-generated keys and CSRs. */
-static void
-t_bench(int n)
-{
-	struct timespec t0, t1;
-	struct scep_req rq;
-	struct scep_resp rs;
-	struct err e = { 0 };
-	X509_REQ **csr = calloc((size_t)n, sizeof(*csr));
-	double *ms = calloc((size_t)n, sizeof(*ms));
-	char label[32];
-	int good = 0;
-
-	for (int i = 0; i < n; i++) {
-		snprintf(label, sizeof(label), "B%d", i);
-		newkey(label);
-		csr[i] = mk_csr(label, "bench.example.test", challenge);
-	}
-	for (int i = 0; i < n; i++) {
-		snprintf(label, sizeof(label), "B%d", i);
-		req_init(&rq, csr[i], label);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (scep_enroll(&rq, &rs, &e) == 0 && rs.cert != NULL)
-			good++;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ms[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-		scep_resp_free(&rs);
-		X509_REQ_free(csr[i]);
-	}
-	qsort(ms, (size_t)n, sizeof(*ms), cmp_double);
-	ok(good == n, "benchmark: %d/%d enrollments succeeded", good, n);
-	printf("# bench: in-process enrollment (PKCSReq, %s, %s) over %d: "
-	    "median %.2f ms, min %.2f ms, max %.2f ms\n", caps.post ? "POST" :
-	    "GET", EVP_CIPHER_get0_name(scep_caps_cipher(&caps)), n,
-	    ms[n / 2], ms[0], ms[n - 1]);
-	free(ms);
-	free(csr);
-}
-
 int
 main(void)
 {
 	struct err e = { 0 };
-	const char *b = getenv("SCEP_BENCH");
-	int nb = b ? atoi(b) : 9;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	url = getenv("SCEP_URL");
 	challenge = getenv("SCEP_CHALLENGE");
 	outdir = getenv("SCEP_OUT");
 	if (url == NULL || *url == '\0') {
-		printf("# skip: SCEP_URL not set (run tests/e2e/scep_engine.sh)"
-		    "\n");
-		return done();
+		fprintf(stderr, "scep_driver: SCEP_URL not set (a driver of "
+		    "tests/e2e/scep_engine.sh, not a test)\n");
+		return 2;
 	}
 	if (outdir == NULL)
 		outdir = ".";
@@ -329,10 +278,6 @@ main(void)
 	t_down();
 	ok(nlog > 0, "debug crypto pki transactions/messages produced %d "
 	    "lines", nlog);
-	log_dbg_set(DBG_PKI_TRANS, 0);	/* keep the benchmark quiet */
-	log_dbg_set(DBG_PKI_MSG, 0);
-	if (nb > 0)
-		t_bench(nb);
 	sk_X509_pop_free(cacerts, X509_free);
 	return done();
 }

@@ -2,8 +2,8 @@
 /*
  * DOC: driver for tests/e2e/acme_engine.sh (the ACME engine against a
  * real pebble on loopback) and tests/e2e/acme_hostile.sh (a scripted
- * hostile server). Skips (0 passed, 0 failed) unless ACME_DIR_URL
- * is set. Environment:
+ * hostile server); without ACME_DIR_URL it refuses to run (exit 2).
+ * Timings are bench/acme.sh's. Environment:
  *   ACME_DIR_URL   pebble directory URL (https://127.0.0.1:PORT/dir)
  *   ACME_CA_PEM    file with the CA of pebble's TLS certificate
  *   ACME_HTTP_PORT pebble's httpPort (our HTTP-01 responder port)
@@ -11,8 +11,6 @@
  *   ACME_STATE     keystore directory;  ACME_OUT  directory for chains
  *   ACME_PHASE     main (default) | nonce (NONCEREJECT=50) | down |
  *                  hostile (tests/e2e/acme_hostile.sh, ACME_FAKE_URL)
- *   ACME_BENCH     number of timed enrollments (default 10)
- *   ACME_TRACE     if set, print the debug log of the last timed one
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -681,49 +679,6 @@ t_parallel(void)
 	check(!port_open(http_port), "responder closed afterwards");
 }
 
-static int
-cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void
-t_bench(int n)
-{
-	struct acme_params	 p;
-	struct acme_result	 r;
-	struct err		 e = { 0 };
-	double			*ms = calloc((size_t)n, sizeof(double)), t0;
-	char			 name[64];
-	const char		*dns[1] = { name };
-	int			 i, ok = 0;
-
-	log_dbg_set(DBG_ACME, getenv("ACME_TRACE") ? 5 : 0);
-	for (i = 0; i < n; i++) {
-		cap_clear();
-		snprintf(name, sizeof(name), "bench%d.example.test", i);
-		base_params(&p, "tp-ec", dns, 1);
-		t0 = now_ms();
-		if (enroll_k(&p, &r, &e) == 0)
-			ok++;
-		else
-			printf("# bench: %s\n", e.msg);
-		ms[i] = now_ms() - t0;
-		acme_result_free(&r);
-	}
-	if (getenv("ACME_TRACE"))
-		dump_log();		/* the last enrollment, timestamped */
-	qsort(ms, (size_t)n, sizeof(double), cmp_d);
-	printf("# BENCH acme enrollment (EC P-256, cached account, full "
-	    "HTTP-01, pebble VA_NOSLEEP): n=%d median %.1f ms min %.1f ms "
-	    "max %.1f ms\n", n, ms[n / 2], ms[0], ms[n - 1]);
-	check(ok == n, "benchmark enrollments all succeeded");
-	free(ms);
-	log_dbg_set(DBG_ACME, 3);
-}
-
 static void
 phase_nonce(void)
 {
@@ -852,15 +807,15 @@ int
 main(void)
 {
 	struct err	 e = { 0 };
-	const char	*phase = getenv("ACME_PHASE"), *b = getenv("ACME_BENCH");
+	const char	*phase = getenv("ACME_PHASE");
 	const char	*cafile = getenv("ACME_CA_PEM");
 	size_t		 len;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if ((dir_url = getenv("ACME_DIR_URL")) == NULL) {
-		printf("# skip: ACME_DIR_URL not set (run tests/e2e/"
-		    "acme_engine.sh)\n0 passed, 0 failed\n");
-		return 0;
+		fprintf(stderr, "acme_driver: ACME_DIR_URL not set (a driver "
+		    "of tests/e2e/acme_engine.sh, not a test)\n");
+		return 2;
 	}
 	mgmt_url = getenv("ACME_MGMT_URL");
 	out_dir = getenv("ACME_OUT") ? getenv("ACME_OUT") : "/tmp";
@@ -891,7 +846,6 @@ main(void)
 		t_bad_port();
 		t_timeout();
 		t_parallel();
-		t_bench(b ? atoi(b) : 10);
 	}
 	if (nfail)
 		dump_log();
