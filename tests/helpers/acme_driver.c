@@ -31,20 +31,12 @@
 #include "pki/key.h"
 #include "pki/csr.h"
 #include "pki/signer.h"
+#include "tests/unit/testlib.h"
 
-static int	npass, nfail;
 static char	*ca_pem;		/* pebble's TLS CA */
 static int	 http_port;
 static const char *dir_url, *mgmt_url, *out_dir;
 
-static void
-check(int cond, const char *what)
-{
-	if (cond)
-		printf("ok %d - %s\n", ++npass + nfail, what);
-	else
-		printf("not ok %d - %s\n", npass + ++nfail, what);
-}
 
 /* Captured log lines (sink runs under the log mutex, plus ours). */
 static pthread_mutex_t	 cap_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -851,6 +843,5 @@ main(void)
 		dump_log();
 	acme_cleanup();
 	free(ca_pem);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_report();
 }

@@ -137,7 +137,7 @@ t_discovery(void)
 	struct err e = { 0 };
 	char *raw;
 
-	ok(scep_get_caps(url, &caps, &e) == 0 && caps.sha256 && caps.aes,
+	check(scep_get_caps(url, &caps, &e) == 0 && caps.sha256 && caps.aes,
 	    "GetCACaps %s", e.msg);
 	raw = strdup(caps.raw);
 	for (char *p = raw; *p; p++)
@@ -145,7 +145,7 @@ t_discovery(void)
 			*p = ' ';
 	printf("# caps: %s\n", raw);
 	free(raw);
-	ok(scep_get_ca(url, &cacerts, &ca, &ra_enc, &ra_sign, &e) == 0 &&
+	check(scep_get_ca(url, &cacerts, &ca, &ra_enc, &ra_sign, &e) == 0 &&
 	    ca != NULL, "GetCACert %s", e.msg);
 	if (ca != NULL)
 		save("getca.pem", ca);
@@ -162,7 +162,7 @@ t_enroll(void)
 	newkey("R1");
 	c1 = enroll("R1", challenge, NULL, NULL, &rs, &e);
 	k = key_get1_public("R1", &e);
-	ok(c1 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c1), k) == 1 &&
+	check(c1 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c1), k) == 1 &&
 	    X509_check_issued(ca, c1) == X509_V_OK,
 	    "enroll RSA 2048 with the right challenge: certificate for R1");
 	scep_resp_free(&rs);
@@ -172,7 +172,7 @@ t_enroll(void)
 
 	newkey("R2");
 	c2 = enroll("R2", "wrong-challenge", NULL, NULL, &rs, &e);
-	ok(c2 == NULL && rs.status == SCEP_FAILURE &&
+	check(c2 == NULL && rs.status == SCEP_FAILURE &&
 	    rs.fail_info == SCEP_BAD_REQUEST && rs.cert == NULL,
 	    "wrong challenge: FAILURE %s, no certificate",
 	    scep_fail_info_name(rs.fail_info));
@@ -180,7 +180,7 @@ t_enroll(void)
 	X509_free(c2);
 
 	c3 = c1 ? enroll("R1", challenge, c1, "R1", &rs, &e) : NULL;
-	ok(c3 != NULL && rs.msg_type == (caps.renewal ? 17 : 19) &&
+	check(c3 != NULL && rs.msg_type == (caps.renewal ? 17 : 19) &&
 	    ASN1_INTEGER_cmp(X509_get0_serialNumber(c1),
 	    X509_get0_serialNumber(c3)) != 0,
 	    "renewal signed by the current certificate (messageType %d)",
@@ -192,7 +192,7 @@ t_enroll(void)
 	newkey("R1.next");
 	c4 = c1 ? enroll("R1.next", challenge, c1, "R1", &rs, &e) : NULL;
 	k = key_get1_public("R1.next", &e);
-	ok(c4 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c4), k) == 1,
+	check(c4 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c4), k) == 1,
 	    "renewal with a regenerated key, signed by the old certificate");
 	scep_resp_free(&rs);
 	EVP_PKEY_free(k);
@@ -214,7 +214,7 @@ t_get(void)
 	caps.post = 0;		/* PKIOperation by GET */
 	newkey("G1");
 	c = enroll("G1", challenge, NULL, NULL, &rs, &e);
-	ok(c != NULL, "enroll with PKIOperation by GET (base64 + %%-encoded)");
+	check(c != NULL, "enroll with PKIOperation by GET (base64 + %%-encoded)");
 	if (c)
 		save("get.pem", c);
 	X509_free(c);
@@ -234,11 +234,11 @@ t_down(void)
 
 	if (down == NULL)
 		return;
-	ok(scep_get_caps(down, &c, &e) == -1 && e.code == E_NET &&
+	check(scep_get_caps(down, &c, &e) == -1 && e.code == E_NET &&
 	    e.detail == 7, "server down: GetCACaps E_NET curl 7 (%s)", e.msg);
 	url = down;
 	x = enroll("R1", challenge, NULL, NULL, &rs, &e);
-	ok(x == NULL && e.code == E_NET && e.detail == 7,
+	check(x == NULL && e.code == E_NET && e.detail == 7,
 	    "server down: enroll E_NET curl 7");
 	url = save_url;
 	scep_resp_free(&rs);
@@ -265,19 +265,19 @@ main(void)
 		return 2;
 	}
 	atexit(cleanup);
-	ok(scep_init(&e) == 0 && key_store_init(dir, &e) == 0,
+	check(scep_init(&e) == 0 && key_store_init(dir, &e) == 0,
 	    "scep_init, keystore %s", e.msg);
 	log_sink_add(on_log, NULL, 0);
 	log_dbg_set(DBG_PKI_TRANS, 9);
 	log_dbg_set(DBG_PKI_MSG, 9);
 	t_discovery();
 	if (ca == NULL)
-		return done();
+		return t_report();
 	t_enroll();
 	t_get();
 	t_down();
-	ok(nlog > 0, "debug crypto pki transactions/messages produced %d "
+	check(nlog > 0, "debug crypto pki transactions/messages produced %d "
 	    "lines", nlog);
 	sk_X509_pop_free(cacerts, X509_free);
-	return done();
+	return t_report();
 }

@@ -553,5 +553,5 @@ main(void)
 	close(pfd.fd);
 	fclose(R.log);
 	printf("# served %d requests\n", served);
-	return done();
+	return t_report();
 }

@@ -1,5 +1,5 @@
 /* tests/unit/test_scep_util.h - shared by the test_scep_*.c programs:
- * TAP-style counters, throwaway keys and certificates, and a fake SCEP CA
+ * checks through tests/unit/testlib.h, signers, throwaway keys and certificates, and a fake SCEP CA
  * built on OpenSSL's CMS API (a code path independent of scep/, which
  * uses the PKCS7 API) that decodes requests and crafts CertReps, honest
  * or hostile. Static functions only; each test includes it once. */
@@ -19,31 +19,7 @@
 #include "lib/err.h"
 #include "pki/signer.h"
 #include "scep/scep.h"
-
-static int t_pass, t_fail;
-
-static void __attribute__((format(printf, 2, 3), unused))
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", t_pass + t_fail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (cond)
-		t_pass++;
-	else
-		t_fail++;
-}
-
-static __attribute__((unused)) int
-done(void)
-{
-	printf("%d passed, %d failed\n", t_pass, t_fail);
-	return t_fail ? 1 : 0;
-}
+#include "tests/unit/testlib.h"
 
 /* Signers over keystore keys, as pki/ hands them to scep/: one per
  * label, kept until t_sig_close_all. NULL when there is no such key. */
