@@ -221,6 +221,17 @@ sys_fqdn(char *buf, size_t len)
 }
 
 int
+sys_http_server(void)
+{
+	int on;
+
+	pthread_mutex_lock(&mu);
+	on = conf.http_server;
+	pthread_mutex_unlock(&mu);
+	return on;
+}
+
+int
 sys_http_port(void)
 {
 	int p;
@@ -346,8 +357,12 @@ sys_render(FILE *f)
 			fprintf(f, " shutdown\n");
 		fprintf(f, "!\n");
 	}
+	if (conf.http_server)
+		fprintf(f, "ip http server\n");
 	if (conf.http_port != 80)
-		fprintf(f, "ip http port %d\n!\n", conf.http_port);
+		fprintf(f, "ip http port %d\n", conf.http_port);
+	if (conf.http_server || conf.http_port != 80)
+		fprintf(f, "!\n");
 	pthread_mutex_unlock(&mu);
 }
 

@@ -302,6 +302,15 @@ cmd_http_port(struct vty *v, struct args *a)
 }
 
 static int
+cmd_http_server(struct vty *v, struct args *a)
+{
+	sys_lock()->http_server = !a->no;
+	sys_unlock();
+	changed(v);
+	return 0;
+}
+
+static int
 level_of(const struct args *a, int dflt)
 {
 	static const char *const n[] = { "emergencies", "alerts", "critical",
@@ -414,6 +423,8 @@ static const struct cmd_def sys_cmds[] = {
 	    cmd_if_set, CMD_NO },
 	{ M(MODE_CONFIG), 15, "ip http port <1-65535>", "port=HTTP server port"
 	    "\n<1-65535>=Port number", cmd_http_port, CMD_NO },
+	{ M(MODE_CONFIG), 15, "ip http server", "server=Enable HTTP server "
+	    "(SCEP of the certificate server)", cmd_http_server, CMD_NO },
 	{ M(MODE_CONFIG), 15, "logging buffered [<4096-2147483647>] [" LEVELS
 	    "]", LEVEL_HELP "buffered=Set buffered logging parameters\n"
 	    "<4096-2147483647>=Logging buffer size", cmd_logging, CMD_NO },

@@ -35,6 +35,7 @@ void
 pkish_shutdown(void)
 {
 	renew_stop();
+	ca_shutdown();
 	acme_cleanup();
 	scep_cleanup();
 	log_shutdown();

@@ -19,6 +19,9 @@
  *   pki/p12.h        PKCS#12 archives and PEM bundles
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
  *   pki/cert_facts.h a certificate's fields as typed values (`| json`)
+ *   pki/ca.h         the certificate server (`crypto pki server`)
+ *   pki/ca_view.h    its status snapshot and view hooks
+ *   pki/crl.h        the client's CRL cache (`crypto pki crl request`)
  */
 #ifndef PKI_PKI_H
 #define PKI_PKI_H
@@ -34,6 +37,9 @@
 #include "pki/p12.h"
 #include "pki/signer.h"
 #include "pki/cert_facts.h"
+#include "pki/ca.h"
+#include "pki/ca_view.h"
+#include "pki/crl.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */
