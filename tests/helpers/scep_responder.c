@@ -13,7 +13,9 @@
  *                        ra-sign.pem and requests.log there, and reads
  *                        the control files "grant" (pending requests are
  *                        granted) and "rollover" (GetCACert answers with
- *                        the next CA, which then issues)
+ *                        the next CA, which then issues) and "clock"
+ *                        (epoch seconds: "now" for the validity of
+ *                        what is issued, e.g. pkish's virtual time)
  *   SCEP_RESPONDER_MODE  comma-separated: pending, ra, nextca, cgi,
  *                        ca_days=N (CA lifetime, default 3650),
  *                        cert_days=N (issued lifetime, default 1)
@@ -60,20 +62,39 @@ on_term(int sig)
 	stop = 1;
 }
 
+/* Now for validity dates: the epoch in DIR/clock when that file exists
+ * (a test on pkish's virtual clock), else the real time. */
+static time_t
+issue_time(void)
+{
+	char path[4096];
+	long long t = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/clock", R.dir ? R.dir : ".");
+	if ((f = fopen(path, "r")) == NULL)
+		return time(NULL);
+	if (fscanf(f, "%lld", &t) != 1)
+		t = time(NULL);
+	fclose(f);
+	return (time_t)t;
+}
+
 /* A certificate valid from now - 60 s for days days. */
 static X509 *
 mk_cert(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
     long days, const char *ku, int ca)
 {
 	X509 *x = X509_new();
+	time_t now = issue_time();
 
 	X509_set_version(x, X509_VERSION_3);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), ++R.serial);
 	X509_set_subject_name(x, subj);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) :
 	    subj);
-	X509_gmtime_adj(X509_getm_notBefore(x), -60);
-	X509_gmtime_adj(X509_getm_notAfter(x), days * 86400);
+	X509_time_adj(X509_getm_notBefore(x), -60, &now);
+	X509_time_adj(X509_getm_notAfter(x), days * 86400, &now);
 	X509_set_pubkey(x, key);
 	if (ca)
 		t_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE");
