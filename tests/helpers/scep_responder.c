@@ -1,11 +1,11 @@
-/* tests/unit/test_scep_responder.c - a scripted SCEP CA on 127.0.0.1 for
+/* tests/helpers/scep_responder.c - a scripted SCEP CA on 127.0.0.1 for
  * the end-to-end tests of the pkish binary (tests/e2e/renew_scep.sh,
  * tests/e2e/scep_cli.sh): things micromdm scepserver cannot do - PENDING
  * then SUCCESS, RA mode, GetNextCACert (CA rollover), only the
  * /cgi-bin/pkiclient.exe path. Requests are decoded and CertReps crafted
  * with OpenSSL's CMS API (tests/unit/test_scep_util.h), a code path
- * independent of scep/. Skips (prints "0 passed, 0 failed") unless
- * SCEP_RESPONDER_PORT is set, so `make unit` and tests/run.sh stay fast.
+ * independent of scep/. Refuses to run (exit 2) without
+ * SCEP_RESPONDER_PORT.
  *
  * Environment:
  *   SCEP_RESPONDER_PORT  TCP port on 127.0.0.1
@@ -545,9 +545,9 @@ main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (port == NULL || *port == '\0') {
-		printf("# skip: SCEP_RESPONDER_PORT not set (a responder for "
-		    "tests/e2e/renew_scep.sh and scep_cli.sh)\n");
-		return done();
+		fprintf(stderr, "scep_responder: SCEP_RESPONDER_PORT not set (a "
+		    "helper server of the SCEP scripts, not a test)\n");
+		return 2;
 	}
 	R.dir = getenv("SCEP_RESPONDER_DIR") ? getenv("SCEP_RESPONDER_DIR") :
 	    ".";
@@ -574,5 +574,5 @@ main(void)
 	close(pfd.fd);
 	fclose(R.log);
 	printf("# served %d requests\n", served);
-	return done();
+	return t_report();
 }
