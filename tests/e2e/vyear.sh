@@ -14,12 +14,13 @@
 # RSS is sampled at each step: bounded, no growth after the warm-up.
 # At the end a restart shows the same running-config and certificates.
 # In a private network namespace.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 NAME=vyear
 . "$(dirname "$0")/scep.bash"
 scep_netns "$@"
 scep_bins
-[ -x "$TESTBIN/test_scep_responder" ] ||
-    die "no $TESTBIN/test_scep_responder (make unit)"
+[ -x "$TESTBIN/helpers/scep_responder" ] ||
+    die "no $TESTBIN/helpers/scep_responder (make unit)"
 W=$(mktemp -d /tmp/pkish-vyear.XXXXXX)
 trap 'resp_stop; rm -rf "$W"' EXIT
 mkdir -p "$W/ca"
