@@ -186,9 +186,14 @@ c.ok(renewals == expected, 'renewals: %d, expected %d (%d trustpoints, '
 c.ok(restarts['SIGTERM'] + restarts['kill -9'] > 0,
      'restarts in between: %s' % restarts)
 warm = rss[len(rss) // 4:]
-c.ok(max(warm) <= min(warm) * 1.5 + 8192, 'RSS bounded after warm-up: '
-     '%d..%d KiB (all steps %d..%d KiB)' % (min(warm), max(warm),
-                                             min(rss), max(rss)))
+span = 'RSS after warm-up: %d..%d KiB (all steps %d..%d KiB)' % (
+    min(warm), max(warm), min(rss), max(rss))
+if 'build-san' in os.environ['PKISH']:
+    # ASan's quarantine and shadow memory grow RSS by design: judged on
+    # the plain build only; here the leak check at each exit speaks
+    print('# ' + span + ' (sanitizer build: not judged)')
+else:
+    c.ok(max(warm) <= min(warm) * 1.5 + 8192, span + ': bounded')
 print('# %d steps, %d renewals in %.0f s' % (steps, renewals, took))
 before = (t.cmd('show running-config'), certs(t))
 t.line('exit')
@@ -204,7 +209,7 @@ t.line('exit')
 rc, _ = d.term(15)
 c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
 log = d.output()
-c.ok('AddressSanitizer' not in log and 'runtime error' not in log,
+c.ok('Sanitizer' not in log and 'runtime error' not in log,
      'no sanitizer report', log[-2000:])
 d.cleanup()
 sys.exit(c.done())
