@@ -169,6 +169,7 @@ struct scep_job {
 	STACK_OF(X509)		*cas;		/* GetCACert reply or known RA
 						 * certificates; q.ra_* borrow */
 	X509_REQ		*csr;
+	X509			*next;		/* SHADOW: the rollover CA */
 	char			 key[192];	/* label of the key certified */
 	char			 label[160];	/* the trustpoint's key label */
 };
@@ -179,6 +180,7 @@ job_free(struct scep_job *j)
 	tp_certs_free(&j->k);
 	sk_X509_pop_free(j->cas, X509_free);
 	X509_REQ_free(j->csr);
+	X509_free(j->next);
 	free(j);
 }
 
@@ -245,7 +247,7 @@ job_req(struct scep_job *j, int renewal)
 
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;
-	j->q.ca = j->k.ca;
+	j->q.ca = j->next ? j->next : j->k.ca;	/* SHADOW: to the next CA */
 	j->q.key_label = j->key;
 	j->q.csr = j->csr;
 	if (!renewal || j->k.cert == NULL ||
@@ -273,6 +275,10 @@ job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
 	if (job_ca(j, tp, e) < 0)
 		return -1;
 	renew = j->k.cert && cert_not_after(j->k.cert) > clock_now();
+	if (x->automatic && renew && j->k.cert_rollover == NULL &&
+	    scep_renew_is_shadow(j->k.ca, j->k.cert) &&
+	    (j->next = scep_shadow_ca(tp, j->c.url, j->caps.raw, e)) == NULL)
+		return -1;
 	tp_key_label(&j->c, j->label, sizeof(j->label));
 	if (enroll_prepare_key(&j->c, x->regenerate && renew, j->key,
 	    sizeof(j->key), &gen, e) < 0)
@@ -305,6 +311,7 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 		snprintf(pend->tid, sizeof(pend->tid), "%s", rs->transaction_id);
 		snprintf(pend->key, sizeof(pend->key), "%s", j->key);
 		pend->renewal = j->q.signer_cert != NULL;
+		pend->shadow = j->next != NULL;
 		tp_set_status(tp, TP_ST_PENDING);
 		log_msg(SEV_INFO, "PKI", "CERTPENDING", "Certificate request "
 		    "for trustpoint %s is pending (transaction %s)", tp,
@@ -321,6 +328,9 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 		    scep_fail_info_name(rs->fail_info), rs->fail_text[0] ?
 		    ": " : "", rs->fail_text);
 	}
+	if (j->next != NULL)	/* SHADOW: kept until the CA expires */
+		return scep_shadow_install(tp, j->label, j->key, rs->cert,
+		    j->next, e);
 	if (install(tp, j, rs->cert, e) < 0)
 		return -1;
 	log_msg(SEV_INFO, "PKI", "CERTRET", "Certificate received from "
@@ -389,7 +399,8 @@ poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
 		err_set(e, E_INVAL, "Trustpoint %s has no CA certificate", tp);
 		goto out;
 	}
-	if (job_ca(j, tp, e) < 0)
+	if (job_ca(j, tp, e) < 0 || (p->shadow && (j->next = scep_shadow_ca(
+	    tp, j->c.url, j->caps.raw, e)) == NULL))
 		goto out;
 	tp_key_label(&j->c, j->label, sizeof(j->label));
 	snprintf(j->key, sizeof(j->key), "%s", p->key);

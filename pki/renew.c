@@ -194,7 +194,11 @@ rstate_renew_at(const struct rstate *s, const struct tp_cfg *c,
 		len = sizeof(tmp);
 	}
 	note[0] = '\0';
-	if (s->ari_state == 1) {
+	if (k->cert_rollover != NULL) {	/* the next one, after the switch */
+		due = renew_time(c, k->cert_rollover);
+		snprintf(note, len, "shadow certificate, active when the CA "
+		    "certificate expires");
+	} else if (s->ari_state == 1) {
 		due = renew_anchor(s->ari_pick, k->cert, k->installed);
 		snprintf(note, len, "RFC 9773 renewal window");
 	} else {
