@@ -152,9 +152,11 @@ setup(void)
 	    not_after(R.ca), R.ca_days, "critical,keyCertSign,cRLSign", 1) :
 	    mk_cert(R.nextkey, n, NULL, NULL, 2 * R.ca_days,
 	    "critical,keyCertSign,cRLSign", 1);
-	R.rogue = t_rsa();	/* badnext: signs GetNextCACert */
-	R.roguecert = mk_cert(R.rogue, n, NULL, NULL, R.ca_days,
-	    "critical,keyCertSign,cRLSign", 1);
+	if (R.badnext) {	/* signs GetNextCACert instead of the CA */
+		R.rogue = t_rsa();
+		R.roguecert = mk_cert(R.rogue, n, NULL, NULL, R.ca_days,
+		    "critical,keyCertSign,cRLSign", 1);
+	}
 	R.raekey = t_rsa();
 	R.raskey = t_rsa();
 	R.rae = mk_cert(R.raekey, re, R.ca, R.cakey, R.ca_days,
