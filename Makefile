@@ -34,6 +34,7 @@ LOADOBJS = $(LOADSRCS:%.c=$(BUILD)/%.o)
 CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 .PHONY: all run test deps test-deps bench-deps san unit clean bench
+.PHONY: install uninstall
 .SECONDARY:
 all: pkish
 
@@ -85,6 +86,30 @@ bench: bench-deps
 
 clean:
 	rm -rf build build-san build-fuzz pkish
+
+# `make install [PREFIX=/usr/local] [DESTDIR=]`: pkish is a daemon run by
+# the administrator (man section 8), so it goes to sbin; the unit names
+# $(SBINDIR)/pkish in its ExecStart=.
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+INSTALL	?= install
+
+install: pkish
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 0755 pkish $(DESTDIR)$(SBINDIR)/pkish
+	$(INSTALL) -m 0644 man/pkish.8 $(DESTDIR)$(MANDIR)/man8/pkish.8
+	sed 's|^ExecStart=/usr/local/sbin/|ExecStart=$(SBINDIR)/|' \
+	    dist/pkish.service > $(DESTDIR)$(UNITDIR)/pkish.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pkish.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/pkish.service.tmp \
+	    $(DESTDIR)$(UNITDIR)/pkish.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/pkish $(DESTDIR)$(MANDIR)/man8/pkish.8 \
+	    $(DESTDIR)$(UNITDIR)/pkish.service
 
 include fuzz/fuzz.mk
 

@@ -762,6 +762,8 @@ httpd_start(struct httpd *h, const char *addr, int port, struct err *e)
 {
 	int rc = -1;
 
+	if (port < 0 || port > 65535)
+		return err_set(e, E_INVAL, "httpd: bad port %d", port);
 	pthread_mutex_lock(&h->run_mu);
 	if (h->running) {
 		err_set(e, E_EXISTS, "httpd: already running on port %d",

@@ -57,6 +57,13 @@ int	 httpd_running(struct httpd *);
 int	 httpd_port(struct httpd *);	/* bound port, 0 when stopped */
 /* Per-connection timeout for reading the request, milliseconds. */
 void	 httpd_set_timeout(struct httpd *, int ms);
+
+/* The shared running listener for addr:port (NULL addr = any), started by
+ * the first caller; each caller holds a reference. NULL with "e" set if
+ * it cannot listen (port 0: one shared ephemeral listener). */
+struct httpd	*httpd_acquire(const char *addr, int port, struct err *);
+/* Drop one reference; the last one stops and frees it. NULL is fine. */
+void	 httpd_release(struct httpd *);
 /* Register (or replace) token -> body; both copied. */
 int	 httpd_token_add(struct httpd *, const char *token, const char *body,
 	    struct err *);

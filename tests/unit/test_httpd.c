@@ -31,14 +31,14 @@ check(int cond, const char *what)
 }
 
 static int
-dial(int port)
+dial2(const char *addr, int port)
 {
 	struct sockaddr_in	sin = { 0 };
 	int			fd;
 
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((unsigned short)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	inet_pton(AF_INET, addr, &sin.sin_addr);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
@@ -46,6 +46,12 @@ dial(int port)
 		return -1;
 	}
 	return fd;
+}
+
+static int
+dial(int port)
+{
+	return dial2("127.0.0.1", port);
 }
 
 /* Read until EOF or ms elapse; returns malloc'd text (maybe empty). */
@@ -216,6 +222,40 @@ t_curl(int port)
 	http_client_free(c);
 }
 
+/* The shared registry: one listener per address and port, refcounted. */
+static void
+t_acquire(void)
+{
+	struct err	 e = { 0 };
+	struct httpd	*a, *b, *c;
+	int		 port, fd;
+
+	a = httpd_acquire("127.0.0.1", 0, &e);
+	b = httpd_acquire("127.0.0.1", 0, &e);
+	check(a != NULL && a == b && httpd_running(a),
+	    "acquire twice: one running listener");
+	port = a ? httpd_port(a) : 0;
+	check(httpd_acquire("127.0.0.1", port, &e) == a,
+	    "acquire of its bound port: the same listener");
+	c = httpd_acquire("127.0.0.2", 0, &e);
+	check(c != NULL && c != a, "acquire of another address: another one");
+	fd = c ? httpd_port(c) : 0;
+	httpd_release(c);
+	check(dial2("127.0.0.2", fd) < 0, "its last release stops it");
+	httpd_release(a);
+	httpd_release(a);
+	check(httpd_token_add(b, TOKEN, KEYAUTH, &e) == 0 &&
+	    status_is(httpd_port(b), GET_HOST, "HTTP/1.1 200"),
+	    "the other holder still serves");
+	port = httpd_port(b);
+	httpd_release(b);
+	fd = dial(port);
+	check(dial(port) < 0, "last release stops the listener");
+	check(httpd_acquire("127.0.0.1", 99999, &e) == NULL && e.code != 0,
+	    "acquire of a bad port fails with an error");
+	httpd_release(NULL);
+}
+
 int
 main(void)
 {
@@ -264,6 +304,7 @@ main(void)
 	}
 	httpd_free(h);
 	httpd_free(NULL);
+	t_acquire();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }
