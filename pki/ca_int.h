@@ -25,7 +25,7 @@ struct ca_state {
 	char		 dir[1024];		/* database directory */
 	struct ca_db	*db;
 	X509		*cacert;		/* active CA certificate */
-	X509		*rollover;		/* rollover slot (CS#), unused */
+	X509		*rollover;		/* rollover CA (key CS#) */
 	EVP_PKEY	*key;			/* the CA key (label cfg.name) */
 	X509_CRL	*crl;			/* current CRL */
 	struct httpd	*httpd;
@@ -44,6 +44,9 @@ struct ca_ref {
 };
 int	 ca_ref_get(struct ca_ref *);
 void	 ca_ref_put(struct ca_ref *);
+/* The same for the rollover CA certificate and key "<CS>#" (requests
+ * encrypted to it: shadow certificates); -1 when there is none. */
+int	 ca_rollover_ref(struct ca_ref *);
 
 /* The database directory of c. */
 void	 ca_db_dir(const struct ca_cfg *, char *, size_t);
@@ -52,6 +55,11 @@ const EVP_MD *ca_md(const struct ca_cfg *);
 int	 ca_issue(struct ca_ref *, X509_REQ *, X509 **, struct err *);
 int	 ca_make_cacert(const struct ca_cfg *, EVP_PKEY *, X509 **,
 	    struct err *);
+/* The same with a serial and a notBefore (a rollover CA certificate). */
+int	 ca_make_cacert_at(const struct ca_cfg *, EVP_PKEY *, uint64_t serial,
+	    time_t not_before, X509 **, struct err *);
+/* An ASN1_TIME as UTC seconds (0 when unreadable). */
+time_t	 ca_time(const ASN1_TIME *);
 /* pki/ca_crl.c: build, store and publish a new CRL. */
 int	 ca_crl_issue(struct ca_ref *, struct err *);
 /* The current CRL (re-issued when expired), up-ref'd, or NULL. */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "pki/ca_rollover.h"
 #include "pki/cert.h"
 #include "pki/renew_int.h"
 
@@ -338,6 +339,7 @@ scan(void)
 	for (size_t i = 0; i < n && !stop; i++)
 		scan_one(names[i], now);
 	tp_names_free(names, n);
+	ca_rollover_tick(now);	/* the certificate server's own timers */
 }
 
 static void

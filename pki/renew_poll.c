@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "lib/clock.h"
 #include "lib/fileio.h"
+#include "pki/ca_rollover.h"
 #include "pki/cert.h"
 #include "pki/renew_int.h"
 
@@ -107,8 +108,8 @@ add(struct renew_timer **v, size_t *n, const char *group, const char *kind,
 	*v = t;
 	t += (*n)++;
 	snprintf(t->group, sizeof(t->group), "%s", group);
-	snprintf(t->name, sizeof(t->name), "%s%s%s%s", kind, paren ? "" : " ",
-	    tp, paren ? ")" : "");
+	snprintf(t->name, sizeof(t->name), "%s%s%s%s", kind, paren || !*tp ?
+	    "" : " ", tp, paren ? ")" : "");
 	t->when = when;
 	snprintf(t->note, sizeof(t->note), "%s", note ? note : "");
 }
@@ -165,6 +166,22 @@ cmp_when(const void *a, const void *b)
 	return x->when < y->when ? -1 : x->when > y->when;
 }
 
+/* The certificate server's timers (ios-pki.md sections 8.4, 10.4). */
+static void
+cs_timers(struct renew_timer **v, size_t *n)
+{
+	struct ca_rollover_times t;
+
+	if (ca_rollover_times(&t) < 0)
+		return;
+	if (t.crl_update)
+		add(v, n, "CS Timers", "CS CRL UPDATE", "", t.crl_update, NULL);
+	if (t.generate)
+		add(v, n, "CS Timers", "CS SHADOW CERT GENERATION", "",
+		    t.generate, NULL);
+	add(v, n, "CS Timers", "CS CERT EXPIRE", "", t.expire, NULL);
+}
+
 size_t
 renew_timers(struct renew_timer **out)
 {
@@ -174,6 +191,7 @@ renew_timers(struct renew_timer **out)
 	*out = NULL;
 	for (size_t i = 0; i < nn; i++)
 		timers_of(names[i], out, &n);
+	cs_timers(out, &n);
 	tp_names_free(names, nn);
 	if (n)
 		qsort(*out, n, sizeof(**out), cmp_when);
