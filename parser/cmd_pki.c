@@ -30,6 +30,7 @@ cmds_pki_install(void)
 	render_register(60, render_chains);
 	cmds_tp_install();
 	cmds_chain_install();
+	cmds_cs_rollover_install();	/* (cs-server)# rollover commands */
 	cmds_auth_install();
 	cmds_enroll_install();
 	cmds_pkishow_install();

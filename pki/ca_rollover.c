@@ -23,6 +23,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "pki/ca_int.h"
+#include "pki/cert.h"
 #include "pki/ca_rollover.h"
 #include "pki/key.h"
 #include "pki/p12.h"
@@ -359,4 +360,44 @@ ca_rollover_next_reply(unsigned char **der, size_t *len, struct err *e)
 	X509_free(x);
 	ca_ref_put(&r);
 	return rc;
+}
+
+void
+ca_rollover_render(FILE *f, const struct ca_cfg *c)
+{
+	long m = c->rollover_min;
+
+	if (c->rollover_set && m == 30L * 24 * 60)
+		fprintf(f, " auto-rollover\n");
+	else if (c->rollover_set && m % (24 * 60) == 0)
+		fprintf(f, " auto-rollover %ld\n", m / (24 * 60));
+	else if (c->rollover_set)
+		fprintf(f, " auto-rollover %ld %ld %ld\n", m / (24 * 60),
+		    m / 60 % 24, m % 60);
+	if (c->grant_rollover)
+		fprintf(f, " grant auto rollover ca-cert\n");
+}
+
+void
+ca_rollover_show(FILE *f, const struct ca_cfg *c)
+{
+	X509 *x = ca_rollover_get();
+	char fp[80] = "", when[40];
+
+	if (x != NULL) {
+		cert_fingerprint(x, "md5", fp, sizeof(fp));
+		fprintf(f, "    Rollover status: available for rollover\n"
+		    "    Rollover CA certificate fingerprint: %s\n"
+		    "    Rollover CA certificate expiration time: %s\n", fp,
+		    clock_fmt_show(ca_time(X509_get0_notAfter(x)), when,
+		    sizeof(when)));
+		X509_free(x);
+	}
+	if (c->rollover_set && c->rollover_min % (24 * 60) == 0)
+		fprintf(f, "    Auto-Rollover configured, overlap period %ld "
+		    "days\n", c->rollover_min / (24 * 60));
+	else if (c->rollover_set)
+		fprintf(f, "    Auto-Rollover configured, overlap period %ld "
+		    "days %ld hours %ld minutes\n", c->rollover_min / (24 * 60),
+		    c->rollover_min / 60 % 24, c->rollover_min % 60);
 }

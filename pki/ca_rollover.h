@@ -4,9 +4,11 @@
 #ifndef PKI_CA_ROLLOVER_H
 #define PKI_CA_ROLLOVER_H
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 #include <openssl/x509.h>
 #include "lib/err.h"
+#include "pki/ca.h"
 
 /* The server's timers (UTC seconds; 0 = none): CS SHADOW CERT GENERATION
  * (auto-rollover armed, no rollover certificate yet), CS CERT EXPIRE, and
@@ -36,5 +38,11 @@ void	 ca_rollover_tick(time_t now);
  * CA around a degenerate PKCS#7 with the rollover certificate; *der is
  * OPENSSL_free()d by the caller. */
 int	 ca_rollover_next_reply(unsigned char **der, size_t *len, struct err *);
+/* The server's rollover lines: running-config (" auto-rollover 90",
+ * " grant auto rollover ca-cert") and `show crypto pki server` ("Rollover
+ * status: ...", "Auto-Rollover configured, overlap period N days"), for
+ * the view hooks of pki/ca_view.h. */
+void	 ca_rollover_render(FILE *, const struct ca_cfg *);
+void	 ca_rollover_show(FILE *, const struct ca_cfg *);
 
 #endif
