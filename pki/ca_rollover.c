@@ -401,3 +401,23 @@ ca_rollover_show(FILE *f, const struct ca_cfg *c)
 		    "days %ld hours %ld minutes\n", c->rollover_min / (24 * 60),
 		    c->rollover_min / 60 % 24, c->rollover_min % 60);
 }
+
+void
+ca_request_timers(void (*fn)(void *, unsigned id, time_t expires), void *arg)
+{
+	struct ca_ref r;
+	struct ca_req_rec *v;
+	size_t n;
+	long life;
+
+	if (ca_ref_get(&r) < 0)
+		return;
+	life = r.cfg.life_req ? r.cfg.life_req : CA_LIFE_REQ;
+	if (ca_db_reqs(r.db, &v, &n, NULL) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i].state == CA_REQ_PENDING)
+				fn(arg, v[i].id, v[i].created + life * 60);
+		ca_db_reqs_free(v, n);
+	}
+	ca_ref_put(&r);
+}

@@ -38,6 +38,10 @@ void	 ca_rollover_tick(time_t now);
  * CA around a degenerate PKCS#7 with the rollover certificate; *der is
  * OPENSSL_free()d by the caller. */
 int	 ca_rollover_next_reply(unsigned char **der, size_t *len, struct err *);
+/* ER EXPIRE: fn for every pending enrollment request, with the time it
+ * expires (created + lifetime enrollment-request). */
+void	 ca_request_timers(void (*fn)(void *, unsigned id, time_t expires),
+	    void *arg);
 /* The server's rollover lines: running-config (" auto-rollover 90",
  * " grant auto rollover ca-cert") and `show crypto pki server` ("Rollover
  * status: ...", "Auto-Rollover configured, overlap period N days"), for

@@ -166,11 +166,24 @@ cmp_when(const void *a, const void *b)
 	return x->when < y->when ? -1 : x->when > y->when;
 }
 
+struct cs_acc { struct renew_timer **v; size_t *n; };
+
+static void
+er_expire(void *arg, unsigned id, time_t when)
+{
+	struct cs_acc *a = arg;
+	char num[16];
+
+	snprintf(num, sizeof(num), "%u", id);
+	add(a->v, a->n, "CS Timers", "ER EXPIRE", num, when, NULL);
+}
+
 /* The certificate server's timers (ios-pki.md sections 8.4, 10.4). */
 static void
 cs_timers(struct renew_timer **v, size_t *n)
 {
 	struct ca_rollover_times t;
+	struct cs_acc a = { v, n };
 
 	if (ca_rollover_times(&t) < 0)
 		return;
@@ -180,6 +193,7 @@ cs_timers(struct renew_timer **v, size_t *n)
 		add(v, n, "CS Timers", "CS SHADOW CERT GENERATION", "",
 		    t.generate, NULL);
 	add(v, n, "CS Timers", "CS CERT EXPIRE", "", t.expire, NULL);
+	ca_request_timers(er_expire, &a);
 }
 
 size_t

@@ -16,6 +16,7 @@
 #include "pki/csr.h"
 #include "pki/key.h"
 #include "pki/p12.h"
+#include "pki/renew.h"
 #include "scep/scep.h"
 #include "tests/unit/testlib.h"
 
@@ -68,6 +69,32 @@ setup(struct err *e)
 	return ca_g.enabled ? 0 : -1;
 }
 
+/* show crypto pki timers: the CS group, soonest first. */
+static void
+t_timer_list(void)
+{
+	struct renew_timer *v;
+	size_t n;
+	char got[256] = "";
+	unsigned id = 0;
+	const unsigned char csr[] = { 0x30, 0x00 };
+
+	ca_db_req_add(ca_g.db, "TID-1", csr, sizeof(csr), t0, &id, NULL);
+	n = renew_timers(&v);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].group, "CS Timers") == 0)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			    "%s|", v[i].name);
+	check(strcmp(got, "ER EXPIRE 1|CS SHADOW CERT GENERATION|CS CERT "
+	    "EXPIRE|") == 0, "timers: CS Timers group %s", got);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, "ER EXPIRE 1") == 0)
+			check(v[i].when == t0 + 168 * 3600, "ER EXPIRE after "
+			    "lifetime enrollment-request (168 hours)");
+	free(v);
+}
+
 static void
 t_timers(void)
 {
@@ -79,6 +106,7 @@ t_timers(void)
 	    "CS SHADOW CERT GENERATION 90 days before (day 640)");
 	ca_rollover_tick(t0 + 639 * DAY);
 	check(ca_rollover_get() == NULL, "day 639: no rollover yet");
+	t_timer_list();
 }
 
 static void
