@@ -141,7 +141,8 @@ ca_rollover_create(struct err *e)
 	if (ca_ref_get(&r) < 0)
 		return err_set(e, E_INVAL, "The certificate server is not "
 		    "enabled");
-	if (ca_rollover_get() != NULL) {
+	if ((x = ca_rollover_get()) != NULL) {
+		X509_free(x);
 		ca_ref_put(&r);
 		return err_set(e, E_EXISTS, "A rollover CA certificate "
 		    "already exists");
