@@ -47,6 +47,15 @@ void	 ca_ref_put(struct ca_ref *);
 /* The same for the rollover CA certificate and key "<CS>#" (requests
  * encrypted to it: shadow certificates); -1 when there is none. */
 int	 ca_rollover_ref(struct ca_ref *);
+struct scep_srv_msg;
+/* pki/ca_rollover.c: scep_srv_parse with the active CA, else (a request
+ * encrypted to the rollover CA: a shadow request, *rollover = 1) with the
+ * rollover CA. On 0, *r is the CA that opened it: issue and answer with
+ * it, then ca_ref_put(r); on -1 nothing is held (*fail as scep_srv_parse,
+ * for the active CA). */
+int	 ca_rollover_parse(const unsigned char *der, size_t len,
+	    struct ca_ref *r, int *rollover, struct scep_srv_msg *m,
+	    int *fail, struct err *);
 
 /* The database directory of c. */
 void	 ca_db_dir(const struct ca_cfg *, char *, size_t);

@@ -28,6 +28,7 @@
 #include "pki/key.h"
 #include "pki/p12.h"
 #include "pki/tp.h"
+#include "scep/scep.h"
 
 time_t
 ca_time(const ASN1_TIME *t)
@@ -421,4 +422,41 @@ ca_request_timers(void (*fn)(void *, unsigned id, time_t expires), void *arg)
 		ca_db_reqs_free(v, n);
 	}
 	ca_ref_put(&r);
+}
+
+int
+ca_rollover_parse(const unsigned char *der, size_t len, struct ca_ref *r,
+    int *rollover, struct scep_srv_msg *m, int *fail, struct err *e)
+{
+	struct err e2 = { 0 };
+	struct ca_ref next;
+	int f2;
+
+	*rollover = 0;
+	if (ca_ref_get(r) < 0)
+		return err_set(e, E_INVAL, "the certificate server is disabled");
+	if (scep_srv_parse(der, len, &r->signer, r->cacert, m, fail, e) == 0)
+		return 0;
+	if (*fail != SCEP_BAD_MESSAGE_CHECK) {	/* not an envelope issue */
+		ca_ref_put(r);
+		return -1;
+	}
+	if (ca_rollover_ref(&next) < 0) {	/* no rollover: as is */
+		ca_ref_put(r);
+		return -1;
+	}
+	scep_srv_msg_free(m);
+	if (scep_srv_parse(der, len, &next.signer, next.cacert, m, &f2,
+	    &e2) == 0) {
+		ca_ref_put(r);
+		*r = next;
+		*fail = -1;
+		*rollover = 1;
+		log_dbg(DBG_PKI_CA, 1, "CRYPTO_CS: request %s is for the "
+		    "rollover CA certificate", m->tid);
+		return 0;
+	}
+	ca_ref_put(&next);	/* *fail and e: the active CA's answer */
+	ca_ref_put(r);
+	return -1;
 }

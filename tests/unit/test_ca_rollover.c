@@ -18,6 +18,7 @@
 #include "pki/p12.h"
 #include "pki/renew.h"
 #include "scep/scep.h"
+#include "scep/scep_server.h"
 #include "tests/unit/testlib.h"
 
 #define DAY	86400L
@@ -215,6 +216,100 @@ t_shadow_issue(X509 *roll)
 	X509_REQ_free(q);
 }
 
+/* A pkiMessage from "client" to recipient; *tx filled, *der malloc'd. */
+static int
+message(X509 *recipient, struct scep_tx *tx, X509 **tc, EVP_PKEY **k,
+    unsigned char **der, size_t *len, struct err *e)
+{
+	X509_REQ *q = request(e);
+	unsigned char *c = NULL;
+	int cl = q ? i2d_X509_REQ(q, &c) : 0;
+
+	*k = key_get1("client", e);
+	*tc = *k && q ? scep_transient_cert(*k, X509_REQ_get_subject_name(q),
+	    e) : NULL;
+	memset(tx, 0, sizeof(*tx));
+	tx->type = SCEP_MT_PKCSREQ;
+	snprintf(tx->transaction_id, sizeof(tx->transaction_id), "TID-%p",
+	    (void *)recipient);
+	memset(tx->sender_nonce, 7, sizeof(tx->sender_nonce));
+	tx->md = EVP_sha256();
+	tx->cipher = EVP_aes_256_cbc();
+	tx->recipient = recipient;
+	tx->signer_cert = *tc;
+	tx->signer_key = *k;
+	cl = *tc && cl > 0 ? scep_msg_build(tx, c, (size_t)cl, der, len, e) :
+	    -1;
+	OPENSSL_free(c);
+	X509_REQ_free(q);
+	return cl;
+}
+
+/* The SCEP path of a shadow request: opened by the rollover key, issued
+ * and answered by it; the client's own parser accepts the CertRep. */
+static void
+t_shadow_scep(X509 *roll)
+{
+	struct scep_tx tx;
+	struct scep_srv_msg m;
+	struct scep_srv_rep rep = { 0 };
+	struct scep_certrep cr = { 0 };
+	struct ca_ref r;
+	struct err e = { 0 };
+	unsigned char *der = NULL, *rder = NULL;
+	const unsigned char *p;
+	size_t len = 0, rlen = 0;
+	X509 *tc = NULL, *x = NULL, *got = NULL;
+	STACK_OF(X509) *extra = NULL;
+	X509_REQ *q = NULL;
+	EVP_PKEY *k = NULL;
+	int isroll = -1, fail;
+
+	if (message(roll, &tx, &tc, &k, &der, &len, &e) < 0 ||
+	    ca_rollover_parse(der, len, &r, &isroll, &m, &fail, &e) < 0) {
+		check(0, "shadow pkiMessage opened: %s", e.msg);
+		goto out;
+	}
+	check(isroll == 1, "a request encrypted to the rollover CA is a shadow "
+	    "request");
+	p = m.content;
+	q = d2i_X509_REQ(NULL, &p, (long)m.content_len);
+	rep.status = SCEP_SUCCESS;
+	rep.certs = sk_X509_new_null();
+	if (q && ca_issue(&r, q, &x, &e) == 0)
+		sk_X509_push(rep.certs, x);
+	check(x && scep_srv_certrep(&m, &rep, &r.signer, r.cacert, &rder,
+	    &rlen, &e) == 0 && scep_certrep_parse(rder, rlen, &tx, roll, &cr,
+	    &e) == 0 && cr.status == SCEP_SUCCESS && scep_certs_pick(cr.inner,
+	    cr.inner_len, k, &got, &extra, &e) == 0, "CertRep signed by the "
+	    "rollover CA, accepted by the client (%s)", e.msg);
+	check(got && X509_verify(got, X509_get0_pubkey(roll)) == 1 &&
+	    ca_time(X509_get0_notBefore(got)) == t0 + 730 * DAY,
+	    "the shadow certificate: rollover CA, from the switch");
+	ca_ref_put(&r);
+	scep_srv_msg_free(&m);
+	free(der);
+	der = NULL;
+	X509_free(tc);
+	EVP_PKEY_free(k);
+	check(message(ca_g.cacert, &tx, &tc, &k, &der, &len, &e) == 0 &&
+	    ca_rollover_parse(der, len, &r, &isroll, &m, &fail, &e) == 0 &&
+	    isroll == 0, "a request to the active CA is not a shadow one");
+	ca_ref_put(&r);
+	scep_srv_msg_free(&m);
+out:
+	sk_X509_free(rep.certs);
+	sk_X509_pop_free(extra, X509_free);
+	scep_certrep_free(&cr);
+	X509_free(got);
+	X509_free(x);
+	X509_free(tc);
+	X509_REQ_free(q);
+	EVP_PKEY_free(k);
+	free(der);
+	free(rder);
+}
+
 static void
 t_cancel(void)
 {
@@ -282,6 +377,7 @@ main(void)
 		t_archive(roll);
 		t_next_reply(roll);
 		t_shadow_issue(roll);
+		t_shadow_scep(roll);
 	}
 	X509_free(roll);
 	t_cancel();
