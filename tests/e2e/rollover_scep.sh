@@ -11,6 +11,8 @@
 #    with its regenerated key "<label>#"; kept across write memory and a
 #    restart; at the CA's expiry both take over (no instant without a
 #    valid certificate) and the old key is gone;
+#  - a CA that answers the shadow request PENDING: CertPoll resumes after
+#    a restart and the granted shadow certificate is held and switched to;
 #  - a CA without GetNextCACert, and one whose GetNextCACert is signed by
 #    another key: the SHADOW renewal is refused with a %PKI error and the
 #    current certificate stays.
@@ -38,6 +40,8 @@ valid_at() { openssl verify -attime "$3" -CAfile "$2" "$1" >/dev/null 2>&1; }
 resp_start "$W/good" 2060 nextca,shadow,clip,ca_days=30,cert_days=40
 resp_start "$W/none" 2061 clip,ca_days=30,cert_days=40
 resp_start "$W/bad" 2062 nextca,shadow,clip,badnext,ca_days=30,cert_days=40
+resp_start "$W/pend" 2063 nextca,shadow,clip,pending,ca_days=30,cert_days=40
+touch pend/grant	# the first enrollment is granted at once
 CANB=$(epoch good/ca.pem startdate)
 CANA=$(epoch good/ca.pem enddate)
 NEXT_SERIAL=$(serial_of good/next-ca.pem)
@@ -55,8 +59,10 @@ pk_send enable "configure terminal" "hostname R1"
 tpblock SHD 2060
 tpblock NONEXT 2061
 tpblock BADNEXT 2062
+tpblock PSHD 2063
 pk_send end
-pk_wait "%PKI-6-CERT_INSTALL" 3 120 || die "enrollments: $(tail -20 p1.out)"
+pk_wait "%PKI-6-CERT_INSTALL" 4 120 || die "enrollments: $(tail -20 p1.out)"
+rm -f pend/grant
 pk_block t1 "show crypto pki timers"
 pk_send "show running-config"
 pk_sync || die "pkish stopped answering"
@@ -81,6 +87,7 @@ vclock $((SHADOW_AT + 60))
 pk_wait "CERT_ROLLOVER_INSTALL" 1 60 || bad "no shadow certificate: $(tail -20 p1.out)"
 pk_wait "trustpoint NONEXT failed" 1 60
 pk_wait "trustpoint BADNEXT failed" 1 60
+pk_wait "for trustpoint PSHD is pending" 1 60
 pk_block c2 "show crypto pki certificates SHD"
 pk_block t2 "show crypto pki timers"
 pk_block k2 "show crypto key mypubkey rsa SHD#"
@@ -125,13 +132,20 @@ check "BADNEXT: GetNextCACert not signed by the current CA, refused" has p1.out 
 N=$(block p1.out n2)
 check "NONEXT/BADNEXT keep their certificate, no rollover entries" \
     test "$(grep -c '^Certificate$' <<<"$N")" = 2 -a -z "$(grep Rollover <<<"$N")"
+check "PSHD: the shadow request is PENDING (POLL timer)" grep -q 'POLL PSHD$' \
+    <(block p1.out t2)
 pk_stop
 check "pkish exits 0 at EOF (rc=$PK_RC)" test "$PK_RC" = 0
 
-# Restart just before the CA expires: the shadow state survives.
+# Restart just before the CA expires: the shadow state survives; the CA
+# grants the pending shadow request, CertPoll resumes and installs it.
+touch pend/grant
 pk_start "$W/st" "$W/p2.out"
 pk_send enable
 vclock $((CANA - 30))
+pk_wait "CERT_ROLLOVER_INSTALL" 1 60 || bad "PSHD: no shadow after the poll: $(tail -20 p2.out)"
+check "PSHD: CertPoll to the next CA granted the shadow certificate" \
+    grep -qE "type=20 .* enc=next ias=ok issued=.* status=SUCCESS" pend/requests.log
 pk_block c3 "show crypto pki certificates SHD"
 pk_send "show running-config"
 pk_sync 60
@@ -143,8 +157,9 @@ chain_cert rc3.txt SHD >id3.pem
 check "30 s before the CA expires: the old identity $S1 is active and valid" \
     test "$(serial_of id3.pem)" = "$S1" -a -n "$(valid_at id3.pem good/ca.pem $((CANA - 30)) && echo y)"
 
-# The switch.
-vclock $((CANA + 1))
+# The switch (the responders started a moment apart: past both ends).
+PCANA=$(epoch pend/ca.pem enddate)
+vclock $(( (PCANA > CANA ? PCANA : CANA) + 1 ))
 pk_wait "CA_ROLLOVER_ACTIVE" 1 30 || bad "no switch: $(tail -20 p2.out)"
 pk_block c4 "show crypto pki certificates SHD"
 pk_block k4 "show crypto key mypubkey rsa SHD" "show crypto key mypubkey rsa"
@@ -164,6 +179,8 @@ check "running-config: no rollover entries left for SHD" \
 check "the shadow key took the label SHD" \
     same "$(block p2.out k4 | keydata)" "$(cert_spki shadow.pem)"
 check "no SHD# key left" hasnt <(block p2.out k4) "Key name: SHD#"
+check "PSHD switched over too" has p2.out \
+    "The rollover CA certificate of trustpoint PSHD is now its active CA certificate"
 check "timers: the new identity ends with the new CA: SHADOW SHD again" \
     grep -q 'SHADOW SHD$' <(block p2.out t4)
 pk_stop
