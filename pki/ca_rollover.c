@@ -232,6 +232,7 @@ int
 ca_rollover_activate(struct err *e)
 {
 	struct ca_cfg c;
+	struct ca_ref r;
 	EVP_PKEY *key;
 	X509 *x, *old;
 
@@ -257,6 +258,10 @@ ca_rollover_activate(struct err *e)
 	pthread_mutex_unlock(&ca_g.mu);
 	if (tp_exists(c.name))
 		tp_rollover_activate(c.name, NULL);
+	if (ca_ref_get(&r) == 0) {	/* the CRL, from the new CA */
+		ca_crl_issue(&r, NULL);
+		ca_ref_put(&r);
+	}
 	log_msg(SEV_INFO, "PKI", "CS_ROLLOVER_ACTIVE", "The rollover CA "
 	    "certificate of certificate server %s is now active", c.name);
 	X509_free(old);
@@ -302,6 +307,8 @@ ca_rollover_tick(time_t now)
 	    ca_rollover_activate(&e) < 0)
 		log_msg(SEV_ERR, "PKI", "CS_ROLLOVER_FAIL", "Activating the "
 		    "rollover CA certificate of %s failed: %s", c.name, e.msg);
+	else if (t.crl_update && now >= t.crl_update)	/* CS CRL UPDATE */
+		X509_CRL_free(ca_crl_current(NULL));
 }
 
 int

@@ -329,6 +329,7 @@ static void
 t_switch(void)
 {
 	X509 *roll = ca_rollover_get(), *x = NULL;
+	X509_CRL *crl;
 	EVP_PKEY *k;
 	struct ca_ref r;
 	X509_REQ *q;
@@ -340,6 +341,10 @@ t_switch(void)
 	ca_rollover_tick(clock_now());
 	check(roll && X509_cmp(ca_g.cacert, roll) == 0 &&
 	    ca_rollover_get() == NULL, "CS CERT EXPIRE: the rollover is active");
+	crl = ca_crl_current(NULL);
+	check(crl && X509_CRL_verify(crl, X509_get0_pubkey(roll)) == 1,
+	    "the CRL is issued by the new CA");
+	X509_CRL_free(crl);
 	k = key_get1_public("ROOTCA", NULL);
 	check(k && cert_matches_key(roll, k) == 1 && !key_exists("ROOTCA#") &&
 	    key_exists("ROOTCA.old-1"), "key ROOTCA# became ROOTCA; the old "
