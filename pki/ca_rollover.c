@@ -285,6 +285,18 @@ adopt(const char *name)
 	tp_certs_free(&k);
 }
 
+/* Only the scheduler thread ticks: after a failure, wait a minute of
+ * virtual time (or a clock move back) before the next try. */
+static time_t retry_at;
+
+static void
+failed(const char *what, const char *name, const struct err *e, time_t now)
+{
+	log_msg(SEV_ERR, "PKI", "CS_ROLLOVER_FAIL", "%s of certificate server "
+	    "%s failed: %s; retrying in 60 seconds", what, name, e->msg);
+	retry_at = now + 60;
+}
+
 void
 ca_rollover_tick(time_t now)
 {
@@ -295,18 +307,18 @@ ca_rollover_tick(time_t now)
 	if (!ca_cfg_get(&c))
 		return;
 	adopt(c.name);
-	if (ca_rollover_times(&t) < 0)
+	if (ca_rollover_times(&t) < 0 || (now < retry_at && now + 60 >
+	    retry_at))
 		return;
 	if (t.generate && now >= t.generate && now < t.expire) {
 		log_dbg(DBG_PKI_CA, 1, "CRYPTO_CS: shadow generation timer "
 		    "fired.");
 		if (ca_rollover_create(&e) < 0)
-			log_msg(SEV_ERR, "PKI", "CS_ROLLOVER_FAIL", "Rollover "
-			    "of certificate server %s failed: %s", c.name, e.msg);
+			failed("Rollover", c.name, &e, now);
 	} else if (t.rollover_end && now >= t.expire &&
 	    ca_rollover_activate(&e) < 0)
-		log_msg(SEV_ERR, "PKI", "CS_ROLLOVER_FAIL", "Activating the "
-		    "rollover CA certificate of %s failed: %s", c.name, e.msg);
+		failed("Activating the rollover CA certificate", c.name, &e,
+		    now);
 	else if (t.crl_update && now >= t.crl_update)	/* CS CRL UPDATE */
 		X509_CRL_free(ca_crl_current(NULL));
 }
