@@ -26,7 +26,7 @@
 set -u
 . "$(dirname "$0")/../e2e/scep.bash"
 
-for c in openssl curl; do
+for c in openssl curl scepclient; do
 	command -v $c >/dev/null || die "$c not installed"
 done
 scep_netns "$@"
@@ -111,6 +111,14 @@ restart() {
 	ca_send enable
 	both_clock "$1"
 	wait_http "$CAURL?operation=GetCACaps" || bad "CA not back after restart"
+}
+# micromdm scepclient (GetCACert only) enrolls: sc_enroll TAG T CA-PEM
+sc_enroll() {
+	rm -f "sc.$1.key" "sc.$1.pem"
+	timeout 60 scepclient -server-url "$CAURL" -private-key "sc.$1.key" \
+	    -certificate "sc.$1.pem" -cn "scepclient-$1" >"sc.$1.log" 2>&1
+	check "$1: scepclient enrolls, its certificate verifies against $(basename "$3")" \
+	    openssl verify -attime "$2" -CAfile "$3" "sc.$1.pem"
 }
 # R1's identity at the instant T verifies against CA-PEM (every step).
 r1_valid() {	# r1_valid TAG T CA-PEM
@@ -209,6 +217,7 @@ openssl cms -verify -inform der -in next.p7 -CAfile ca1.pem -binary \
 openssl pkcs7 -inform der -in next.inner -print_certs -out ca2.pem 2>/dev/null
 check "GetNextCACert: signed by the current CA, the rollover from its end" \
     test "$(epoch ca2.pem startdate)" = "$CANA"
+sc_enroll beforeswitch "$((GEN + 60))" ca1.pem
 
 # day 665: R1's SHADOW renewal
 NB=$(epoch id.renew2.pem startdate)
@@ -240,6 +249,7 @@ check "CA: GetCACert now answers the rollover certificate" cmp -s \
     <(openssl x509 -inform der -in ca3.der -outform der) \
     <(openssl x509 -in ca2.pem -outform der)
 r1_valid after "$((CANA + 1))" ca2.pem
+sc_enroll afterswitch "$((CANA + 60))" ca2.pem
 
 # day 986: RENEW under the new CA
 NB=$(epoch id.after.pem startdate)
