@@ -125,6 +125,8 @@ check "timers: after the SHADOW renewal, RENEW SHD (of the shadow), no SHADOW SH
 KSH=$(block p1.out k2 | keydata)
 check "regenerated shadow key SHD# is the shadow certificate's key" \
     same "$KSH" "$(cert_spki shadow.pem)"
+check "the waiting key shows Storage Device: not specified" has \
+    <(block p1.out k2) " Storage Device: not specified"
 check "NONEXT: refused with %PKI-4-CERTRENEWFAIL naming GetNextCACert" has p1.out \
     "The CA of trustpoint NONEXT does not offer GetNextCACert"
 check "BADNEXT: GetNextCACert not signed by the current CA, refused" has p1.out \
