@@ -2,7 +2,8 @@
 # tests/e2e/rollover_scep.sh - the client side of a CA rollover (SHADOW
 # renewal, ios-pki.md sections 9.3-9.5) through the real pkish binary
 # against the scripted SCEP responder, on pkish's clock (`clock set`):
-#  - a CA that clips what it issues to its own end and offers
+#  - (after a restart, timers re-armed from the stored certificates) a
+#    CA that clips what it issues to its own end and offers
 #    GetNextCACert: the identity ends with the CA, so the renewal at the
 #    auto-enroll percentage is a SHADOW one (`show crypto pki timers`):
 #    GetNextCACert (verified against the current CA, fingerprint logged),
@@ -81,6 +82,14 @@ NB=$(epoch id1.pem startdate)
 SHADOW_AT=$((NB + (CANA - NB) * 70 / 100))
 check "before the SHADOW time: no GetNextCACert" \
     test -z "$(grep 'op=GetNextCACert' good/requests.log)"
+
+# A restart first: the timers come back from the stored certificates.
+pk_send "write memory"
+pk_sync 60
+pk_stop
+check "pkish exits 0 at EOF (rc=$PK_RC)" test "$PK_RC" = 0
+pk_start "$W/st" "$W/p1.out"
+pk_send enable
 
 # The SHADOW renewals.
 vclock $((SHADOW_AT + 60))
