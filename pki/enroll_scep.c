@@ -17,7 +17,9 @@
  * CA are not known yet (after a restart) or a rollover CA waits: a
  * GetCACert answer equal to the stored rollover CA promotes it, any other
  * change is refused. Past the CA certificate's SHADOW time the rollover
- * CA certificate is fetched (pki/scep_rollover.c).
+ * CA certificate is fetched (pki/scep_rollover.c). An automatic renewal
+ * of an identity that ends with its CA is a SHADOW one: encrypted to the
+ * rollover CA, answered by it, kept as the rollover identity.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -12,6 +12,10 @@
  * CA certificate goes into the trustpoint's TP_CA_ROLLOVER slot, shown as
  * "CA Certificate (Rollover)" and saved as "certificate ca rollover" in
  * the chain. tp_rollover_activate() promotes it later.
+ * An identity that ends with its CA (section 9.3) is renewed SHADOW: the
+ * rollover CA is fetched whatever the SHADOW time (scep_shadow_ca), the
+ * request goes to it and the answer, which must be issued by it, is kept
+ * as the shadow identity (scep_shadow_install) until the switch.
  * No state here; everything is read from and written to the store.
  */
 #include <stdlib.h>
