@@ -5,6 +5,7 @@
 #include "parser/vty.h"
 #include "pki/pki.h"
 
+void	cmds_cs_rollover_install(void);	/* cmd_cs_rollover.c */
 void	cmds_tp_install(void);		/* cmd_tp.c */
 void	cmds_chain_install(void);	/* cmd_chain.c */
 void	cmds_auth_install(void);	/* cmd_auth.c */
@@ -15,7 +16,6 @@ void	cmds_xfer_install(void);	/* cmd_xfer.c: import/export */
 void	cmds_trustpool_install(void);	/* cmd_trustpool.c */
 void	cmds_timers_install(void);	/* cmd_timers.c */
 void	cmds_acme_install(void);	/* cmd_acme.c: acme revoke */
-void	cmds_cs_rollover_install(void);	/* cmd_cs_rollover.c */
 
 /* cmd_tpshow.c */
 int	tp_delete_dialog(struct vty *, const char *name);

@@ -25,7 +25,7 @@ struct ca_state {
 	char		 dir[1024];		/* database directory */
 	struct ca_db	*db;
 	X509		*cacert;		/* active CA certificate */
-	X509		*rollover;		/* rollover CA (key CS#) */
+	X509		*rollover;		/* rollover slot (CS#), unused */
 	EVP_PKEY	*key;			/* the CA key (label cfg.name) */
 	X509_CRL	*crl;			/* current CRL */
 	struct httpd	*httpd;
@@ -48,14 +48,16 @@ void	 ca_ref_put(struct ca_ref *);
  * encrypted to it: shadow certificates); -1 when there is none. */
 int	 ca_rollover_ref(struct ca_ref *);
 struct scep_srv_msg;
-/* pki/ca_rollover.c: scep_srv_parse with the active CA, else (a request
- * encrypted to the rollover CA: a shadow request, *rollover = 1) with the
- * rollover CA. On 0, *r is the CA that opened it: issue and answer with
- * it, then ca_ref_put(r); on -1 nothing is held (*fail as scep_srv_parse,
- * for the active CA). */
+/* pki/ca_rollover.c: scep_srv_parse with r (ca_ref_get), else, for a
+ * request encrypted to the rollover CA (a shadow request; *rollover = 1,
+ * rollover may be NULL), with the rollover CA, which then replaces the
+ * active one in r: issue and answer with r, ca_ref_put(r) as before. On
+ * -1, r is unchanged and *fail, e are the active CA's (scep_srv_parse). */
 int	 ca_rollover_parse(const unsigned char *der, size_t len,
 	    struct ca_ref *r, int *rollover, struct scep_srv_msg *m,
 	    int *fail, struct err *);
+/* 1 when x is the rollover CA certificate (grant auto rollover ca-cert). */
+int	 ca_rollover_is(X509 *x);
 
 /* The database directory of c. */
 void	 ca_db_dir(const struct ca_cfg *, char *, size_t);

@@ -21,12 +21,14 @@
 #include <string.h>
 #include <openssl/pkcs7.h>
 #include "lib/clock.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "pki/ca_int.h"
 #include "pki/cert.h"
 #include "pki/ca_rollover.h"
 #include "pki/key.h"
 #include "pki/p12.h"
+#include "pki/signer.h"
 #include "pki/tp.h"
 #include "scep/scep.h"
 
@@ -228,6 +230,22 @@ swap_keys(const char *name, X509 *old, struct err *e)
 	return 0;
 }
 
+/* The active CA certificate as the server keeps it: <dir>/<CS>.crt. */
+static int
+save_cacert(const struct ca_cfg *c, X509 *x, struct err *e)
+{
+	char dir[1024], path[1100], *pem = cert_to_pem(x);
+	int rc;
+
+	if (pem == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	ca_db_dir(c, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s.crt", dir, c->name);
+	rc = file_write_atomic(path, pem, strlen(pem), 0644, e);
+	free(pem);
+	return rc;
+}
+
 int
 ca_rollover_activate(struct err *e)
 {
@@ -243,7 +261,7 @@ ca_rollover_activate(struct err *e)
 	X509_up_ref(old);
 	pthread_mutex_unlock(&ca_g.mu);
 	if (swap_keys(c.name, old, e) < 0 || (key = key_get1(c.name, e)) ==
-	    NULL) {
+	    NULL || save_cacert(&c, x, e) < 0) {
 		X509_free(old);
 		X509_free(x);
 		return -1;
@@ -343,7 +361,16 @@ ca_rollover_ref(struct ca_ref *r)
 	EVP_PKEY_free(r->key);
 	r->cacert = x;
 	r->key = key;
-	r->signer.arg = key;
+	/* the signer over the rollover key, made as ca_ref_get made its own:
+	 * a pki_signer_pkey() signer (it has the public key) or a bare one */
+	if (r->signer.pub_der != NULL) {
+		pki_signer_close(&r->signer);
+		if (pki_signer_pkey(key, &r->signer, NULL) < 0) {
+			ca_ref_put(r);
+			return -1;
+		}
+	} else
+		r->signer.arg = key;
 	return 0;
 }
 
@@ -451,31 +478,34 @@ ca_rollover_parse(const unsigned char *der, size_t len, struct ca_ref *r,
 	struct ca_ref next;
 	int f2;
 
-	*rollover = 0;
-	if (ca_ref_get(r) < 0)
-		return err_set(e, E_INVAL, "the certificate server is disabled");
+	if (rollover)
+		*rollover = 0;
 	if (scep_srv_parse(der, len, &r->signer, r->cacert, m, fail, e) == 0)
 		return 0;
-	if (*fail != SCEP_BAD_MESSAGE_CHECK) {	/* not an envelope issue */
-		ca_ref_put(r);
-		return -1;
-	}
-	if (ca_rollover_ref(&next) < 0) {	/* no rollover: as is */
-		ca_ref_put(r);
-		return -1;
-	}
+	if (*fail != SCEP_BAD_MESSAGE_CHECK || ca_rollover_ref(&next) < 0)
+		return -1;	/* not an envelope matter, or no rollover */
 	scep_srv_msg_free(m);
 	if (scep_srv_parse(der, len, &next.signer, next.cacert, m, &f2,
 	    &e2) == 0) {
 		ca_ref_put(r);
 		*r = next;
 		*fail = -1;
-		*rollover = 1;
+		if (rollover)
+			*rollover = 1;
 		log_dbg(DBG_PKI_CA, 1, "CRYPTO_CS: request %s is for the "
 		    "rollover CA certificate", m->tid);
 		return 0;
 	}
 	ca_ref_put(&next);	/* *fail and e: the active CA's answer */
-	ca_ref_put(r);
 	return -1;
+}
+
+int
+ca_rollover_is(X509 *x)
+{
+	X509 *roll = ca_rollover_get();
+	int is = roll != NULL && x != NULL && X509_cmp(roll, x) == 0;
+
+	X509_free(roll);
+	return is;
 }

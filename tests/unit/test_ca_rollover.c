@@ -266,12 +266,17 @@ t_shadow_scep(X509 *roll)
 	int isroll = -1, fail;
 
 	if (message(roll, &tx, &tc, &k, &der, &len, &e) < 0 ||
-	    ca_rollover_parse(der, len, &r, &isroll, &m, &fail, &e) < 0) {
-		check(0, "shadow pkiMessage opened: %s", e.msg);
+	    ca_ref_get(&r) < 0) {
+		check(0, "shadow pkiMessage: %s", e.msg);
 		goto out;
 	}
-	check(isroll == 1, "a request encrypted to the rollover CA is a shadow "
-	    "request");
+	if (ca_rollover_parse(der, len, &r, &isroll, &m, &fail, &e) < 0) {
+		check(0, "shadow pkiMessage opened: %s", e.msg);
+		ca_ref_put(&r);
+		goto out;
+	}
+	check(isroll == 1 && ca_rollover_is(r.cacert), "a request encrypted "
+	    "to the rollover CA is a shadow request");
 	p = m.content;
 	q = d2i_X509_REQ(NULL, &p, (long)m.content_len);
 	rep.status = SCEP_SUCCESS;
@@ -293,8 +298,9 @@ t_shadow_scep(X509 *roll)
 	X509_free(tc);
 	EVP_PKEY_free(k);
 	check(message(ca_g.cacert, &tx, &tc, &k, &der, &len, &e) == 0 &&
-	    ca_rollover_parse(der, len, &r, &isroll, &m, &fail, &e) == 0 &&
-	    isroll == 0, "a request to the active CA is not a shadow one");
+	    ca_ref_get(&r) == 0 && ca_rollover_parse(der, len, &r, &isroll,
+	    &m, &fail, &e) == 0 && isroll == 0 && !ca_rollover_is(r.cacert),
+	    "a request to the active CA is not a shadow one");
 	ca_ref_put(&r);
 	scep_srv_msg_free(&m);
 out:
@@ -341,6 +347,8 @@ t_switch(void)
 	ca_rollover_tick(clock_now());
 	check(roll && X509_cmp(ca_g.cacert, roll) == 0 &&
 	    ca_rollover_get() == NULL, "CS CERT EXPIRE: the rollover is active");
+	check(exists("%s/nvram/%s.crt", "ROOTCA"), "the new CA certificate "
+	    "is kept as ROOTCA.crt (restart)");
 	crl = ca_crl_current(NULL);
 	check(crl && X509_CRL_verify(crl, X509_get0_pubkey(roll)) == 1,
 	    "the CRL is issued by the new CA");
