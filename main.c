@@ -142,13 +142,14 @@ start(struct opts *o)
 		fprintf(stderr, "pkish: board ID: %s\n", e.msg);
 	if (trustpool_init(o->state, &e) < 0)
 		fprintf(stderr, "pkish: trustpool: %s\n", e.msg);
+	ca_init(o->state);
 	if (pkish_init(&e) < 0) {
 		fprintf(stderr, "pkish: %s\n", e.msg);
 		return -1;
 	}
 	sys_init();
 	pki_set_sysinfo(&(const struct pki_sysinfo){ sys_if_addr,
-	    sys_http_port });
+	    sys_http_port, sys_fqdn });
 	cmds_install_all();
 	sh_load_startup();
 	if (renew_start(o->state, &e) < 0) {

@@ -36,11 +36,13 @@ struct sys_conf {
 	int		 vty_login;		/* 1 login local, 0 no login */
 	int		 vty_transport;		/* TRANSPORT_* mask */
 	int		 vty_timeout;		/* seconds; default 600 */
+	int		 login_timeout;		/* timeout login response, s */
 	struct sys_if	*ifs;		/* nifs, in creation order; owned */
 	int		 nifs, cap_ifs;
 	int		*if_hash;	/* open addressing: index + 1, 0 free */
 	size_t		 if_hash_n;	/* slots, a power of two */
 	int		 http_port;		/* default 80 */
+	int		 http_server;		/* `ip http server` */
 	time_t		 changed;		/* last configuration change */
 	char		 changed_by[64];
 };
@@ -64,7 +66,9 @@ void		 sys_render_lines(FILE *);	/* line blocks (near the end) */
 /* Copy of an interface's address; 0 found, -1 not. */
 int		 sys_if_addr(const char *ifname, char *addr, size_t len);
 int		 sys_http_port(void);
+int		 sys_http_server(void);	/* 1: `ip http server` */
 void		 sys_hostname(char *, size_t);
+void		 sys_fqdn(char *, size_t);	/* hostname[.domain] */
 void		 sys_changed(const char *by);
 
 #endif

@@ -1,5 +1,6 @@
 /* parser/cmd_pki.c - installs every PKI command table */
 #include "parser/commands.h"
+#include "parser/cs_cli.h"
 #include "parser/pki_cli.h"
 #include "parser/render.h"
 #include "pki/pki.h"
@@ -26,6 +27,7 @@ render_chains(FILE *f)
 void
 cmds_pki_install(void)
 {
+	render_register(45, ca_render);
 	render_register(50, render_tps);
 	render_register(60, render_chains);
 	cmds_tp_install();
@@ -39,4 +41,6 @@ cmds_pki_install(void)
 	cmds_trustpool_install();
 	cmds_timers_install();
 	cmds_acme_install();
+	cmds_cs_install();
+	cmds_crl_install();
 }

@@ -16,6 +16,7 @@ void	cmds_xfer_install(void);	/* cmd_xfer.c: import/export */
 void	cmds_trustpool_install(void);	/* cmd_trustpool.c */
 void	cmds_timers_install(void);	/* cmd_timers.c */
 void	cmds_acme_install(void);	/* cmd_acme.c: acme revoke */
+void	cmds_crl_install(void);		/* cmd_crl.c: CRL request, show */
 
 /* cmd_tpshow.c */
 int	tp_delete_dialog(struct vty *, const char *name);

@@ -35,6 +35,7 @@ void
 pkish_shutdown(void)
 {
 	renew_stop();
+	ca_shutdown();
 	acme_cleanup();
 	scep_cleanup();
 	log_shutdown();
@@ -65,4 +66,13 @@ int
 pki_http_port(void)
 {
 	return sysinfo.http_port ? sysinfo.http_port() : 80;
+}
+
+void
+pki_fqdn(char *buf, size_t len)
+{
+	if (sysinfo.fqdn)
+		sysinfo.fqdn(buf, len);
+	else if (len)
+		buf[0] = '\0';
 }

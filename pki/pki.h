@@ -20,6 +20,9 @@
  *   pki/p12.h        PKCS#12 archives and PEM bundles
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
  *   pki/cert_facts.h a certificate's fields as typed values (`| json`)
+ *   pki/ca.h         the certificate server (`crypto pki server`)
+ *   pki/ca_view.h    its status snapshot and view hooks
+ *   pki/crl.h        the client's CRL cache (`crypto pki crl request`)
  */
 #ifndef PKI_PKI_H
 #define PKI_PKI_H
@@ -36,6 +39,9 @@
 #include "pki/p12.h"
 #include "pki/signer.h"
 #include "pki/cert_facts.h"
+#include "pki/ca.h"
+#include "pki/ca_view.h"
+#include "pki/crl.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */
@@ -48,9 +54,12 @@ struct pki_sysinfo {
 	/* IPv4 address of an interface; 0 found, -1 not. */
 	int	(*if_addr)(const char *ifname, char *addr, size_t len);
 	int	(*http_port)(void);		/* `ip http port` */
+	/* hostname, ".domain" after it when `ip domain name` is set */
+	void	(*fqdn)(char *buf, size_t len);
 };
 void	pki_set_sysinfo(const struct pki_sysinfo *);	/* before threads */
 int	pki_if_addr(const char *ifname, char *addr, size_t len);
 int	pki_http_port(void);
+void	pki_fqdn(char *buf, size_t len);	/* "" when unset */
 
 #endif

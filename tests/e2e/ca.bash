@@ -2,7 +2,7 @@
 # ca_hostile, ca_killloop) and bench/ca.sh; not a test itself.
 # One SCEP CA under test, chosen by CA_TARGET:
 #   pkish     pkish's `crypto pki server CS` (default): an RSA 2048 key
-#             CS first (`no shutdown` would make a 1024-bit one), `ip http server`,
+#             CS first (else `no shutdown` makes one), `ip http server`,
 #             `ip http port PORT`, `grant auto`, `no shutdown` with the
 #             passphrase dialog, `write memory`; then the daemon
 #             (--no-console) serves SCEP at /cgi-bin/pkiclient.exe

@@ -49,6 +49,8 @@ check "CA made" test -s ca.pem
 	printf 'crypto pki trustpoint S\n enrollment selfsigned\n'
 	printf ' serial-number none\n ip-address none\n exit\n'
 	printf 'crypto pki enroll S\nyes\n'
+	printf 'crypto pki server CS\n issuer-name CN=Json CA,O=pkish\n'
+	printf ' grant auto\n database level names\n exit\n'
 	printf 'end\nwrite memory\n'
 } >s1.in
 session s1.in s1.out
@@ -65,7 +67,7 @@ check "request signed" test -s r1.pem
 SHOWS=("show crypto pki certificates" "show crypto pki certificates T"
     "show crypto pki trustpoints" "show crypto pki trustpoints T status"
     "show crypto pki timers" "show crypto key mypubkey all"
-    "show crypto key mypubkey rsa T")
+    "show crypto key mypubkey rsa T" "show crypto pki server")
 {
 	printf 'enable\nconfigure terminal\ncrypto pki import T certificate\n'
 	cat r1.pem; printf 'quit\nend\n'
@@ -166,6 +168,40 @@ PY
 check "JSON values agree with the text views and openssl" \
     grep -qx 'values agree' values.out
 cat values.out
+
+# the certificate server (shut: no CA certificate yet) against its text
+after s2.out "show crypto pki server" >server.txt
+python3 - doc8.json server.txt >server.out 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+fail = []
+srv = d['servers']
+if len(srv) != 1:
+    fail.append('one server: %s' % srv)
+else:
+    s = srv[0]
+    want = {'name': 'CS', 'enabled': False, 'locked': False,
+            'caCertificateExists': False, 'issuer': 'CN=Json CA,O=pkish',
+            'caFingerprintMd5': None, 'grantMode': 'auto',
+            'databaseLevel': 'names', 'storage': 'nvram:', 'cdpUrl': None}
+    for k, v in want.items():
+        if s.get(k) != v:
+            fail.append('%s: %r, not %r' % (k, s.get(k), v))
+    if s['lifetimes']['certificateMinutes'] != 365 * 24 * 60:
+        fail.append('default certificate lifetime: %s' % s['lifetimes'])
+    for line in ('Certificate Server %s:' % s['name'],
+                 '    Issuer name: %s' % s['issuer'],
+                 '    Granting mode is: %s' % s['grantMode'],
+                 '    Status: disabled'):
+        if line not in text.splitlines():
+            fail.append('text view lacks %r' % line)
+print('\n'.join(fail) if fail else 'server values agree')
+sys.exit(1 if fail else 0)
+PY
+check "show crypto pki server | json agrees with its text view" \
+    grep -qx 'server values agree' server.out
+cat server.out
 
 # show version: the expressions Ansible's ios_facts and ntc-templates'
 # cisco_ios_show_version use

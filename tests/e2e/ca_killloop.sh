@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/e2e-pending/ca_killloop.sh - durability of the certificate server
+# tests/e2e/ca_killloop.sh - durability of the certificate server
 # (`grant auto`) across kill -9, inside a private network namespace
 # (loopback only). scep_load enrolls over 4 connections the whole time
 # (each request built just before it is sent; a refused connection is
@@ -13,8 +13,8 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../e2e/scep.bash"
-. "$HERE/../e2e/ca.bash"
+. "$HERE/scep.bash"
+. "$HERE/ca.bash"
 
 for c in scepserver openssl curl; do
 	command -v $c >/dev/null && continue
