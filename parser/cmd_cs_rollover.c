@@ -114,4 +114,5 @@ void
 cmds_cs_rollover_install(void)
 {
 	cmd_install(rollover_cmds);
+	ca_view_hooks(ca_rollover_render, ca_rollover_show);
 }

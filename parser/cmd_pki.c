@@ -32,7 +32,6 @@ cmds_pki_install(void)
 	render_register(60, render_chains);
 	cmds_tp_install();
 	cmds_chain_install();
-	cmds_cs_rollover_install();	/* (cs-server)# rollover commands */
 	cmds_auth_install();
 	cmds_enroll_install();
 	cmds_pkishow_install();
@@ -42,5 +41,6 @@ cmds_pki_install(void)
 	cmds_timers_install();
 	cmds_acme_install();
 	cmds_cs_install();
+	cmds_cs_rollover_install();	/* after the mode's own commands */
 	cmds_crl_install();
 }

@@ -1,12 +1,9 @@
 #!/bin/bash
-# tests/e2e-pending/ca_rollover.sh - the seed's CA rollover timeline
+# tests/e2e/ca_rollover.sh - the seed's CA rollover timeline
 # (ios-pki.md Appendix B.3) with pkish on both sides, on pkish's clock
 # (`clock set` on both consoles, never the system clock), inside a private
-# network namespace. Waits here until the certificate server serves SCEP
-# with the rollover hooks (pki/ca_rollover.h: GetCACaps lists
-# GetNextCACert, GetNextCACert answers ca_rollover_next_reply(),
-# PKIOperation opens requests with ca_rollover_parse(), ca_view_hooks()
-# carries ca_rollover_render/ca_rollover_show).
+# network namespace; micromdm scepclient (GetCACert only) enrolls before
+# and after the switch.
 #   CA: `lifetime ca-certificate 730`, `lifetime certificate 365`,
 #       `auto-rollover 90`, `grant auto`, `grant auto rollover ca-cert`.
 #   R1: `auto-enroll 70 regenerate`.
@@ -20,14 +17,19 @@
 #   day 986  RENEW under the new CA
 # At each step: show crypto pki certificates / server / timers and the
 # running-config layout, openssl verify against the right CA, and a valid
-# identity certificate on R1 at that instant. RESTART=1 restarts both
-# daemons between the steps (state from startup-config, timers re-armed).
+# identity certificate on R1 at that instant. RESTART=1 (ca_rollover_restart.sh)
+# restarts both between the steps (state from startup-config, timers
+# re-armed from the stored dates).
+# Env (tests/run.sh): PKISH, PKISH_PLAIN, TESTBIN, ROOT.
+# Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
-. "$(dirname "$0")/../e2e/scep.bash"
+. "$(dirname "$0")/scep.bash"
 
 for c in openssl curl scepclient; do
-	command -v $c >/dev/null || die "$c not installed"
+	command -v $c >/dev/null && continue
+	[ "${CI:-}" = true ] && die "$c not installed (scripts/deps.sh test)"
+	skip "$c not installed"
 done
 scep_netns "$@"
 scep_bins
