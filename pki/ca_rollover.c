@@ -137,6 +137,7 @@ ca_rollover_create(struct err *e)
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
 	unsigned char *der = NULL;
+	struct err ae = { 0 };
 	uint64_t serial;
 	time_t nb;
 	int len, rc = -1;
@@ -159,8 +160,11 @@ ca_rollover_create(struct err *e)
 	    der, (size_t)len, e) == 0) {
 		log_dbg(DBG_PKI_CA, 1, "CRYPTO_CS: shadow CA successfully "
 		    "created.");
-		rc = archive(&r.cfg, key, x, e) == 0 &&
-		    publish(r.cfg.name, x, e) == 0 ? 0 : -1;
+		if (archive(&r.cfg, key, x, &ae) < 0)	/* a backup only */
+			log_msg(SEV_ERR, "PKI", "CS_ROLLOVER_ARCHIVE", "The "
+			    "rollover CA key of %s was not archived: %s",
+			    r.cfg.name, ae.msg);
+		rc = publish(r.cfg.name, x, e);
 	}
 	OPENSSL_free(der);
 	X509_free(x);
