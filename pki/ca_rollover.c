@@ -160,11 +160,11 @@ ca_rollover_create(struct err *e)
 	    der, (size_t)len, e) == 0) {
 		log_dbg(DBG_PKI_CA, 1, "CRYPTO_CS: shadow CA successfully "
 		    "created.");
-		if (archive(&r.cfg, key, x, &ae) < 0)	/* a backup only */
+		rc = publish(r.cfg.name, x, e);
+		if (rc == 0 && archive(&r.cfg, key, x, &ae) < 0)	/* backup */
 			log_msg(SEV_ERR, "PKI", "CS_ROLLOVER_ARCHIVE", "The "
 			    "rollover CA key of %s was not archived: %s",
 			    r.cfg.name, ae.msg);
-		rc = publish(r.cfg.name, x, e);
 	}
 	OPENSSL_free(der);
 	X509_free(x);

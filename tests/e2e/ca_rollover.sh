@@ -199,7 +199,7 @@ GEN=$((CANA - 90 * DAY))
 restart "$((GEN - 60))"
 ca_send "debug crypto pki server"
 both_clock "$((GEN + 60))"
-ca_wait "CRYPTO_CS: shadow CA successfully created." 1 60
+ca_wait "CRYPTO_CS: file opened:" 1 90	# the last step: archived
 ca_send "show crypto pki certificates" "show crypto pki server" \
     "show running-config" "show crypto key mypubkey rsa"
 ca_sync
