@@ -1,11 +1,11 @@
-/* tests/unit/test_scep_responder.c - a scripted SCEP CA on 127.0.0.1 for
+/* tests/helpers/scep_responder.c - a scripted SCEP CA on 127.0.0.1 for
  * the end-to-end tests of the pkish binary (tests/e2e/renew_scep.sh,
  * tests/e2e/scep_cli.sh): things micromdm scepserver cannot do - PENDING
  * then SUCCESS, RA mode, GetNextCACert (CA rollover), only the
  * /cgi-bin/pkiclient.exe path. Requests are decoded and CertReps crafted
  * with OpenSSL's CMS API (tests/unit/test_scep_util.h), a code path
- * independent of scep/. Skips (prints "0 passed, 0 failed") unless
- * SCEP_RESPONDER_PORT is set, so `make unit` and tests/run.sh stay fast.
+ * independent of scep/. Refuses to run (exit 2) without
+ * SCEP_RESPONDER_PORT.
  *
  * Environment:
  *   SCEP_RESPONDER_PORT  TCP port on 127.0.0.1
@@ -13,7 +13,9 @@
  *                        ra-sign.pem and requests.log there, and reads
  *                        the control files "grant" (pending requests are
  *                        granted) and "rollover" (GetCACert answers with
- *                        the next CA, which then issues)
+ *                        the next CA, which then issues) and "clock"
+ *                        (epoch seconds: "now" for the validity of
+ *                        what is issued, e.g. pkish's virtual time)
  *   SCEP_RESPONDER_MODE  comma-separated: pending, ra, nextca, cgi,
  *                        ca_days=N (CA lifetime, default 3650),
  *                        cert_days=N (issued lifetime, default 1),
@@ -74,6 +76,24 @@ not_after(X509 *x)
 	return timegm(&tm);
 }
 
+/* Now for validity dates: the epoch in DIR/clock when that file exists
+ * (a test on pkish's virtual clock), else the real time. */
+static time_t
+issue_time(void)
+{
+	char path[4096];
+	long long t = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/clock", R.dir ? R.dir : ".");
+	if ((f = fopen(path, "r")) == NULL)
+		return time(NULL);
+	if (fscanf(f, "%lld", &t) != 1)
+		t = time(NULL);
+	fclose(f);
+	return (time_t)t;
+}
+
 /* A certificate valid from nb (0: now - 60 s) for days days; with clip
  * never past the issuer's end. */
 static X509 *
@@ -83,7 +103,7 @@ mk_cert_at(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
 	X509 *x = X509_new();
 	time_t na;
 
-	nb = nb ? nb : time(NULL) - 60;
+	nb = nb ? nb : issue_time() - 60;
 	na = nb + 60 + days * 86400;
 	if (R.clip && issuer && na > not_after(issuer))
 		na = not_after(issuer);
@@ -583,9 +603,9 @@ main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (port == NULL || *port == '\0') {
-		printf("# skip: SCEP_RESPONDER_PORT not set (a responder for "
-		    "tests/e2e/renew_scep.sh and scep_cli.sh)\n");
-		return done();
+		fprintf(stderr, "scep_responder: SCEP_RESPONDER_PORT not set (a "
+		    "helper server of the SCEP scripts, not a test)\n");
+		return 2;
 	}
 	R.dir = getenv("SCEP_RESPONDER_DIR") ? getenv("SCEP_RESPONDER_DIR") :
 	    ".";
@@ -612,5 +632,5 @@ main(void)
 	close(pfd.fd);
 	fclose(R.log);
 	printf("# served %d requests\n", served);
-	return done();
+	return t_report();
 }
