@@ -17,6 +17,7 @@
 #include "pki/key.h"
 #include "pki/p12.h"
 #include "pki/renew.h"
+#include "pki/signer.h"
 #include "scep/scep.h"
 #include "scep/scep_server.h"
 #include "tests/unit/testlib.h"
@@ -216,6 +217,9 @@ t_shadow_issue(X509 *roll)
 	X509_REQ_free(q);
 }
 
+/* The client's signer (message() reopens it). */
+static struct signer csg;
+
 /* A pkiMessage from "client" to recipient; *tx filled, *der malloc'd. */
 static int
 message(X509 *recipient, struct scep_tx *tx, X509 **tc, EVP_PKEY **k,
@@ -226,8 +230,9 @@ message(X509 *recipient, struct scep_tx *tx, X509 **tc, EVP_PKEY **k,
 	int cl = q ? i2d_X509_REQ(q, &c) : 0;
 
 	*k = key_get1("client", e);
-	*tc = *k && q ? scep_transient_cert(*k, X509_REQ_get_subject_name(q),
-	    e) : NULL;
+	pki_signer_close(&csg);
+	*tc = *k && q && pki_signer_pkey(*k, &csg, e) == 0 ?
+	    scep_transient_cert(&csg, X509_REQ_get_subject_name(q), e) : NULL;
 	memset(tx, 0, sizeof(*tx));
 	tx->type = SCEP_MT_PKCSREQ;
 	snprintf(tx->transaction_id, sizeof(tx->transaction_id), "TID-%p",
@@ -237,7 +242,7 @@ message(X509 *recipient, struct scep_tx *tx, X509 **tc, EVP_PKEY **k,
 	tx->cipher = EVP_aes_256_cbc();
 	tx->recipient = recipient;
 	tx->signer_cert = *tc;
-	tx->signer_key = *k;
+	tx->signer = &csg;
 	cl = *tc && cl > 0 ? scep_msg_build(tx, c, (size_t)cl, der, len, e) :
 	    -1;
 	OPENSSL_free(c);
@@ -396,5 +401,6 @@ main(void)
 	t_cancel();
 	t_switch();
 	ca_disable();
+	pki_signer_close(&csg);
 	return t_finish();
 }

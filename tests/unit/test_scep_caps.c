@@ -261,11 +261,11 @@ t_next_ca(void)
 	OPENSSL_free(der);
 	der = next_ca_reply(root, rootk, next, &len);
 	clock_set(time(NULL) + 3 * 86400);	/* the device's clock */
-	ok(scep_next_ca_parse(der, len, root, &sk, &e) == -1 && sk == NULL,
+	check(scep_next_ca_parse(der, len, root, &sk, &e) == -1 && sk == NULL,
 	    "GetNextCACert: the current CA expired by the virtual clock: "
 	    "refused");
 	clock_set(time(NULL));
-	ok(scep_next_ca_parse(der, len, root, &sk, &e) == 0,
+	check(scep_next_ca_parse(der, len, root, &sk, &e) == 0,
 	    "... and accepted once the virtual clock is back");
 	sk_X509_pop_free(sk, X509_free);
 	OPENSSL_free(der);
