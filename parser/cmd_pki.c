@@ -41,5 +41,6 @@ cmds_pki_install(void)
 	cmds_timers_install();
 	cmds_acme_install();
 	cmds_cs_install();
+	cmds_cs_rollover_install();	/* after the mode's own commands */
 	cmds_crl_install();
 }

@@ -73,12 +73,14 @@ collect(struct show *s, char **names, size_t n, const char *only, int asa)
 				continue;
 			if (pass == 0) {
 				tp_key_label(&cfg, label, sizeof(label));
+				/* rollover first, as the CA blocks (seed) */
+				add(s, c->cert_rollover, "Certificate (Rollover)",
+				    names[i], label, renew_time(&cfg,
+				    c->cert_rollover));
 				add(s, c->cert, c->cert && cert_is_self_signed(
 				    c->cert) ? "Router Self-Signed Certificate" :
 				    "Certificate", names[i], label,
 				    renew_time(&cfg, c->cert));
-				add(s, c->cert_rollover, "Certificate (Rollover)",
-				    names[i], label, 0);
 				continue;
 			}
 			add(s, c->ca_rollover, "CA Certificate (Rollover)",

@@ -5,6 +5,7 @@
 #include "parser/vty.h"
 #include "pki/pki.h"
 
+void	cmds_cs_rollover_install(void);	/* cmd_cs_rollover.c */
 void	cmds_tp_install(void);		/* cmd_tp.c */
 void	cmds_chain_install(void);	/* cmd_chain.c */
 void	cmds_auth_install(void);	/* cmd_auth.c */

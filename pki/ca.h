@@ -35,6 +35,9 @@ struct ca_cfg {
 	int		 serial_set;
 	uint64_t	 serial;
 	int		 shutdown;		/* 1 = shut (default) */
+	int		 rollover_set;		/* auto-rollover configured */
+	long		 rollover_min;		/* its overlap, minutes */
+	int		 grant_rollover;	/* grant auto rollover ca-cert */
 };
 
 #define CA_LIFE_CERT	(365L * 24 * 60)

@@ -54,6 +54,20 @@ struct ca_ref {
 };
 int	 ca_ref_get(struct ca_ref *);
 void	 ca_ref_put(struct ca_ref *);
+/* The same for the rollover CA certificate and key "<CS>#" (requests
+ * encrypted to it: shadow certificates); -1 when there is none. */
+int	 ca_rollover_ref(struct ca_ref *);
+struct scep_srv_msg;
+/* pki/ca_rollover.c: scep_srv_parse with r (ca_ref_get), else, for a
+ * request encrypted to the rollover CA (a shadow request; *rollover = 1,
+ * rollover may be NULL), with the rollover CA, which then replaces the
+ * active one in r: issue and answer with r, ca_ref_put(r) as before. On
+ * -1, r is unchanged and *fail, e are the active CA's (scep_srv_parse). */
+int	 ca_rollover_parse(const unsigned char *der, size_t len,
+	    struct ca_ref *r, int *rollover, struct scep_srv_msg *m,
+	    int *fail, struct err *);
+/* 1 when x is the rollover CA certificate (grant auto rollover ca-cert). */
+int	 ca_rollover_is(X509 *x);
 
 /* The database directory of c. */
 void	 ca_db_dir(const struct ca_cfg *, char *, size_t);
@@ -67,6 +81,11 @@ int	 ca_issue_tid(struct ca_ref *, X509_REQ *, const char *tid, X509 **,
 	    struct err *);
 int	 ca_make_cacert(const struct ca_cfg *, EVP_PKEY *, X509 **,
 	    struct err *);
+/* The same with a serial and a notBefore (a rollover CA certificate). */
+int	 ca_make_cacert_at(const struct ca_cfg *, EVP_PKEY *, uint64_t serial,
+	    time_t not_before, X509 **, struct err *);
+/* An ASN1_TIME as UTC seconds (0 when unreadable). */
+time_t	 ca_time(const ASN1_TIME *);
 /* pki/ca_crl.c: build, store and publish a new CRL. */
 int	 ca_crl_issue(struct ca_ref *, struct err *);
 /* The current CRL (re-issued when expired), up-ref'd, or NULL. */

@@ -61,11 +61,17 @@ int
 ca_make_cacert(const struct ca_cfg *c, EVP_PKEY *key, X509 **out,
     struct err *e)
 {
+	return ca_make_cacert_at(c, key, 1, clock_now(), out, e);
+}
+
+int
+ca_make_cacert_at(const struct ca_cfg *c, EVP_PKEY *key, uint64_t serial,
+    time_t now, X509 **out, struct err *e)
+{
 	char dn[600];
 	X509_NAME *name;
 	X509V3_CTX ctx;
 	X509 *x;
-	time_t now = clock_now();
 	long life = c->life_ca ? c->life_ca : CA_LIFE_CA;
 
 	snprintf(dn, sizeof(dn), "%s", *c->issuer ? c->issuer : "");
@@ -74,7 +80,7 @@ ca_make_cacert(const struct ca_cfg *c, EVP_PKEY *key, X509 **out,
 	if ((name = csr_parse_dn(dn, e)) == NULL)
 		return -1;
 	if ((x = X509_new()) == NULL || !X509_set_version(x, 2) ||
-	    !set_serial(x, 1) || !X509_set_subject_name(x, name) ||
+	    !set_serial(x, serial) || !X509_set_subject_name(x, name) ||
 	    !X509_set_issuer_name(x, name) ||
 	    !X509_time_adj_ex(X509_getm_notBefore(x), 0, 0, &now) ||
 	    !X509_time_adj_ex(X509_getm_notAfter(x), 0, life * 60, &now) ||
@@ -196,6 +202,10 @@ build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
 	EVP_PKEY *pk = X509_REQ_get0_pubkey(req);
 	X509 *x;
 
+	/* never before the issuing CA starts: a shadow certificate from the
+	 * rollover CA starts at the switch (pki/ca_rollover.c) */
+	if (X509_cmp_time(X509_get0_notBefore(r->cacert), &now) > 0)
+		now = ca_time(X509_get0_notBefore(r->cacert));
 	end = now + life * 60;
 	if (X509_cmp_time(X509_get0_notAfter(r->cacert), &end) < 0)
 		end = 0;	/* capped at the CA's notAfter below */

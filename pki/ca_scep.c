@@ -14,13 +14,14 @@
 #include "lib/httpd.h"
 #include "lib/log.h"
 #include "pki/ca_int.h"
+#include "pki/ca_rollover.h"
 #include "scep/scep.h"
 
 static const char *const routes[] = { "/cgi-bin/pkiclient.exe", "/scep" };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
 static const char caps[] = "POSTPKIOperation\nRenewal\nSHA-256\nSHA-384\n"
-    "SHA-512\nAES\nSCEPStandard\n";
+    "SHA-512\nAES\nSCEPStandard\nGetNextCACert\n";
 
 static int
 reply(struct httpd_response *rs, int status, const char *ctype,
@@ -80,6 +81,21 @@ get_crl(struct httpd_response *rs)
 	if (n <= 0)
 		return -1;
 	rc = reply(rs, 200, "application/pkix-crl", der, (size_t)n);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* GetNextCACert (RFC 8894 section 4.7): pki/ca_rollover.c. */
+static int
+get_next_ca(struct httpd_response *rs)
+{
+	unsigned char *der = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (ca_rollover_next_reply(&der, &len, NULL) == -1)
+		return text(rs, 404, "no rollover CA certificate\n");
+	rc = reply(rs, 200, "application/x-x509-next-ca-cert", der, len);
 	OPENSSL_free(der);
 	return rc;
 }
@@ -144,6 +160,8 @@ scep_handler(void *arg, const struct httpd_request *rq,
 		rc = get_cacert(rs);
 	else if (strcmp(op, "GetCRL") == 0)
 		rc = get_crl(rs);
+	else if (strcmp(op, "GetNextCACert") == 0)
+		rc = get_next_ca(rs);
 	else if (strcmp(op, "PKIOperation") == 0)
 		rc = pkiop(rq, msg, len, rs);
 	else

@@ -170,7 +170,10 @@ enroll(struct ca_ref *r, const struct scep_srv_msg *m, const char *peer,
 	    EVP_PKEY_eq(X509_get0_pubkey(s), key) != 1))
 		fail(a, SCEP_BAD_MESSAGE_CHECK);
 	else if (!known_tid(r, m, key, a)) {
-		switch (ca_policy(r, req, s)) {
+		/* grant auto rollover ca-cert: shadow requests (the rollover
+		 * CA opened them, pki/ca_rollover.c) are granted */
+		switch (r->cfg.grant_rollover && ca_rollover_is(r->cacert) ?
+		    CA_V_ISSUE : ca_policy(r, req, s)) {
 		case CA_V_ISSUE:
 			issue(r, req, m, a);
 			break;
@@ -261,7 +264,7 @@ ca_scep_pkiop(const unsigned char *msg, size_t len, const char *peer,
 	memset(&a, 0, sizeof(a));
 	if (ca_ref_get(&r) == -1)
 		return 503;
-	if (scep_srv_parse(msg, len, &r.signer, r.cacert, &m, &info, &e) == 0)
+	if (ca_rollover_parse(msg, len, &r, NULL, &m, &info, &e) == 0)
 		dispatch(&r, &m, peer, &a);
 	else if (m.have_ids && info >= 0)
 		fail(&a, info);

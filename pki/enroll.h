@@ -54,6 +54,7 @@ struct enroll_pending {
 	char	 tid[129];		/* transactionID */
 	char	 key[192];		/* key label of the request */
 	int	 renewal;		/* signed by the identity certificate */
+	int	 shadow;		/* for the rollover CA (SHADOW) */
 	int	 include_serial;	/* dialog answers, for the subject */
 	char	 ip[64];
 };
@@ -87,5 +88,18 @@ int	scep_rollover_promote(const char *tp, struct err *);
  * else GetCACaps, then scep_rollover_fetch; for the renewal
  * scheduler and tests. Same results. */
 int	scep_rollover_check(const char *tp, struct err *);
+/* 1 when renewing cert is a SHADOW renewal: it ends with (or after) its
+ * CA certificate ca (ios-pki.md section 9.3). */
+int	scep_renew_is_shadow(X509 *ca, X509 *cert);
+/* The rollover CA certificate for a SHADOW renewal (stored, else fetched
+ * now with GetNextCACert), up-ref'd; NULL with e set when the CA does not
+ * offer or answer it properly. */
+X509	*scep_shadow_ca(const char *tp, const char *url, const char *caps,
+	    struct err *);
+/* Keep cert, issued by the rollover CA next for the key labelled key, as
+ * the shadow identity of tp (a regenerated key waits as "<label>#").
+ * 0, or -1 with e set. */
+int	scep_shadow_install(const char *tp, const char *label, const char *key,
+	    X509 *cert, X509 *next, struct err *);
 
 #endif

@@ -17,7 +17,9 @@
  * CA are not known yet (after a restart) or a rollover CA waits: a
  * GetCACert answer equal to the stored rollover CA promotes it, any other
  * change is refused. Past the CA certificate's SHADOW time the rollover
- * CA certificate is fetched (pki/scep_rollover.c).
+ * CA certificate is fetched (pki/scep_rollover.c). An automatic renewal
+ * of an identity that ends with its CA is a SHADOW one: encrypted to the
+ * rollover CA, answered by it, kept as the rollover identity.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -172,6 +174,7 @@ struct scep_job {
 	unsigned char		*csr;		/* DER, owned */
 	struct signer		 ksig;		/* the key certified */
 	struct signer		 isig;		/* renewal: the identity's key */
+	X509			*next;		/* SHADOW: the rollover CA */
 	char			 key[192];	/* label of the key certified */
 	char			 label[160];	/* the trustpoint's key label */
 };
@@ -184,6 +187,7 @@ job_free(struct scep_job *j)
 	free(j->csr);
 	pki_signer_close(&j->ksig);
 	pki_signer_close(&j->isig);
+	X509_free(j->next);
 	free(j);
 }
 
@@ -263,7 +267,7 @@ job_req(struct scep_job *j, int renewal, struct err *e)
 		return -1;
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;
-	j->q.ca = j->k.ca;
+	j->q.ca = j->next ? j->next : j->k.ca;	/* SHADOW: to the next CA */
 	j->q.key = &j->ksig;
 	j->q.csr_der = j->csr;
 	if (!renewal || j->k.cert == NULL ||
@@ -293,6 +297,10 @@ job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
 	if (job_ca(j, tp, e) < 0)
 		return -1;
 	renew = j->k.cert && cert_not_after(j->k.cert) > clock_now();
+	if (x->automatic && renew && j->k.cert_rollover == NULL &&
+	    scep_renew_is_shadow(j->k.ca, j->k.cert) &&
+	    (j->next = scep_shadow_ca(tp, j->c.url, j->caps.raw, e)) == NULL)
+		return -1;
 	tp_key_label(&j->c, j->label, sizeof(j->label));
 	if (enroll_prepare_key(&j->c, x->regenerate && renew, j->key,
 	    sizeof(j->key), &gen, e) < 0)
@@ -322,6 +330,7 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 		snprintf(pend->tid, sizeof(pend->tid), "%s", rs->transaction_id);
 		snprintf(pend->key, sizeof(pend->key), "%s", j->key);
 		pend->renewal = j->q.signer_cert != NULL;
+		pend->shadow = j->next != NULL;
 		tp_set_status(tp, TP_ST_PENDING);
 		log_msg(SEV_INFO, "PKI", "CERTPENDING", "Certificate request "
 		    "for trustpoint %s is pending (transaction %s)", tp,
@@ -338,6 +347,9 @@ outcome(const char *tp, struct scep_job *j, struct scep_resp *rs,
 		    scep_fail_info_name(rs->fail_info), rs->fail_text[0] ?
 		    ": " : "", rs->fail_text);
 	}
+	if (j->next != NULL)	/* SHADOW: kept until the CA expires */
+		return scep_shadow_install(tp, j->label, j->key, rs->cert,
+		    j->next, e);
 	if (install(tp, j, rs->cert, e) < 0)
 		return -1;
 	log_msg(SEV_INFO, "PKI", "CERTRET", "Certificate received from "
@@ -406,7 +418,8 @@ poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
 		err_set(e, E_INVAL, "Trustpoint %s has no CA certificate", tp);
 		goto out;
 	}
-	if (job_ca(j, tp, e) < 0)
+	if (job_ca(j, tp, e) < 0 || (p->shadow && (j->next = scep_shadow_ca(
+	    tp, j->c.url, j->caps.raw, e)) == NULL))
 		goto out;
 	tp_key_label(&j->c, j->label, sizeof(j->label));
 	snprintf(j->key, sizeof(j->key), "%s", p->key);

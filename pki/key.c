@@ -63,7 +63,8 @@ key_label_valid(const char *label, struct err *e)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)label[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+		    (c == '#' && i > 0)))	/* rollover keys: "CS#" */
 			return err_set(e, E_INVAL, "Key label %s has an invalid "
 			    "character (allowed: A-Z a-z 0-9 . _ -)", label);
 	}

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "lib/clock.h"
 #include "pki/cert.h"
 #include "pki/key.h"
@@ -37,12 +38,15 @@ key_show_mypubkey(const char *label, struct err *e)
 	if (asprintf(&out, "%% Key pair was generated at: %s\n"
 	    "Key name: %s\n"
 	    "Key type: %s\n"
-	    " Storage Device: private-config\n"
+	    " Storage Device: %s\n"
 	    " Usage: %s\n"
 	    " Key is %sexportable.\n"
 	    " Key Data:\n"
 	    "%s", when, ki.label,
 	    ki.type == KEY_RSA ? "RSA KEYS" : "EC KEYS",
+	    /* a rollover key "<label>#" is not stored until active (9.7) */
+	    ki.label[strlen(ki.label) - 1] == '#' ? "not specified" :
+	    "private-config",
 	    ki.type == KEY_RSA ? "General Purpose Key" : "Signature Key",
 	    ki.exportable ? "" : "not ", hex) == -1) {
 		out = NULL;

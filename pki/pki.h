@@ -15,6 +15,7 @@
  *   pki/tp.h         the trustpoint store (configuration and certificates)
  *   pki/enroll.h     enrollment through ACME or SCEP, authenticate, revoke
  *   pki/renew.h      renewal timers
+ *   pki/ca_rollover.h the certificate server's CA rollover
  *   pki/trustpool.h  CA certificates trusted for HTTPS
  *   pki/p12.h        PKCS#12 archives and PEM bundles
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
@@ -33,6 +34,7 @@
 #include "pki/tp.h"
 #include "pki/enroll.h"
 #include "pki/renew.h"
+#include "pki/ca_rollover.h"
 #include "pki/trustpool.h"
 #include "pki/p12.h"
 #include "pki/signer.h"

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "pki/ca_rollover.h"
 #include "pki/cert.h"
 #include "pki/renew_int.h"
 
@@ -194,7 +195,11 @@ rstate_renew_at(const struct rstate *s, const struct tp_cfg *c,
 		len = sizeof(tmp);
 	}
 	note[0] = '\0';
-	if (s->ari_state == 1) {
+	if (k->cert_rollover != NULL) {	/* the next one, after the switch */
+		due = renew_time(c, k->cert_rollover);
+		snprintf(note, len, "shadow certificate, active when the CA "
+		    "certificate expires");
+	} else if (s->ari_state == 1) {
 		due = renew_anchor(s->ari_pick, k->cert, k->installed);
 		snprintf(note, len, "RFC 9773 renewal window");
 	} else {
@@ -334,6 +339,7 @@ scan(void)
 	for (size_t i = 0; i < n && !stop; i++)
 		scan_one(names[i], now);
 	tp_names_free(names, n);
+	ca_rollover_tick(now);	/* the certificate server's own timers */
 }
 
 static void

@@ -222,11 +222,15 @@ shadow_due(const struct rstate *s, const struct tp_cfg *c,
     const struct tp_certs *k, const char *caps, time_t now)
 {
 	if ((c->enroll != TP_EN_URL && c->enroll != TP_EN_SCEP) ||
-	    k->ca == NULL || strcasestr(caps, "GetNextCACert") == NULL ||
-	    now < s->shadow_next)
+	    k->ca == NULL)
 		return 0;
-	if (k->ca_rollover)	/* promote when the current CA expires */
+	if (now < s->shadow_next)	/* after a failure or no answer */
+		return 0;
+	if (k->ca_rollover)	/* promote when the current CA expires,
+				 * whatever the caps (not kept at restart) */
 		return now >= cert_not_after(k->ca);
+	if (strcasestr(caps, "GetNextCACert") == NULL)
+		return 0;
 	return now >= scep_shadow_time(k->ca);
 }
 
@@ -243,8 +247,8 @@ job_shadow(const char *tp)
 		    "for trustpoint %s failed: %s; retrying in an hour", tp,
 		    e.msg);
 	pthread_mutex_lock(&renew_mu);
-	if ((s = rstate_get(tp)) != NULL)
-		s->shadow_next = clock_now() + 3600;
+	if ((s = rstate_get(tp)) != NULL)	/* done: at once next time */
+		s->shadow_next = rc == 1 ? 0 : clock_now() + 3600;
 	pthread_mutex_unlock(&renew_mu);
 }
 

@@ -12,14 +12,20 @@
  * CA certificate goes into the trustpoint's TP_CA_ROLLOVER slot, shown as
  * "CA Certificate (Rollover)" and saved as "certificate ca rollover" in
  * the chain. tp_rollover_activate() promotes it later.
+ * An identity that ends with its CA (section 9.3) is renewed SHADOW: the
+ * rollover CA is fetched whatever the SHADOW time (scep_shadow_ca), the
+ * request goes to it and the answer, which must be issued by it, is kept
+ * as the shadow identity (scep_shadow_install) until the switch.
  * No state here; everything is read from and written to the store.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/x509v3.h>
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "pki/cert.h"
 #include "pki/enroll.h"
+#include "pki/key.h"
 #include "pki/renew.h"
 #include "scep/scep.h"
 
@@ -31,13 +37,18 @@ scep_shadow_time(X509 *ca)
 	return nb + (na - nb) / 10 * 9;
 }
 
-/* The certificate of sk that is a CA and not the current one. */
+/*
+ * The certificate of sk that is a CA, not the current one and a successor
+ * of it: valid past the current CA's end, and no gap between the two.
+ */
 static X509 *
 next_of(STACK_OF(X509) *sk, X509 *ca)
 {
 	for (int i = 0; i < sk_X509_num(sk); i++) {
 		X509 *x = sk_X509_value(sk, i);
-		if (X509_cmp(x, ca) != 0 && cert_is_ca(x))
+		if (X509_cmp(x, ca) != 0 && cert_is_ca(x) &&
+		    cert_not_after(x) > cert_not_after(ca) &&
+		    cert_not_before(x) <= cert_not_after(ca))
 			return x;
 	}
 	return NULL;
@@ -47,13 +58,15 @@ static void
 log_rollover(const char *tp, X509 *x)
 {
 	char *sub = cert_name_oneline_ios(X509_get_subject_name(x));
-	char *ser = cert_serial_hex(x), from[40], to[40];
+	char *ser = cert_serial_hex(x), from[40], to[40], fp[80] = "";
 
+	cert_fingerprint(x, "sha256", fp, sizeof(fp));
 	log_msg(SEV_INFO, "PKI", "CA_ROLLOVER_INSTALL", "A rollover CA "
 	    "certificate has been installed under trustpoint %s: %s, serial "
-	    "%s, valid %s to %s", tp, sub ? sub : "", ser ? ser : "",
-	    clock_fmt_show(cert_not_before(x), from, sizeof(from)),
-	    clock_fmt_show(cert_not_after(x), to, sizeof(to)));
+	    "%s, valid %s to %s, fingerprint SHA256 %s", tp, sub ? sub : "",
+	    ser ? ser : "", clock_fmt_show(cert_not_before(x), from,
+	    sizeof(from)), clock_fmt_show(cert_not_after(x), to, sizeof(to)),
+	    fp);
 	free(sub);
 	free(ser);
 }
@@ -91,7 +104,8 @@ scep_rollover_fetch(const char *tp, const char *url, const char *caps,
 		return err_ctx(e, "Rollover CA certificate for %s", tp);
 	if ((next = next_of(sk, ca)) == NULL)
 		err_set(e, E_PROTO, "RFC 8894 section 4.7: GetNextCACert for "
-		    "%s returned no new CA certificate", tp);
+		    "%s returned no CA certificate that succeeds the current "
+		    "one", tp);
 	else if (tp_set_cert(tp, TP_CA_ROLLOVER, next, e) == 0) {
 		log_rollover(tp, next);
 		rc = 1;
@@ -146,4 +160,99 @@ scep_rollover_check(const char *tp, struct err *e)
 	}
 	tp_certs_free(&k);
 	return rc;
+}
+
+/* 1 when the renewal of cert is a SHADOW one (ios-pki.md section 9.3):
+ * it does not expire before its CA certificate (a CA clips what it
+ * issues to its own end), so only the rollover CA can renew it. */
+int
+scep_renew_is_shadow(X509 *ca, X509 *cert)
+{
+	return ca != NULL && cert != NULL &&
+	    cert_not_after(cert) >= cert_not_after(ca);
+}
+
+/*
+ * The rollover CA certificate for a SHADOW renewal of tp: the stored one,
+ * else fetched now with GetNextCACert whatever the SHADOW time. Up-ref'd,
+ * or NULL with e set (the CA does not offer GetNextCACert, its answer is
+ * not signed by the current CA, or it holds no successor).
+ */
+X509 *
+scep_shadow_ca(const char *tp, const char *url, const char *caps,
+    struct err *e)
+{
+	struct scep_caps c;
+	struct tp_certs k;
+	X509 *next = NULL;
+	int rc = 0;
+
+	if (tp_get_certs(tp, &k, e) < 0)
+		return NULL;
+	scep_caps_parse(caps, strlen(caps), &c);
+	if (k.ca_rollover == NULL && k.ca != NULL && !c.getnextca)
+		rc = err_set(e, E_PROTO, "The CA of trustpoint %s does not "
+		    "offer GetNextCACert (RFC 8894 section 3.5.2): the identity "
+		    "certificate expires with the CA certificate and cannot "
+		    "be renewed past it", tp);
+	else if (k.ca_rollover == NULL && k.ca != NULL &&
+	    (rc = scep_rollover_fetch(tp, url, caps, k.ca, 1, e)) == 1) {
+		tp_certs_free(&k);
+		if (tp_get_certs(tp, &k, e) < 0)
+			return NULL;
+	}
+	if (rc >= 0 && (next = k.ca_rollover) != NULL)
+		X509_up_ref(next);
+	else if (rc >= 0)
+		err_set(e, E_PROTO, "No rollover CA certificate for trustpoint "
+		    "%s", tp);
+	tp_certs_free(&k);
+	return next;
+}
+
+static void
+log_shadow(const char *tp, X509 *x)
+{
+	char *iss = cert_name_oneline_ios(X509_get_issuer_name(x));
+	char *ser = cert_serial_hex(x), from[40], to[40];
+
+	log_msg(SEV_INFO, "PKI", "CERT_ROLLOVER_INSTALL", "A rollover (shadow) "
+	    "ID certificate has been installed under trustpoint %s: issuer "
+	    "%s, serial %s, valid %s to %s; it becomes active when the CA "
+	    "certificate expires", tp, iss ? iss : "", ser ? ser : "",
+	    clock_fmt_show(cert_not_before(x), from, sizeof(from)),
+	    clock_fmt_show(cert_not_after(x), to, sizeof(to)));
+	free(iss);
+	free(ser);
+}
+
+/*
+ * Keep the shadow identity cert of tp, issued for the key labelled key
+ * (label, the trustpoint's, unless regenerated): it must be issued by the
+ * rollover CA next. A regenerated key waits as "<label>#" until the
+ * switch (tp_rollover_activate). 0, or -1 with e set (nothing kept).
+ */
+int
+scep_shadow_install(const char *tp, const char *label, const char *key,
+    X509 *cert, X509 *next, struct err *e)
+{
+	char shadow[200];
+	EVP_PKEY *pub = X509_get0_pubkey(next);
+
+	if (X509_check_issued(next, cert) != X509_V_OK || pub == NULL ||
+	    X509_verify(cert, pub) != 1)
+		return err_set(e, E_PROTO, "The CA answered the SHADOW request "
+		    "of trustpoint %s with a certificate the rollover CA did "
+		    "not issue", tp);
+	if (strcmp(key, label) != 0) {
+		snprintf(shadow, sizeof(shadow), "%s#", label);
+		if (key_exists(shadow))
+			key_zeroize(shadow, NULL);	/* an older shadow */
+		if (key_rename(key, shadow, e) < 0)
+			return -1;
+	}
+	if (tp_set_cert(tp, TP_CERT_ROLLOVER, cert, e) < 0)
+		return -1;
+	log_shadow(tp, cert);
+	return 0;
 }

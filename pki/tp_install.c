@@ -38,8 +38,8 @@ tp_key_spec(const struct tp_cfg *c, int *is_ec, int *bits)
 /* A regenerated key takes the trustpoint's label: the current key is moved
  * aside (its label returned in bak, "" when there was none) and put back
  * if the new one cannot be moved in. */
-static int
-swap_key(const char *new_key, const char *label, char *bak, size_t len,
+int
+tp_swap_key(const char *new_key, const char *label, char *bak, size_t len,
     struct err *e)
 {
 	static _Atomic unsigned seq;
@@ -78,7 +78,7 @@ tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
 	}
 	tp_key_label(&t->cfg, label, sizeof(label));
 	if (new_key && strcmp(new_key, label) != 0 &&
-	    swap_key(new_key, label, bak, sizeof(bak), e) < 0) {
+	    tp_swap_key(new_key, label, bak, sizeof(bak), e) < 0) {
 		pthread_mutex_unlock(&tp_mu);
 		return -1;
 	}

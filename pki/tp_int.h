@@ -19,5 +19,9 @@ struct tp {
 extern pthread_mutex_t tp_mu;
 extern struct tp *tp_list;
 struct tp	*tp_find_locked(const char *);
+/* new_key takes label; the key it replaces is left under bak ("" when
+ * none) for the caller to destroy; put back on failure (tp_install.c). */
+int	 tp_swap_key(const char *new_key, const char *label, char *bak,
+	    size_t len, struct err *);
 
 #endif

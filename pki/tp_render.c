@@ -143,9 +143,10 @@ render_chains(FILE *f, int brief)
 	for (struct tp *t = tp_list; t; t = t->next) {
 		X509 *id = t->slot[TP_CERT];
 		fprintf(f, "crypto pki certificate chain %s\n", t->cfg.name);
+		/* rollover before active, as "ca rollover" before "ca" */
+		render_cert(f, "rollover ", t->slot[TP_CERT_ROLLOVER], brief);
 		render_cert(f, id && cert_is_self_signed(id) ? "self-signed " :
 		    "", id, brief);
-		render_cert(f, "rollover ", t->slot[TP_CERT_ROLLOVER], brief);
 		render_cert(f, "ca rollover ", t->slot[TP_CA_ROLLOVER], brief);
 		render_cert(f, "ca ", t->slot[TP_CA], brief);
 		for (int i = 0; i < sk_X509_num(t->extra); i++)

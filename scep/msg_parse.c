@@ -19,6 +19,7 @@
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "scep/scep_int.h"
 
@@ -301,6 +302,8 @@ scep_next_ca_parse(const unsigned char *der, size_t len, X509 *current_ca,
 		err_ssl(e, "SCEP: out of memory");
 		goto out;
 	}
+	/* the current CA must be valid now by the device's (virtual) clock */
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(st), clock_now());
 	if (PKCS7_verify(p7, sk, st, NULL, out, PKCS7_BINARY) != 1) {
 		err_ssl(e, "SCEP GetNextCACert: signature does not verify "
 		    "against the current CA (RFC 8894 section 4.7.1)");

@@ -18,9 +18,14 @@
  *                        what is issued, e.g. pkish's virtual time)
  *   SCEP_RESPONDER_MODE  comma-separated: pending, ra, nextca, cgi,
  *                        ca_days=N (CA lifetime, default 3650),
- *                        cert_days=N (issued lifetime, default 1)
+ *                        cert_days=N (issued lifetime, default 1),
+ *                        clip (nothing outlives its issuing CA),
+ *                        shadow (the next CA starts when the CA ends; a
+ *                        request encrypted to it is issued by it from
+ *                        then on: a shadow certificate), badnext
+ *                        (GetNextCACert signed by a key not the CA's)
  * requests.log: one line per HTTP request, "op=... path=..." and for
- * PKIOperation type=, tid=, signer=<serial>, selfsigned=0|1, enc=ca|ra,
+ * PKIOperation type=, tid=, signer=<serial>, selfsigned=0|1, enc=ca|next|ra,
  * ias=ok|bad (CertPoll), status=, issued=<serial>. Runs until SIGTERM. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -44,10 +49,10 @@ struct pend {
 /* The responder: keys, certificates, mode, pending table. */
 static struct {
 	const char	*dir;		/* control and output files */
-	int		 pending, ra, nextca, cgi;
+	int		 pending, ra, nextca, cgi, clip, shadow, badnext;
 	long		 ca_days, cert_days;
-	EVP_PKEY	*cakey, *nextkey, *raekey, *raskey;
-	X509		*ca, *next, *rae, *ras;
+	EVP_PKEY	*cakey, *nextkey, *raekey, *raskey, *rogue;
+	X509		*ca, *next, *rae, *ras, *roguecert;
 	long		 serial;	/* last serial issued */
 	struct pend	 pend[MAX_PENDING];
 	FILE		*log;
@@ -60,6 +65,15 @@ on_term(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static time_t
+not_after(X509 *x)
+{
+	struct tm tm;
+
+	ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm);
+	return timegm(&tm);
 }
 
 /* Now for validity dates: the epoch in DIR/clock when that file exists
@@ -80,21 +94,26 @@ issue_time(void)
 	return (time_t)t;
 }
 
-/* A certificate valid from now - 60 s for days days. */
+/* A certificate valid from nb (0: now - 60 s) for days days; with clip
+ * never past the issuer's end. */
 static X509 *
-mk_cert(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
-    long days, const char *ku, int ca)
+mk_cert_at(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
+    time_t nb, long days, const char *ku, int ca)
 {
 	X509 *x = X509_new();
-	time_t now = issue_time();
+	time_t na;
 
+	nb = nb ? nb : issue_time() - 60;
+	na = nb + 60 + days * 86400;
+	if (R.clip && issuer && na > not_after(issuer))
+		na = not_after(issuer);
 	X509_set_version(x, X509_VERSION_3);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), ++R.serial);
 	X509_set_subject_name(x, subj);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) :
 	    subj);
-	X509_time_adj(X509_getm_notBefore(x), -60, &now);
-	X509_time_adj(X509_getm_notAfter(x), days * 86400, &now);
+	ASN1_TIME_set(X509_getm_notBefore(x), nb);
+	ASN1_TIME_set(X509_getm_notAfter(x), na);
 	X509_set_pubkey(x, key);
 	if (ca)
 		t_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE");
@@ -105,6 +124,13 @@ mk_cert(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
 		exit(2);
 	}
 	return x;
+}
+
+static X509 *
+mk_cert(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
+    long days, const char *ku, int ca)
+{
+	return mk_cert_at(key, subj, issuer, ik, 0, days, ku, ca);
 }
 
 static void
@@ -142,8 +168,15 @@ setup(void)
 	R.nextkey = t_rsa();
 	R.ca = mk_cert(R.cakey, n, NULL, NULL, R.ca_days,
 	    "critical,keyCertSign,cRLSign", 1);
-	R.next = mk_cert(R.nextkey, n, NULL, NULL, 2 * R.ca_days,
+	R.next = R.shadow ? mk_cert_at(R.nextkey, n, NULL, NULL,
+	    not_after(R.ca), R.ca_days, "critical,keyCertSign,cRLSign", 1) :
+	    mk_cert(R.nextkey, n, NULL, NULL, 2 * R.ca_days,
 	    "critical,keyCertSign,cRLSign", 1);
+	if (R.badnext) {	/* signs GetNextCACert instead of the CA */
+		R.rogue = t_rsa();
+		R.roguecert = mk_cert(R.rogue, n, NULL, NULL, R.ca_days,
+		    "critical,keyCertSign,cRLSign", 1);
+	}
 	R.raekey = t_rsa();
 	R.raskey = t_rsa();
 	R.rae = mk_cert(R.raekey, re, R.ca, R.cakey, R.ca_days,
@@ -188,6 +221,12 @@ parse_mode(const char *m)
 			R.nextca = 1;
 		else if (strcmp(t, "cgi") == 0)
 			R.cgi = 1;
+		else if (strcmp(t, "clip") == 0)
+			R.clip = 1;
+		else if (strcmp(t, "shadow") == 0)
+			R.shadow = 1;
+		else if (strcmp(t, "badnext") == 0)
+			R.badnext = 1;
 		else if (strncmp(t, "ca_days=", 8) == 0)
 			R.ca_days = atol(t + 8);
 		else if (strncmp(t, "cert_days=", 10) == 0)
@@ -248,16 +287,15 @@ log_signer(const struct t_req *q)
 	BN_free(bn);
 }
 
-/* A certificate for csr from the current CA. */
+/* A certificate for csr from ca; a shadow one (from the next CA before
+ * the switch) starts when the current CA ends. */
 static X509 *
-issue(X509_REQ *csr)
+issue(X509_REQ *csr, X509 *ca, EVP_PKEY *key)
 {
-	X509 *ca;
-	EVP_PKEY *key;
+	time_t nb = ca == R.next && R.shadow ? not_after(R.ca) : 0;
 
-	current(&ca, &key);
-	return mk_cert(X509_REQ_get0_pubkey(csr),
-	    X509_REQ_get_subject_name(csr), ca, key, R.cert_days, NULL, 0);
+	return mk_cert_at(X509_REQ_get0_pubkey(csr),
+	    X509_REQ_get_subject_name(csr), ca, key, nb, R.cert_days, NULL, 0);
 }
 
 /* What to answer: SUCCESS (issue), PENDING, or FAILURE. */
@@ -294,6 +332,25 @@ decide(const struct t_req *q, X509_REQ **csr, int *fail)
 	return 0;
 }
 
+/* Decrypt a pkiMessage: to the RA, the current CA or (shadow) the next
+ * CA, which then answers and issues (*ca, *key). */
+static int
+decode(const unsigned char *msg, size_t len, struct t_req *q, X509 **ca,
+    EVP_PKEY **key)
+{
+	current(ca, key);
+	if (R.ra)
+		return t_ca_decode(msg, len, R.rae, R.raekey, q);
+	if (t_ca_decode(msg, len, *ca, *key, q) == 0)
+		return 0;
+	if (!R.shadow || *ca == R.next)
+		return -1;
+	t_req_free(q);
+	*ca = R.next;
+	*key = R.nextkey;
+	return t_ca_decode(msg, len, R.next, R.nextkey, q);
+}
+
 /* Answer one PKIOperation. */
 static void
 pkiop(const unsigned char *msg, size_t len, int *status, const char **ct,
@@ -305,20 +362,20 @@ pkiop(const unsigned char *msg, size_t len, int *status, const char **ct,
 	X509 *cert = NULL, *ca;
 	EVP_PKEY *key;
 
-	current(&ca, &key);
-	if (t_ca_decode(msg, len, R.ra ? R.rae : ca, R.ra ? R.raekey : key,
-	    &q) == -1) {
+	if (decode(msg, len, &q, &ca, &key) == -1) {
 		fprintf(R.log, " decode=failed");
 		*status = 400;
+		t_req_free(&q);
 		return;
 	}
 	log_signer(&q);
-	fprintf(R.log, " enc=%s", R.ra ? "ra" : "ca");
+	fprintf(R.log, " enc=%s", R.ra ? "ra" : ca == R.next && !control(
+	    "rollover") ? "next" : "ca");
 	s.status = decide(&q, &csr, &s.fail_info);
 	s.signer = R.ra ? R.ras : ca;
 	s.signer_key = R.ra ? R.raskey : key;
 	if (s.status == 0) {
-		s.issued = cert = issue(csr);
+		s.issued = cert = issue(csr, ca, key);
 		s.chain = ca;
 		fprintf(R.log, " issued=%02lX", R.serial);
 	}
@@ -405,7 +462,8 @@ get_next(const char **ct, unsigned char **out, size_t *olen)
 
 	deg = t_degenerate(&R.next, 1, &dl);
 	b = BIO_new_mem_buf(deg, (int)dl);
-	p7 = PKCS7_sign(R.ca, R.cakey, NULL, b, PKCS7_BINARY);
+	p7 = R.badnext ? PKCS7_sign(R.roguecert, R.rogue, NULL, b,
+	    PKCS7_BINARY) : PKCS7_sign(R.ca, R.cakey, NULL, b, PKCS7_BINARY);
 	n = i2d_PKCS7(p7, &der);
 	copy_out(der, n > 0 ? (size_t)n : 0, out, olen);
 	*ct = "application/x-x509-next-ca-cert";

@@ -2,6 +2,7 @@
  * operation URLs and GET message encoding, GetCACert CA/RA selection and
  * GetNextCACert verification, all offline. */
 #include "lib/b64.h"
+#include "lib/clock.h"
 #include "tests/unit/test_scep_util.h"
 
 static void
@@ -257,6 +258,16 @@ t_next_ca(void)
 	check(scep_next_ca_parse(der, len, root, &sk, &e) == -1 &&
 	    e.code == E_PROTO && sk == NULL,
 	    "signed by an impostor of the current CA: refused");
+	OPENSSL_free(der);
+	der = next_ca_reply(root, rootk, next, &len);
+	clock_set(time(NULL) + 3 * 86400);	/* the device's clock */
+	check(scep_next_ca_parse(der, len, root, &sk, &e) == -1 && sk == NULL,
+	    "GetNextCACert: the current CA expired by the virtual clock: "
+	    "refused");
+	clock_set(time(NULL));
+	check(scep_next_ca_parse(der, len, root, &sk, &e) == 0,
+	    "... and accepted once the virtual clock is back");
+	sk_X509_pop_free(sk, X509_free);
 	OPENSSL_free(der);
 	X509_free(next);
 	X509_free(evil);
