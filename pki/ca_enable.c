@@ -284,13 +284,33 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 		ca_ref_put(&r);
 	}
 	own_trustpoint(c.name, x);
-	if (ca_scep_start(http_port, e) == -1) {
+	if (http_port >= 0 && ca_scep_start(http_port, e) == -1) {
 		ca_disable();
 		return -1;
 	}
 	say(fn, arg, "% Certificate Server enabled.");
 	log_msg(SEV_INFO, "PKI", "CS_ENABLED", "Certificate server now enabled.");
 	return 0;
+}
+
+int
+ca_serve(int port, struct err *e)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int cur, rc = 0;
+
+	pthread_mutex_lock(&mu);
+	cur = ca_scep_port();
+	if (!ca_enabled() || (port >= 0 && cur != 0 && (port == 0 ||
+	    port == cur)))
+		;	/* nothing to serve, or served there already */
+	else {
+		ca_scep_stop();
+		if (port >= 0)
+			rc = ca_scep_start(port, e);
+	}
+	pthread_mutex_unlock(&mu);
+	return rc;
 }
 
 /* Stop serving and drop the key, certificate, CRL and database. */
