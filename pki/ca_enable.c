@@ -237,12 +237,18 @@ open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
 static int
 install(const char *dir, EVP_PKEY *key, X509 *x, struct ca_db *db)
 {
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(key, &der);	/* <= 0: encoded per request */
+
 	pthread_mutex_lock(&ca_g.mu);
 	if (ca_g.enabled) {
 		pthread_mutex_unlock(&ca_g.mu);
+		OPENSSL_free(der);
 		return -1;
 	}
 	ca_g.key = key;
+	ca_g.key_der = n > 0 ? der : NULL;
+	ca_g.key_der_len = n > 0 ? (size_t)n : 0;
 	ca_g.cacert = x;
 	ca_g.db = db;
 	ca_g.enabled = 1;
