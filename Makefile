@@ -29,6 +29,9 @@ SRCS	 = $(wildcard lib/*.c shell/*.c parser/*.c conf/*.c pki/*.c acme/*.c scep/*
 OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 TSRCS	 = $(wildcard tests/unit/test_*.c)
 TBINS	 = $(TSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Helper servers and test drivers the scripts start (not tests themselves).
+HSRCS	 = $(wildcard tests/helpers/*.c)
+HBINS	 = $(HSRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 # The SCEP load client of bench/ca.sh and the CA tests links libcurl.
 LOADSRCS = $(wildcard bench/*.c)
 LOADOBJS = $(LOADSRCS:%.c=$(BUILD)/%.o)
@@ -40,7 +43,7 @@ CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 all: pkish
 
 ifeq ($(SAN),1)
-all: $(BUILD)/pkish $(TBINS) $(BUILD)/pkish_drv
+all: $(BUILD)/pkish $(TBINS) $(HBINS) $(BUILD)/pkish_drv
 else
 pkish: $(BUILD)/pkish
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -53,6 +56,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/scep_load: $(LOADOBJS) $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURLLIBS)
 
@@ -60,7 +66,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(TBINS) $(BUILD)/scep_load $(BUILD)/pkish_drv
+unit: $(TBINS) $(HBINS) $(BUILD)/scep_load $(BUILD)/pkish_drv
 
 # bench/httpd.sh and tests/e2e/limit_http.sh: the listener alone, and the
 # libevent evhttp build of the same it is measured against.
@@ -123,4 +129,4 @@ uninstall:
 
 include fuzz/fuzz.mk
 
--include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(BUILD)/bench/httpd/pkish_drv.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(BUILD)/bench/httpd/pkish_drv.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) $(HSRCS:%.c=$(BUILD)/%.d)

@@ -65,6 +65,12 @@ struct acme_result {
 int	 acme_enroll(const struct acme_params *, struct acme_result *,
 	    struct err *);
 void	 acme_result_free(struct acme_result *);
+/* The directory of p->directory_url (RFC 8555 section 7.1.1), fetched
+ * now and kept with its connection for the exchange that follows: pki/
+ * asks before it makes any key for an enrollment, so that a server that
+ * cannot be reached (or is no ACME server) leaves no key behind. Same
+ * errors as acme_enroll. */
+int	 acme_directory_check(const struct acme_params *, struct err *);
 /* RFC 8555 section 7.6, signed with the account key; reason is the RFC
  * 5280 CRLReason code (0 unspecified, 1 keyCompromise, 3
  * affiliationChanged, 4 superseded, 5 cessationOfOperation). */

@@ -237,6 +237,27 @@ bad_identifier(const struct acme_params *p, struct err *e)
 	return 0;
 }
 
+/* ASA 717067 when a trustpoint enrolls. */
+static void
+log_start(const struct acme_params *p, const char *ca)
+{
+	if (p->trustpoint != NULL)
+		log_asa(SEV_NOTICE, 717067, "Starting ACME certificate enrollment "
+		    "for the trustpoint <%s> with CA <%s>. Mode <%s>",
+		    p->trustpoint, ca, p->automatic ? "automatic" : "manual");
+}
+
+/* ASA 717069 when a trustpoint's enrollment failed. */
+static void
+log_fail(const struct acme_params *p, const struct err *e)
+{
+	if (p->trustpoint != NULL)
+		log_asa(SEV_ERR, 717069, "ACME Certificate enrollment failed for "
+		    "trustpoint <%s>. Reason <%s%.0d%s%s>", p->trustpoint,
+		    e->detail ? "error " : "", e->detail, e->detail ? ": " : "",
+		    e->msg);
+}
+
 /*
  * Enroll for a certificate as described by "p" (see acme.h). On success
  * returns 0 and fills "res" (the caller frees it with acme_result_free());
@@ -256,10 +277,7 @@ acme_enroll(const struct acme_params *p, struct acme_result *res,
 	memset(res, 0, sizeof(*res));
 	memset(&ctx, 0, sizeof(ctx));
 	ca_name(p->directory_url, ca, sizeof(ca));
-	if (p->trustpoint != NULL)
-		log_asa(SEV_NOTICE, 717067, "Starting ACME certificate enrollment "
-		    "for the trustpoint <%s> with CA <%s>. Mode <%s>",
-		    p->trustpoint, ca, p->automatic ? "automatic" : "manual");
+	log_start(p, ca);
 	if (p->trustpoint != NULL && p->regenerated_key != NULL)
 		acme_log_key_regenerated(p->regenerated_key, p->trustpoint,
 		    p->automatic);
@@ -275,11 +293,32 @@ acme_enroll(const struct acme_params *p, struct acme_result *res,
 	acme_ctx_free(&ctx);
 	if (p->trustpoint != NULL && rc == 0)
 		log_success(p, ca, sk_X509_value(res->chain, 0));
-	else if (p->trustpoint != NULL)
-		log_asa(SEV_ERR, 717069, "ACME Certificate enrollment failed for "
-		    "trustpoint <%s>. Reason <%s%.0d%s%s>", p->trustpoint,
-		    e->detail ? "error " : "", e->detail, e->detail ? ": " : "",
-		    e->msg);
+	else
+		log_fail(p, e);
+	return rc;
+}
+
+int
+acme_directory_check(const struct acme_params *p, struct err *e)
+{
+	struct acme_params	q = *p;
+	struct acme_ctx		ctx;
+	int			rc;
+
+	struct err		tmp;
+	char			ca[128];
+
+	e = e ? e : &tmp;
+	memset(e, 0, sizeof(*e));
+	q.csr_der = NULL;	/* nothing but the directory */
+	q.csr_len = 0;
+	rc = acme_ctx_init(&ctx, &q, e);
+	acme_ctx_free(&ctx);	/* parks the connection and directory */
+	if (rc == -1) {		/* the enrollment ends here: its syslogs */
+		ca_name(p->directory_url, ca, sizeof(ca));
+		log_start(p, ca);
+		log_fail(p, e);
+	}
 	return rc;
 }
 

@@ -80,7 +80,7 @@ def generate(tp):
                                                          nifs % 250),
               '!']
         nifs += 1
-    L += ['line vty 0 15', ' exec-timeout 60 0', ' login local',
+    L += ['line vty 0 127', ' exec-timeout 60 0', ' login local',
           ' transport input telnet', '!']
     what = '%d trustpoints x 8 sub-commands, ' % ntp if ntp else ''
     what += '%d users, %d interfaces, 8 logging hosts' % (nusers, nifs)

@@ -26,6 +26,7 @@ struct target {
 /* A requester identity: key, transient self-signed certificate. */
 struct ident {
 	EVP_PKEY	*key;
+	struct signer	 sg;		/* over key (pki/signer.h) */
 	X509		*cert;
 };
 
@@ -42,7 +43,8 @@ enum outcome {
 
 /* One prebuilt request and what came back. */
 struct req {
-	struct scep_tx	 tx;		/* borrowed key/cert from an ident */
+	struct scep_tx	 tx;		/* borrowed signer/cert from an ident */
+	EVP_PKEY	*sign_key;	/* borrowed: the ident's key */
 	char		 cn[64];	/* subject CN of the CSR */
 	EVP_PKEY	*csr_key;	/* borrowed: the key certified */
 	unsigned char	*msg;		/* DER pkiMessage, malloc'd */

@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include "bench/scep_load.h"
+#include "pki/signer.h"
 
 int
 target_load(struct target *t, const char *url, struct err *e)
@@ -74,9 +75,11 @@ ident_make(struct ident *id, const char *cn, struct err *e)
 	if ((id->key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)) ==
 	    NULL)
 		return err_ssl(e, "RSA key generation");
+	if (pki_signer_pkey(id->key, &id->sg, e) == -1)
+		return -1;
 	if ((n = name_cn(cn)) == NULL)
 		return err_ssl(e, "subject");
-	id->cert = scep_transient_cert(id->key, n, e);
+	id->cert = scep_transient_cert(&id->sg, n, e);
 	X509_NAME_free(n);
 	return id->cert ? 0 : -1;
 }
@@ -84,6 +87,7 @@ ident_make(struct ident *id, const char *cn, struct err *e)
 void
 ident_free(struct ident *id)
 {
+	pki_signer_close(&id->sg);
 	EVP_PKEY_free(id->key);
 	X509_free(id->cert);
 	memset(id, 0, sizeof(*id));
@@ -156,7 +160,8 @@ req_build(struct req *r, const struct target *t, const struct ident *signer,
 	r->tx.cipher = scep_caps_cipher(&t->caps);
 	r->tx.recipient = t->rcpt;
 	r->tx.signer_cert = signer->cert;
-	r->tx.signer_key = signer->key;
+	r->tx.signer = &signer->sg;
+	r->sign_key = signer->key;
 	if (csr_der(csr_key, cn, challenge, &der, &len, e) == -1)
 		return -1;
 	rc = scep_msg_build(&r->tx, der, (size_t)len, &r->msg, &r->msg_len, e);

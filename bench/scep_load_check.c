@@ -154,7 +154,7 @@ req_dump(const struct req *r, const char *dir, const char *name,
 	if (pem_out(path, w_msg, r, e) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s.key.pem", dir, name);
-	if (pem_out(path, w_key, r->tx.signer_key, e) == -1)
+	if (pem_out(path, w_key, r->sign_key, e) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s.signer.pem", dir, name);
 	return pem_out(path, w_cert, r->tx.signer_cert, e);

@@ -21,6 +21,7 @@
 
 static X509 *ca, *rq;
 static EVP_PKEY *ca_key, *rq_key;
+static struct signer rq_sig;	/* over rq_key, as pki/ hands it down */
 static struct scep_tx tx;
 
 static void *
@@ -126,7 +127,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	tx.cipher = EVP_aes_128_cbc();
 	tx.recipient = ca;
 	tx.signer_cert = rq;
-	tx.signer_key = rq_key;
+	if (pki_signer_pkey(rq_key, &rq_sig, &e) < 0)
+		abort();
+	tx.signer = &rq_sig;
 	if (seeds)
 		write_seeds(seeds);
 	return 0;
@@ -205,7 +208,8 @@ envelope(const uint8_t *d, size_t n)
 	struct err e = { 0 };
 	PKCS7 *p7 = scep_p7_decode(d, n, NULL, "pkcsPKIEnvelope", &e);
 
-	if (p7 && scep_envelope_open(p7, rq_key, rq, &out, &len, &e) == 0)
+	if (p7 && scep_envelope_open_signer(p7, &rq_sig, rq, &out, &len,
+	    &e) == 0)
 		pick(out, len);
 	free(out);
 	PKCS7_free(p7);

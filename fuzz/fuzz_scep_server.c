@@ -18,6 +18,7 @@
 #include "lib/b64.h"
 #include "pki/ca_int.h"
 #include "pki/key.h"
+#include "pki/signer.h"
 #include "scep/scep.h"
 #include "fuzz/fuzz.h"
 
@@ -104,6 +105,7 @@ seed_msg(const char *dir, const char *name, int t, EVP_PKEY *k, X509 *self,
     const unsigned char *c, size_t clen)
 {
 	struct scep_tx tx = { 0 };
+	struct signer sg;
 	unsigned char *der = NULL;
 	size_t len = 0;
 	char *b64, n2[64];
@@ -116,9 +118,14 @@ seed_msg(const char *dir, const char *name, int t, EVP_PKEY *k, X509 *self,
 	    EVP_aes_128_cbc();
 	tx.recipient = cacert;
 	tx.signer_cert = self;
-	tx.signer_key = k;
-	if (scep_msg_build(&tx, c, clen, &der, &len, NULL) == -1)
+	if (pki_signer_pkey(k, &sg, NULL) < 0)
 		return;
+	tx.signer = &sg;
+	if (scep_msg_build(&tx, c, clen, &der, &len, NULL) == -1) {
+		pki_signer_close(&sg);
+		return;
+	}
+	pki_signer_close(&sg);
 	seed(dir, name, 0, der, len);
 	if ((b64 = b64_encode(der, len, 0)) != NULL) {
 		snprintf(n2, sizeof(n2), "%s-get", name);
@@ -141,7 +148,14 @@ write_seeds(const char *dir)
 
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
 	    (const unsigned char *)"fuzz.example.test", -1, -1, 0);
-	self = scep_transient_cert(k, n, NULL);
+	{
+		struct signer sg;
+
+		self = NULL;
+		if (pki_signer_pkey(k, &sg, NULL) == 0)
+			self = scep_transient_cert(&sg, n, NULL);
+		pki_signer_close(&sg);
+	}
 	X509_REQ_set_subject_name(r, n);
 	X509_REQ_set_pubkey(r, k);
 	X509_REQ_add1_attr_by_NID(r, NID_pkcs9_challengePassword,

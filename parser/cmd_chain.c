@@ -69,6 +69,15 @@ store(struct vty *v, enum tp_slot s, X509 *x)
 	return 0;
 }
 
+/* A serial without its leading zeros ("00CA" is the number CA). */
+static const char *
+hex_digits(const char *s)
+{
+	while (s[0] == '0' && s[1] != '\0')
+		s++;
+	return s;
+}
+
 static int
 cmd_certificate(struct vty *v, struct args *a)
 {
@@ -100,7 +109,7 @@ cmd_certificate(struct vty *v, struct args *a)
 		return -1;
 	}
 	got = cert_serial_hex(x);
-	if (got == NULL || strcasecmp(got, serial) != 0) {
+	if (got == NULL || strcasecmp(hex_digits(got), hex_digits(serial))) {
 		vty_err(v, "Certificate serial number %s does not match %s",
 		    got ? got : "?", serial);
 		free(got);

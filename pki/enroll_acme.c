@@ -87,7 +87,6 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
     struct err *e)
 {
 	struct tp_certs k;
-	int regen, generated;
 
 	if (job_base(j, tp, e) < 0)
 		return -1;
@@ -95,17 +94,11 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	    j->addr, sizeof(j->addr)) < 0)
 		return err_set(e, E_INVAL, "Interface %s (http01) has no IP "
 		    "address", j->c.acme_http01_if);
-	/* ASA: an automatic key per enrollment unless one is named */
-	regen = x->regenerate || (!j->c.rsakeypair[0] && !j->c.eckeypair[0]);
-	if (enroll_prepare_key(&j->c, regen, j->key, sizeof(j->key),
-	    &generated, e) < 0)
-		return -1;
 	enroll_csr_params(&j->c, x, &j->r);
 	j->p.dns = j->r.p.dns;
 	j->p.ndns = j->r.p.ndns;
 	j->p.ips = j->r.p.ips;
 	j->p.nips = j->r.p.nips;
-	j->p.cert_key_label = j->key;
 	j->p.subject = j->r.p.subject;
 	j->p.http_addr = j->addr[0] ? j->addr : NULL;
 	j->p.http_port = pki_http_port();
@@ -115,7 +108,6 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 	j->p.progress_ctx = j;
 	j->p.trustpoint = tp;
 	j->p.automatic = x->automatic;
-	j->p.regenerated_key = generated ? j->label : NULL;
 	/* RFC 9773: a renewal names the certificate it replaces */
 	if (tp_get_certs(tp, &k, NULL) == 0) {
 		if (k.cert)
@@ -123,6 +115,22 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 		tp_certs_free(&k);
 	}
 	j->p.replaces = j->replaces;
+	return 0;
+}
+
+/* The key of this request: as on the ASA, a fresh automatic key per
+ * enrollment unless one is named (made when missing). */
+static int
+job_cert_key(struct acme_job *j, const struct enroll_ctx *x, struct err *e)
+{
+	int regen, generated;
+
+	regen = x->regenerate || (!j->c.rsakeypair[0] && !j->c.eckeypair[0]);
+	if (enroll_prepare_key(&j->c, regen, j->key, sizeof(j->key),
+	    &generated, e) < 0)
+		return -1;
+	j->p.cert_key_label = j->key;
+	j->p.regenerated_key = generated ? j->label : NULL;
 	return 0;
 }
 
@@ -150,11 +158,13 @@ job_account(struct acme_job *j, int create, struct err *e)
 }
 
 static int
-job_keys(struct acme_job *j, struct err *e)
+job_keys(struct acme_job *j, const struct enroll_ctx *x, struct err *e)
 {
 	struct csr_params cp = { 0 };
 	X509_REQ *req;
 
+	if (job_cert_key(j, x, e) < 0)
+		return -1;
 	cp.subject = j->p.subject;
 	cp.dns = j->p.dns;
 	cp.ndns = j->p.ndns;
@@ -237,7 +247,9 @@ enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 		return err_set(e, E_NOMEM, "out of memory");
 	if (job_setup(j, tp, x, e) < 0)
 		goto out;
-	if (job_keys(j, e) < 0 || acme_enroll(&j->p, &res, e) < 0) {
+	/* the directory first: an unreachable server leaves no key */
+	if (acme_directory_check(&j->p, e) < 0 || job_keys(j, x, e) < 0 ||
+	    acme_enroll(&j->p, &res, e) < 0) {
 		tp_set_status(tp, TP_ST_FAILED);
 		fail_text("ACME certificate enrollment failed", e);
 		goto out;

@@ -30,6 +30,7 @@
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/renew.h"
+#include "pki/signer.h"
 #include "scep/scep.h"
 
 /*
@@ -168,7 +169,9 @@ struct scep_job {
 	struct scep_req		 q;		/* borrows everything here */
 	STACK_OF(X509)		*cas;		/* GetCACert reply or known RA
 						 * certificates; q.ra_* borrow */
-	X509_REQ		*csr;
+	unsigned char		*csr;		/* DER, owned */
+	struct signer		 ksig;		/* the key certified */
+	struct signer		 isig;		/* renewal: the identity's key */
 	char			 key[192];	/* label of the key certified */
 	char			 label[160];	/* the trustpoint's key label */
 };
@@ -178,7 +181,9 @@ job_free(struct scep_job *j)
 {
 	tp_certs_free(&j->k);
 	sk_X509_pop_free(j->cas, X509_free);
-	X509_REQ_free(j->csr);
+	free(j->csr);
+	pki_signer_close(&j->ksig);
+	pki_signer_close(&j->isig);
 	free(j);
 }
 
@@ -237,26 +242,41 @@ job_ca(struct scep_job *j, const char *tp, struct err *e)
 	return 0;
 }
 
-/* Fill the engine request; a renewal is signed by the identity. */
-static void
-job_req(struct scep_job *j, int renewal)
+/*
+ * The CSR (DER) and the signer over the key it certifies; the engine
+ * request borrows both. A renewal is signed by the identity certificate
+ * and its key, when that key is still the trustpoint's.
+ */
+static int
+job_req(struct scep_job *j, int renewal, struct err *e)
 {
 	EVP_PKEY *pub;
+	X509_REQ *req;
 
+	if ((req = csr_build(j->key, &j->r.p, e)) == NULL)
+		return -1;
+	j->csr = csr_to_der(req, &j->q.csr_len);
+	X509_REQ_free(req);
+	if (j->csr == NULL)
+		return err_ssl(e, "SCEP: cannot encode the CSR");
+	if (pki_signer_open(j->key, &j->ksig, e) < 0)
+		return -1;
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;
 	j->q.ca = j->k.ca;
-	j->q.key_label = j->key;
-	j->q.csr = j->csr;
+	j->q.key = &j->ksig;
+	j->q.csr_der = j->csr;
 	if (!renewal || j->k.cert == NULL ||
 	    (pub = key_get1_public(j->label, NULL)) == NULL)
-		return;
-	if (cert_matches_key(j->k.cert, pub) == 1) {
+		return 0;
+	if (cert_matches_key(j->k.cert, pub) == 1 &&
+	    pki_signer_open(j->label, &j->isig, NULL) == 0) {
 		j->q.signer_cert = j->k.cert;
-		j->q.signer_key_label = j->label;
+		j->q.signer_key = &j->isig;
 		j->q.renewal = 1;
 	}
 	EVP_PKEY_free(pub);
+	return 0;
 }
 
 static int
@@ -278,10 +298,7 @@ job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
 	    sizeof(j->key), &gen, e) < 0)
 		return -1;
 	enroll_csr_params(&j->c, x, &j->r);
-	if ((j->csr = csr_build(j->key, &j->r.p, e)) == NULL)
-		return -1;
-	job_req(j, renew);
-	return 0;
+	return job_req(j, renew, e);
 }
 
 /*
@@ -396,9 +413,8 @@ poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
 	x.include_serial = p->include_serial;
 	x.ip = p->ip;
 	enroll_csr_params(&j->c, &x, &j->r);
-	if ((j->csr = csr_build(j->key, &j->r.p, e)) == NULL)
+	if (job_req(j, p->renewal, e) < 0)
 		goto out;
-	job_req(j, p->renewal);
 	if (scep_poll(&j->q, p->tid, &rs, e) == 0 &&
 	    (rc = outcome(tp, j, &rs, &again, e)) == 0)
 		*granted = rs.status == SCEP_SUCCESS;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "pki/cert.h"
 #include "pki/tp.h"
 #include "pki/tp_int.h"
@@ -125,7 +126,10 @@ render_cert(FILE *f, const char *kind, X509 *x, int brief)
 	serial = cert_serial_hex(x);
 	if (!brief)
 		hex = cert_to_ios_hex(x);
-	fprintf(f, " certificate %s%s\n", kind, serial ? serial : "00");
+	/* a serial of hex "CA" would read back as the keyword `ca`: the
+	 * same number with a leading zero byte reads back as a serial */
+	fprintf(f, " certificate %s%s%s\n", kind, serial && strcasecmp(serial,
+	    "CA") == 0 ? "00" : "", serial ? serial : "00");
 	if (!brief)
 		fprintf(f, "%s  \tquit\n", hex ? hex : "");
 	free(serial);

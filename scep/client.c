@@ -3,40 +3,38 @@
  * scep/client.c - the requester's transactions (RFC 8894 sections 3.3
  * and 2.3): PKCSReq / RenewalReq and CertPoll.
  *
- * One exchange = fetch the keys from the keystore, pick the signer (a
- * transient self-signed certificate over the requested key for an initial
+ * One exchange = decode the CSR, pick the signer (a transient
+ * self-signed certificate over the requested key for an initial
  * enrollment, the current identity certificate and its key for a
  * renewal), build the pkiMessage, send it (scep/transport.c), verify the
  * CertRep (scep/msg_parse.c) and, on SUCCESS, pick the certificate for
- * our key. PENDING is returned to the caller, which schedules CertPoll
- * (IOS: retry period doubling up to the retry count); the transactionID
- * is a hash of the public key so a poll after a restart reuses it.
- * Nothing here keeps state between calls; all results are owned by the
- * caller's struct scep_resp. Private keys are only borrowed from
- * pki/key.h handles and never leave this process.
+ * the CSR's key. PENDING is returned to the caller, which schedules
+ * CertPoll (IOS: retry period doubling up to the retry count); the
+ * transactionID is a hash of the public key so a poll after a restart
+ * reuses it. Nothing here keeps state between calls; all results are
+ * owned by the caller's struct scep_resp. The keys are pki/'s signers
+ * (lib/signer.h): no private key is held here.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include "lib/log.h"
-#include "pki/key.h"
 #include "scep/scep_int.h"
 
 /* Everything one exchange holds; freed by ex_free. */
 struct exchange {
-	EVP_PKEY	*key;		/* key being certified */
-	EVP_PKEY	*sign_key;	/* signer's key (may equal key) */
+	X509_REQ	*csr;		/* decoded rq->csr_der */
 	X509		*sign_cert;	/* transient or up-ref'd identity */
-	struct scep_tx	 tx;		/* borrows the three above */
+	struct scep_tx	 tx;		/* borrows the above and rq's signer */
 };
 
 static void
 ex_free(struct exchange *x)
 {
-	EVP_PKEY_free(x->key);
-	EVP_PKEY_free(x->sign_key);
+	X509_REQ_free(x->csr);
 	X509_free(x->sign_cert);
 	OPENSSL_cleanse(&x->tx, sizeof(x->tx));
 }
@@ -44,12 +42,41 @@ ex_free(struct exchange *x)
 static int
 req_check(const struct scep_req *rq, struct err *e)
 {
-	if (rq->url == NULL || rq->ca == NULL || rq->key_label == NULL ||
-	    rq->csr == NULL)
+	if (rq->url == NULL || rq->ca == NULL || rq->key == NULL ||
+	    rq->csr_der == NULL || rq->csr_len == 0 || rq->csr_len > LONG_MAX)
 		return err_set(e, E_INVAL, "SCEP: request needs URL, CA "
 		    "certificate, key and CSR");
 	if (scep_nid(SA_MESSAGE_TYPE) == NID_undef)
 		return err_set(e, E_INVAL, "SCEP: scep_init() was not called");
+	return 0;
+}
+
+/* 1 when pub is the signer's public key. */
+static int
+is_signers(EVP_PKEY *pub, const struct signer *sg)
+{
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(pub, &der), same;
+
+	same = n > 0 && (size_t)n == sg->pub_len &&
+	    memcmp(der, sg->pub_der, sg->pub_len) == 0;
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return same;
+}
+
+/* The CSR, which must be for rq->key. */
+static int
+csr_decode(const struct scep_req *rq, struct exchange *x, struct err *e)
+{
+	const unsigned char *p = rq->csr_der;
+
+	if ((x->csr = d2i_X509_REQ(NULL, &p, (long)rq->csr_len)) == NULL ||
+	    p != rq->csr_der + rq->csr_len)
+		return err_ssl(e, "SCEP: the CSR does not decode");
+	if (!is_signers(X509_REQ_get0_pubkey(x->csr), rq->key))
+		return err_set(e, E_INVAL, "SCEP: the CSR is not for the key "
+		    "being certified");
 	return 0;
 }
 
@@ -58,49 +85,37 @@ static int
 pick_signer(const struct scep_req *rq, struct exchange *x, struct err *e)
 {
 	if (rq->signer_cert == NULL) {
-		x->sign_cert = scep_transient_cert(x->key,
-		    X509_REQ_get_subject_name(rq->csr), e);
-		if (x->sign_cert == NULL || !EVP_PKEY_up_ref(x->key))
-			return x->sign_cert ? err_ssl(e, "SCEP: up_ref") : -1;
-		x->sign_key = x->key;
-		return 0;
+		x->sign_cert = scep_transient_cert(rq->key,
+		    X509_REQ_get_subject_name(x->csr), e);
+		x->tx.signer = rq->key;
+		return x->sign_cert ? 0 : -1;
 	}
-	if ((x->sign_key = key_get1(rq->signer_key_label ?
-	    rq->signer_key_label : rq->key_label, e)) == NULL)
-		return err_ctx(e, "SCEP renewal signer");
-	if (X509_check_private_key(rq->signer_cert, x->sign_key) != 1) {
-		ERR_clear_error();
+	x->tx.signer = rq->signer_key ? rq->signer_key : rq->key;
+	if (!is_signers(X509_get0_pubkey(rq->signer_cert), x->tx.signer))
 		return err_set(e, E_INVAL, "SCEP renewal: the signer "
 		    "certificate does not match its key");
-	}
 	if (!X509_up_ref(rq->signer_cert))
 		return err_ssl(e, "SCEP: up_ref");
 	x->sign_cert = rq->signer_cert;
 	return 0;
 }
 
-/* Keys, signer, transactionID, fresh senderNonce, algorithms. */
+/* CSR, signer, transactionID, fresh senderNonce, algorithms. */
 static int
 ex_setup(const struct scep_req *rq, enum scep_msg_type type,
     const char *tid, struct exchange *x, struct err *e)
 {
 	memset(x, 0, sizeof(*x));
-	if (req_check(rq, e) == -1 ||
-	    (x->key = key_get1(rq->key_label, e)) == NULL)
-		return -1;
-	if (EVP_PKEY_eq(X509_REQ_get0_pubkey(rq->csr), x->key) != 1) {
-		ERR_clear_error();
-		return err_set(e, E_INVAL, "SCEP: the CSR is not for key %s",
-		    rq->key_label);
-	}
-	if (pick_signer(rq, x, e) == -1)
+	if (req_check(rq, e) == -1 || csr_decode(rq, x, e) == -1 ||
+	    pick_signer(rq, x, e) == -1)
 		return -1;
 	x->tx.type = type;
 	if (tid != NULL) {
 		if (*tid == '\0' || strlen(tid) > SCEP_TID_MAX)
 			return err_set(e, E_INVAL, "SCEP: bad transactionID");
 		strcpy(x->tx.transaction_id, tid);
-	} else if (scep_transaction_id(x->key, x->tx.transaction_id, e) == -1)
+	} else if (scep_transaction_id(X509_REQ_get0_pubkey(x->csr),
+	    x->tx.transaction_id, e) == -1)
 		return -1;
 	if (RAND_bytes(x->tx.sender_nonce, SCEP_NONCE_LEN) != 1)
 		return err_ssl(e, "SCEP: no random senderNonce");
@@ -108,7 +123,6 @@ ex_setup(const struct scep_req *rq, enum scep_msg_type type,
 	x->tx.cipher = scep_caps_cipher(rq->caps);
 	x->tx.recipient = rq->ra_enc ? rq->ra_enc : rq->ca;
 	x->tx.signer_cert = x->sign_cert;
-	x->tx.signer_key = x->sign_key;
 	return 0;
 }
 
@@ -128,7 +142,7 @@ fill_resp(struct exchange *x, struct scep_certrep *cr, struct scep_resp *rs,
 	rs->fail_info = cr->fail_info;
 	snprintf(rs->fail_text, sizeof(rs->fail_text), "%s", cr->fail_text);
 	if (cr->status == SCEP_SUCCESS && scep_certs_pick(cr->inner,
-	    cr->inner_len, x->key, &rs->cert, &rs->extra, e) == -1)
+	    cr->inner_len, X509_REQ_get0_pubkey(x->csr), &rs->cert, &rs->extra, e) == -1)
 		return -1;
 	log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: Client received CertRep - %s%s"
 	    "%s%s%s", cr->status == SCEP_SUCCESS ? "GRANTED" : cr->status ==
@@ -192,24 +206,16 @@ scep_enroll(const struct scep_req *rq, struct scep_resp *rs, struct err *e)
 {
 	struct exchange x;
 	enum scep_msg_type type = SCEP_MT_PKCSREQ;
-	unsigned char *csr = NULL;
-	int n, rc = -1;
+	int rc = -1;
 
 	resp_init(rs);
 	if (rq->renewal && rq->signer_cert != NULL && rq->caps != NULL &&
 	    rq->caps->renewal)
 		type = SCEP_MT_RENEWALREQ;
-	if (ex_setup(rq, type, NULL, &x, e) == -1)
-		goto out;
-	if ((n = i2d_X509_REQ(rq->csr, &csr)) <= 0) {
-		err_ssl(e, "SCEP: cannot encode the CSR");
-		goto out;
-	}
-	rc = ex_run(rq, &x, csr, (size_t)n, rs, e);
- out:
+	if (ex_setup(rq, type, NULL, &x, e) == 0)
+		rc = ex_run(rq, &x, rq->csr_der, rq->csr_len, rs, e);
 	if (rc == -1)
 		scep_resp_free(rs);
-	OPENSSL_free(csr);
 	ex_free(&x);
 	return rc;
 }
@@ -236,7 +242,7 @@ scep_poll(const struct scep_req *rq, const char *transaction_id,
 	}
 	if (ex_setup(rq, SCEP_MT_CERTPOLL, transaction_id, &x, e) == -1 ||
 	    scep_issuer_and_subject(X509_get_subject_name(rq->ca),
-	    X509_REQ_get_subject_name(rq->csr), &ias, &len, e) == -1)
+	    X509_REQ_get_subject_name(x.csr), &ias, &len, e) == -1)
 		goto out;
 	rc = ex_run(rq, &x, ias, len, rs, e);
  out:

@@ -4,8 +4,8 @@
  * 8894 section 3.3.2): an EnvelopedData with one KeyTransRecipientInfo
  * per recipient (rsaEncryption) and CBC content encryption.
  *
- * The content-encryption key is unwrapped with our key in the default
- * library context. The content cipher comes from the default context as
+ * The content-encryption key is unwrapped through a signer (lib/signer.h:
+ * the private key stays in pki/). The content cipher comes from the default context as
  * well, unless only OpenSSL 3's legacy provider has it (DES-CBC, still
  * used by micromdm scepserver and other older CAs): then from a private
  * context holding only that provider, created on first need
@@ -18,7 +18,6 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include "lib/signer.h"
 #include "scep/scep_int.h"
@@ -45,37 +44,6 @@ recipient(PKCS7 *p7, X509 *cert, struct err *e)
 	    "pkcsPKIEnvelope: it is not addressed to our signer certificate "
 	    "(RFC 8894 section 3.3.2)");
 	return NULL;
-}
-
-/* RSA PKCS #1 v1.5 key transport: cek = decrypt(ri->enc_key). */
-static int
-unwrap(PKCS7_RECIP_INFO *ri, EVP_PKEY *key, unsigned char *cek,
-    size_t *ceklen, struct err *e)
-{
-	const ASN1_OCTET_STRING *ek = ri->enc_key;
-	unsigned char buf[1024];
-	size_t n = sizeof(buf);
-	EVP_PKEY_CTX *pc;
-	int ok;
-
-	if (OBJ_obj2nid(ri->key_enc_algor->algorithm) != NID_rsaEncryption)
-		return err_set(e, E_PROTO, "SCEP CertRep: key transport is "
-		    "not rsaEncryption");
-	if ((pc = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) == NULL)
-		return err_ssl(e, "SCEP: out of memory");
-	ok = EVP_PKEY_decrypt_init(pc) > 0 &&
-	    EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) > 0 &&
-	    EVP_PKEY_decrypt(pc, buf, &n, ek->data, (size_t)ek->length) > 0;
-	EVP_PKEY_CTX_free(pc);
-	if (!ok || n == 0 || n > CEK_MAX) {
-		OPENSSL_cleanse(buf, sizeof(buf));
-		return err_ssl(e, "SCEP CertRep: cannot decrypt the "
-		    "pkcsPKIEnvelope with our key (RFC 8894 section 3.3.2)");
-	}
-	memcpy(cek, buf, n);
-	*ceklen = n;
-	OPENSSL_cleanse(buf, sizeof(buf));
-	return 0;
 }
 
 /* The content cipher by OID: default context, else the legacy one. */
@@ -153,37 +121,11 @@ content_decrypt(const PKCS7_ENC_CONTENT *ec, const unsigned char *cek,
 }
 
 /*
- * Decrypt the EnvelopedData p7 addressed to cert with key. Returns 0 with
- * *out (malloc'd, *outlen bytes), or -1 with e set (E_PROTO for the
- * peer's faults).
- */
-int
-scep_envelope_open(PKCS7 *p7, EVP_PKEY *key, X509 *cert,
-    unsigned char **out, size_t *outlen, struct err *e)
-{
-	PKCS7_RECIP_INFO *ri;
-	unsigned char cek[CEK_MAX];
-	size_t ceklen = 0;
-	int rc;
-
-	*out = NULL;
-	*outlen = 0;
-	if (!PKCS7_type_is_enveloped(p7) || p7->d.enveloped == NULL ||
-	    p7->d.enveloped->enc_data == NULL)
-		return err_set(e, E_PROTO, "SCEP CertRep: content is not an "
-		    "EnvelopedData (RFC 8894 section 3.2.2)");
-	if ((ri = recipient(p7, cert, e)) == NULL ||
-	    unwrap(ri, key, cek, &ceklen, e) == -1)
-		return -1;
-	rc = content_decrypt(p7->d.enveloped->enc_data, cek, ceklen, out,
-	    outlen, e);
-	OPENSSL_cleanse(cek, sizeof(cek));
-	return rc;
-}
-
-/*
- * The same for a key held behind a signer (the CA's): the key transport
- * goes through sg->decrypt. what names the message in errors.
+ * Decrypt the EnvelopedData p7 addressed to cert with the key behind sg
+ * (the requester's for a CertRep, the CA's for a request): the key
+ * transport goes through sg->decrypt, the content is decrypted here.
+ * Returns 0 with *out (malloc'd, *outlen bytes), or -1 with e set
+ * (E_PROTO for the peer's faults).
  */
 int
 scep_envelope_open_signer(PKCS7 *p7, const struct signer *sg, X509 *cert,
@@ -203,7 +145,7 @@ scep_envelope_open_signer(PKCS7 *p7, const struct signer *sg, X509 *cert,
 	if ((ri = recipient(p7, cert, e)) == NULL)
 		return -1;
 	if (OBJ_obj2nid(ri->key_enc_algor->algorithm) != NID_rsaEncryption ||
-	    sg->decrypt(sg->arg, ri->enc_key->data, (size_t)ri->enc_key->length,
+	    sg->decrypt == NULL || sg->decrypt(sg->arg, ri->enc_key->data, (size_t)ri->enc_key->length,
 	    &cek, &ceklen, e) == -1 || ceklen == 0 || ceklen > CEK_MAX) {
 		if (cek)
 			OPENSSL_cleanse(cek, ceklen);

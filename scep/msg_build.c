@@ -76,10 +76,102 @@ tx_check(const struct scep_tx *tx, size_t len, struct err *e)
 	if (scep_nid(SA_MESSAGE_TYPE) == NID_undef)
 		return err_set(e, E_INVAL, "SCEP: scep_init() was not called");
 	if (tx->recipient == NULL || tx->signer_cert == NULL ||
-	    tx->signer_key == NULL || tx->md == NULL || tx->cipher == NULL ||
-	    tl == 0 || tl > SCEP_TID_MAX || len > INT_MAX)
+	    tx->signer == NULL || tx->signer->sign == NULL || tx->md == NULL ||
+	    tx->cipher == NULL || tl == 0 || tl > SCEP_TID_MAX ||
+	    len > INT_MAX)
 		return err_set(e, E_INVAL, "SCEP: incomplete request");
 	return 0;
+}
+
+/* The SignerInfo for tx->signer_cert: identifiers and algorithms (from
+ * the certificate's public key), contentType, messageDigest of the
+ * envelope and the SCEP attributes (RFC 8894 section 3.2.1). */
+static PKCS7_SIGNER_INFO *
+signer_info(PKCS7 *p7, const struct scep_tx *tx, const unsigned char *env,
+    int envlen, struct err *e)
+{
+	PKCS7_SIGNER_INFO *si;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char mt[8];
+
+	snprintf(mt, sizeof(mt), "%d", (int)tx->type);
+	if ((si = PKCS7_SIGNER_INFO_new()) == NULL ||
+	    !PKCS7_SIGNER_INFO_set(si, tx->signer_cert,
+	    X509_get0_pubkey(tx->signer_cert), tx->md) ||
+	    !PKCS7_add_signer(p7, si)) {
+		PKCS7_SIGNER_INFO_free(si);
+		return err_ssl(e, "SCEP: cannot sign the pkiMessage"), NULL;
+	}
+	if (!EVP_Digest(env, (size_t)envlen, md, &mdlen, tx->md, NULL) ||
+	    !PKCS7_add_attrib_content_type(si, NULL) ||
+	    !PKCS7_add1_attrib_digest(si, md, (int)mdlen))
+		return err_ssl(e, "SCEP: cannot sign the pkiMessage"), NULL;
+	if (add_attr(si, SA_MESSAGE_TYPE, V_ASN1_PRINTABLESTRING, mt, -1,
+	    e) == -1 || add_attr(si, SA_TRANSACTION_ID,
+	    V_ASN1_PRINTABLESTRING, tx->transaction_id, -1, e) == -1 ||
+	    add_attr(si, SA_SENDER_NONCE, V_ASN1_OCTET_STRING,
+	    tx->sender_nonce, SCEP_NONCE_LEN, e) == -1)
+		return NULL;
+	return si;
+}
+
+/* The signature over the DER SET OF signed attributes, as OpenSSL's
+ * PKCS7_SIGNER_INFO_sign makes it, through the signer. */
+static int
+si_sign(PKCS7_SIGNER_INFO *si, const struct scep_tx *tx, struct err *e)
+{
+	unsigned char *attrs = NULL, *sig = NULL;
+	size_t siglen = 0;
+	int n;
+
+	if ((n = ASN1_item_i2d((ASN1_VALUE *)si->auth_attr, &attrs,
+	    ASN1_ITEM_rptr(PKCS7_ATTR_SIGN))) <= 0)
+		return err_ssl(e, "SCEP: cannot encode the signed attributes");
+	n = tx->signer->sign(tx->signer->arg, EVP_MD_get0_name(tx->md), attrs,
+	    (size_t)n, &sig, &siglen, e);
+	OPENSSL_free(attrs);
+	if (n == -1)
+		return err_ctx(e, "SCEP: signing the pkiMessage");
+	if (siglen > INT_MAX || !ASN1_STRING_set(si->enc_digest, sig,
+	    (int)siglen)) {
+		free(sig);
+		return err_ssl(e, "SCEP: out of memory");
+	}
+	free(sig);
+	return 0;
+}
+
+/* SignedData around env (DER in *out, OPENSSL_free): the signer
+ * certificate, one SignerInfo signed through tx->signer. */
+static int
+signed_data(const struct scep_tx *tx, const unsigned char *env, int envlen,
+    unsigned char **out, int *outlen, struct err *e)
+{
+	PKCS7 *p7;
+	PKCS7_SIGNER_INFO *si;
+	int rc = -1;
+
+	*out = NULL;
+	if ((p7 = PKCS7_new()) == NULL || !PKCS7_set_type(p7,
+	    NID_pkcs7_signed) || !PKCS7_content_new(p7, NID_pkcs7_data) ||
+	    !PKCS7_add_certificate(p7, tx->signer_cert) ||
+	    !ASN1_OCTET_STRING_set(p7->d.sign->contents->d.data, env,
+	    envlen)) {
+		err_ssl(e, "SCEP: cannot build the pkiMessage");
+		goto out;
+	}
+	if ((si = signer_info(p7, tx, env, envlen, e)) == NULL ||
+	    si_sign(si, tx, e) == -1)
+		goto out;
+	if ((*outlen = i2d_PKCS7(p7, out)) <= 0) {
+		err_ssl(e, "SCEP: cannot finish the pkiMessage");
+		goto out;
+	}
+	rc = 0;
+ out:
+	PKCS7_free(p7);
+	return rc;
 }
 
 /*
@@ -90,54 +182,30 @@ int
 scep_msg_build(const struct scep_tx *tx, const unsigned char *content,
     size_t len, unsigned char **der, size_t *derlen, struct err *e)
 {
-	PKCS7 *p7 = NULL;
-	PKCS7_SIGNER_INFO *si;
-	BIO *in = NULL;
 	unsigned char *env = NULL, *out = NULL;
-	char mt[8], hex[2 * SCEP_NONCE_LEN + 1];
-	int envlen = 0, n, rc = -1;
+	char hex[2 * SCEP_NONCE_LEN + 1];
+	int envlen = 0, n = 0, rc = -1;
 
 	*der = NULL;
 	if (tx_check(tx, len, e) == -1 ||
-	    envelope(tx, content, len, &env, &envlen, e) == -1)
+	    envelope(tx, content, len, &env, &envlen, e) == -1 ||
+	    signed_data(tx, env, envlen, &out, &n, e) == -1)
 		goto out;
-	snprintf(mt, sizeof(mt), "%d", (int)tx->type);
-	if ((p7 = PKCS7_sign(NULL, NULL, NULL, NULL, PKCS7_BINARY |
-	    PKCS7_PARTIAL)) == NULL || (si = PKCS7_sign_add_signer(p7,
-	    tx->signer_cert, tx->signer_key, tx->md, PKCS7_BINARY |
-	    PKCS7_NOSMIMECAP)) == NULL) {
-		err_ssl(e, "SCEP: cannot sign the pkiMessage");
-		goto out;
-	}
-	if (add_attr(si, SA_MESSAGE_TYPE, V_ASN1_PRINTABLESTRING, mt, -1,
-	    e) == -1 || add_attr(si, SA_TRANSACTION_ID,
-	    V_ASN1_PRINTABLESTRING, tx->transaction_id, -1, e) == -1 ||
-	    add_attr(si, SA_SENDER_NONCE, V_ASN1_OCTET_STRING,
-	    tx->sender_nonce, SCEP_NONCE_LEN, e) == -1)
-		goto out;
-	if ((in = BIO_new_mem_buf(env, envlen)) == NULL ||
-	    !PKCS7_final(p7, in, PKCS7_BINARY) ||
-	    (n = i2d_PKCS7(p7, &out)) <= 0) {
-		err_ssl(e, "SCEP: cannot finish the pkiMessage");
-		goto out;
-	}
 	if ((*der = malloc((size_t)n)) == NULL) {
 		err_set(e, E_NOMEM, "SCEP: out of memory");
 		goto out;
 	}
 	memcpy(*der, out, (size_t)n);
 	*derlen = (size_t)n;
-	log_dbg(DBG_PKI_MSG, 1, "CRYPTO_PKI: SCEP pkiMessage: messageType %s,"
-	    " transactionID %s, senderNonce %s, %s/%s, %d bytes", mt,
-	    tx->transaction_id, scep_hex(tx->sender_nonce, SCEP_NONCE_LEN,
-	    hex, sizeof(hex)), EVP_MD_get0_name(tx->md),
+	log_dbg(DBG_PKI_MSG, 1, "CRYPTO_PKI: SCEP pkiMessage: messageType %d,"
+	    " transactionID %s, senderNonce %s, %s/%s, %d bytes",
+	    (int)tx->type, tx->transaction_id, scep_hex(tx->sender_nonce,
+	    SCEP_NONCE_LEN, hex, sizeof(hex)), EVP_MD_get0_name(tx->md),
 	    EVP_CIPHER_get0_name(tx->cipher), n);
 	rc = 0;
  out:
 	OPENSSL_free(out);
 	OPENSSL_free(env);
-	BIO_free(in);
-	PKCS7_free(p7);
 	return rc;
 }
 
@@ -195,45 +263,4 @@ scep_transaction_id(EVP_PKEY *key, char out[SCEP_TID_MAX + 1], struct err *e)
 	OPENSSL_free(spki);
 	scep_hex(md, mdlen, out, SCEP_TID_MAX + 1);
 	return 0;
-}
-
-/*
- * The transient self-signed certificate that signs an initial request
- * (RFC 8894 section 2.3): random serial, valid from an hour ago for a
- * day, subject and issuer = the request subject. Returns an owned X509.
- * Validity uses the real clock on purpose: the CA checks it against its
- * own (real) time, whatever the virtual clock says.
- */
-X509 *
-scep_transient_cert(EVP_PKEY *key, const X509_NAME *subject, struct err *e)
-{
-	X509 *x = NULL;
-	X509_NAME *n = NULL;
-	BIGNUM *bn = NULL;
-
-	if (subject == NULL || X509_NAME_entry_count(subject) == 0) {
-		if ((n = X509_NAME_new()) == NULL || !X509_NAME_add_entry_by_txt(
-		    n, "CN", MBSTRING_ASC, (const unsigned char *)"pkish-scep",
-		    -1, -1, 0))
-			goto fail;
-		subject = n;
-	}
-	if ((x = X509_new()) == NULL || !X509_set_version(x, X509_VERSION_3) ||
-	    (bn = BN_new()) == NULL || !BN_rand(bn, 63, BN_RAND_TOP_ONE,
-	    BN_RAND_BOTTOM_ANY) || !BN_to_ASN1_INTEGER(bn,
-	    X509_get_serialNumber(x)) || !X509_set_subject_name(x, subject) ||
-	    !X509_set_issuer_name(x, subject) ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), 86400) ||
-	    !X509_set_pubkey(x, key) || X509_sign(x, key, EVP_sha256()) <= 0)
-		goto fail;
-	BN_free(bn);
-	X509_NAME_free(n);
-	return x;
- fail:
-	err_ssl(e, "SCEP: cannot create the transient signer certificate");
-	BN_free(bn);
-	X509_NAME_free(n);
-	X509_free(x);
-	return NULL;
 }

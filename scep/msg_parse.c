@@ -203,7 +203,7 @@ open_envelope(const unsigned char *env, size_t len, const struct scep_tx *tx,
 
 	if ((p7 = scep_p7_decode(env, len, NULL, "pkcsPKIEnvelope", e)) == NULL)
 		return -1;
-	rc = scep_envelope_open(p7, tx->signer_key, tx->signer_cert, out,
+	rc = scep_envelope_open_signer(p7, tx->signer, tx->signer_cert, out,
 	    outlen, e);
 	PKCS7_free(p7);
 	return rc;

@@ -4,13 +4,16 @@
  * function is thread-safe as long as callers do not share the objects
  * they pass in. Errors follow lib/err.h: 0/-1 or pointer/NULL, the
  * struct err filled at the innermost failure site; protocol errors name
- * the RFC 8894 section. */
+ * the RFC 8894 section. scep/ holds no private key: the requester's keys
+ * are used through signers (lib/signer.h) made by pki/, and the request
+ * arrives as a DER PKCS#10. */
 #ifndef SCEP_SCEP_H
 #define SCEP_SCEP_H
 #include <stddef.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include "lib/err.h"
+#include "lib/signer.h"
 
 #define SCEP_NONCE_LEN	16	/* senderNonce bytes (RFC 8894 3.2.1.5) */
 #define SCEP_TID_MAX	128	/* longest transactionID we accept */
@@ -97,10 +100,13 @@ struct scep_req {
 	X509			*ca;		/* issuing CA */
 	X509			*ra_enc;	/* RA encryption cert or NULL */
 	X509			*ra_sign;	/* RA signing cert or NULL */
-	const char		*key_label;	/* keystore key being certified */
-	X509_REQ		*csr;		/* from csr_build, with challenge */
+	const struct signer	*key;		/* the key being certified */
+	const unsigned char	*csr_der;	/* PKCS#10 for it, with the
+						 * challenge, DER */
+	size_t			 csr_len;
 	X509			*signer_cert;	/* renewal: current identity */
-	const char		*signer_key_label; /* renewal: its key */
+	const struct signer	*signer_key;	/* renewal: its key (NULL:
+						 * key) */
 	int			 renewal;	/* RenewalReq if advertised */
 	long			 timeout_ms;	/* per HTTP request; 0 = 30 s */
 };
@@ -142,7 +148,8 @@ struct scep_tx {
 	const EVP_CIPHER	*cipher;	/* pkcsPKIEnvelope cipher */
 	X509			*recipient;	/* CA or RA encryption cert */
 	X509			*signer_cert;	/* transient or identity cert */
-	EVP_PKEY		*signer_key;	/* its private key */
+	const struct signer	*signer;	/* its key: signs the message,
+						 * opens the CertRep envelope */
 };
 
 /* Build a pkiMessage: content (DER CSR or IssuerAndSubject) enveloped to
@@ -164,12 +171,13 @@ struct scep_certrep {
 /* Parse a CertRep: signature checked against rep_signer only (the CA or
  * RA signing cert), messageType 3, transactionID and recipientNonce equal
  * to tx's, pkiStatus; on SUCCESS the envelope is decrypted with
- * tx->signer_key/tx->signer_cert. -1 and E_PROTO/E_CRYPTO on any fault. */
+ * tx->signer for tx->signer_cert. -1 and E_PROTO/E_CRYPTO on any fault. */
 int	 scep_certrep_parse(const unsigned char *der, size_t len,
 	    const struct scep_tx *, X509 *rep_signer, struct scep_certrep *,
 	    struct err *);
 void	 scep_certrep_free(struct scep_certrep *);
-/* From a degenerate PKCS#7, the certificate whose public key is key's
+/* From a degenerate PKCS#7, the certificate whose public key is key
+ * (a public key: the CSR's)
  * (*cert, owned) and all others (*extra, owned; may be empty). */
 int	 scep_certs_pick(const unsigned char *der, size_t len, EVP_PKEY *key,
 	    X509 **cert, STACK_OF(X509) **extra, struct err *);
@@ -177,12 +185,13 @@ int	 scep_certs_pick(const unsigned char *der, size_t len, EVP_PKEY *key,
 int	 scep_issuer_and_subject(const X509_NAME *issuer,
 	    const X509_NAME *subject, unsigned char **der, size_t *len,
 	    struct err *);
-/* Uppercase hex SHA-256 of the DER SubjectPublicKeyInfo of key. */
+/* Uppercase hex SHA-256 of the DER SubjectPublicKeyInfo of (public) key. */
 int	 scep_transaction_id(EVP_PKEY *key, char out[SCEP_TID_MAX + 1],
 	    struct err *);
-/* A one-day self-signed certificate over key (RFC 8894 section 2.3),
- * subject from the CSR (or CN=pkish-scep when empty). */
-X509	*scep_transient_cert(EVP_PKEY *key, const X509_NAME *subject,
+/* A one-day self-signed certificate over the signer's key, signed
+ * through it (RFC 8894 section 2.3), subject from the CSR (or
+ * CN=pkish-scep when empty); SHA-256 with RSA or ECDSA. */
+X509	*scep_transient_cert(const struct signer *, const X509_NAME *subject,
 	    struct err *);
 
 /* Transport helpers (RFC 8894 section 4.1), exported for unit tests. */

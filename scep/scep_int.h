@@ -19,10 +19,6 @@ int		 scep_nid(enum scep_attr);
  * the first call; for content ciphers the default context lacks (DES-CBC).
  * NULL when the legacy module cannot be loaded. */
 OSSL_LIB_CTX	*scep_legacy_ctx(void);
-/* Decrypt a pkcsPKIEnvelope (EnvelopedData) addressed to cert with key;
- * *out is malloc'd. 0, or -1 with e set (scep/envelope_open.c). */
-int		 scep_envelope_open(PKCS7 *, EVP_PKEY *key, X509 *cert,
-		    unsigned char **out, size_t *outlen, struct err *);
 /* d2i a whole PKCS#7 in ctx (NULL = default); trailing bytes rejected. */
 PKCS7		*scep_p7_decode(const unsigned char *, size_t, OSSL_LIB_CTX *,
 		    const char *what, struct err *);
@@ -32,7 +28,9 @@ const ASN1_STRING *scep_attr_get(PKCS7_SIGNER_INFO *, enum scep_attr,
 /* A decimal attribute value of 1-3 digits, or -1. */
 int		 scep_attr_num(const ASN1_STRING *);
 struct signer;
-/* The same through a signer's decrypt (the CA's key; scep/server*.c). */
+/* Decrypt a pkcsPKIEnvelope (EnvelopedData) addressed to cert through the
+ * signer's decrypt (our key for a CertRep, the CA's in scep/server*.c);
+ * *out is malloc'd. 0, or -1 with e set (scep/envelope_open.c). */
 int		 scep_envelope_open_signer(PKCS7 *, const struct signer *,
 		    X509 *cert, unsigned char **out, size_t *outlen,
 		    struct err *);

@@ -54,25 +54,13 @@ if [ "$1" = --selftest ]; then
 	done
 	exit $rc
 fi
-# Known exceptions still to be removed, one "file include" per line. Each
-# must still occur (else the check fails: delete the line), so the list
-# only shrinks. scep/ still loads the keys it signs and decrypts with
-# from the keystore; it is to take lib/signer.h signers like acme/.
-KNOWN='
-scep/client.c pki/key.h
-'
-
 root=${1:-$(dirname "$0")/..}
 cd "$root" || exit 2
 files=$(ls main.c */*.c */*.h 2>/dev/null | grep -v '^tests/\|^bench/\|^fuzz/\|^build')
 # shellcheck disable=SC2086
 grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' $files |
-awk -v rules="$RULES" -v known="$KNOWN" '
+awk -v rules="$RULES" '
 BEGIN {
-	nk = split(known, kl, "\n")
-	for (i = 1; i <= nk; i++)
-		if (split(kl[i], f, " ") == 2)
-			exempt[f[1] " " f[2]] = 1
 	n = split(rules, ln, "\n")
 	for (i = 1; i <= n; i++) {
 		if (split(ln[i], f, " ") < 3)
@@ -102,10 +90,6 @@ function public(part, path,   p) {
 	if (!(to in level)) { print where ": " to "/ is in no rule"; bad++; next }
 	if (from == to)
 		next
-	if ((file " " inc) in exempt) {
-		seen[file " " inc] = 1
-		next
-	}
 	if (level[to] + 0 >= level[from] + 0) {
 		print where ": " (level[to] == level[from] ? "sideways" : "upward") \
 		    " (" from " may not include " to ")"
@@ -116,10 +100,5 @@ function public(part, path,   p) {
 	}
 }
 END {
-	for (k in exempt)
-		if (!(k in seen)) {
-			print k ": listed in KNOWN but no longer included (delete the line)"
-			bad++
-		}
 	exit bad > 0
 }'

@@ -1,6 +1,8 @@
 #!/bin/sh
 # pkish test runner: unit tests (plain and ASan+UBSan), CLI transcripts,
 # end-to-end tests against real peers. Ends with "N passed, M failed".
+# A unit binary that runs no check fails; an e2e script that skips (exit
+# 77, a peer missing) fails when CI=true and shows SKIP otherwise.
 # Usage: sh tests/run.sh [unit|cli|e2e ...]   (default: all)
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$(pwd)
@@ -47,7 +49,12 @@ run_unit() {
 				PASS=$((PASS + p))
 				FAIL=$((FAIL + f))
 			fi
-			if [ $rc -ne 0 ] || [ -z "$line" ]; then
+			# a binary that finds nothing to check is a failure
+			if [ -n "$line" ] && [ "$((p + f))" -eq 0 ]; then
+				FAIL=$((FAIL + 1))
+				FAILED="$FAILED $name"
+				note "not ok - $name (0 checks ran)"
+			elif [ $rc -ne 0 ] || [ -z "$line" ]; then
 				[ -n "$line" ] && [ "$f" -gt 0 ] || FAIL=$((FAIL + 1))
 				FAILED="$FAILED $name"
 				note "not ok - $name (rc=$rc)"
@@ -111,6 +118,9 @@ run_e2e() {
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			ok "$name"
+		elif [ $rc -eq 77 ] && [ "${CI:-}" = true ]; then
+			# CI installs every peer: a skip there is a failure
+			bad "$name (skipped in CI: $(tail -1 "$log"))"
 		elif [ $rc -eq 77 ]; then
 			SKIP=$((SKIP + 1))
 			note "skip - $name ($(tail -1 "$log"))"

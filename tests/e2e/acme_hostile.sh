@@ -5,7 +5,7 @@
 # Retry-After (waited out, then a problem document with subproblems),
 # badNonce forever (bounded retries), an authorization that never leaves
 # "pending" (deadline -> 124 with bounded polling). Driver:
-# test_acme_pebble with ACME_PHASE=hostile.
+# tests/helpers/acme_faults with ACME_PHASE=hostile.
 # Env: TESTBIN (dir of unit test binaries). Exit 0 pass, 77 skip.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
@@ -14,7 +14,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 TESTBIN=${TESTBIN:-build/tests}
-DRIVER=$TESTBIN/test_acme_pebble
+DRIVER=$TESTBIN/helpers/acme_faults
 command -v python3 >/dev/null || skip "python3 not installed"
 command -v openssl >/dev/null || skip "openssl CLI not installed"
 [ -x "$DRIVER" ] || fail "$DRIVER missing (make unit)"

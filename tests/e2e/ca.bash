@@ -7,7 +7,7 @@
 #             passphrase dialog, `write memory`; then the daemon
 #             (--no-console) serves SCEP at /cgi-bin/pkiclient.exe
 #   micromdm  micromdm scepserver (the stand-in; challenge required)
-#   responder pkish's scripted test CA (build/tests/test_scep_responder:
+#   responder pkish's scripted test CA (build/tests/helpers/scep_responder:
 #             issues whatever it can decode; its database is its log)
 # Callers source scep.bash first (netns, TAP, wait_http, scepserver).
 # Failures call die and then return 1 (bench/ca.sh's die does not exit).
@@ -66,7 +66,7 @@ ca_start() {
 		;;
 	responder)
 		SCEP_RESPONDER_PORT=$CA_PORT SCEP_RESPONDER_DIR=$CA_DIR \
-		    SCEP_RESPONDER_MODE= "$TESTBIN/test_scep_responder" \
+		    SCEP_RESPONDER_MODE= "$TESTBIN/helpers/scep_responder" \
 		    >>"$CA_DIR/server.log" 2>&1 7>&- &
 		;;
 	*) die "CA_TARGET $CA_TARGET: pkish, micromdm or responder"

@@ -4,7 +4,7 @@
 # Provides: re-execution inside a private network namespace (only
 # loopback exists there, so scepserver - which listens on all interfaces -
 # and pkish are reachable from nowhere else), TAP counters, micromdm
-# scepserver and the scripted responder (build/tests/test_scep_responder)
+# scepserver and the scripted responder (build/tests/helpers/scep_responder)
 # start/stop, pkish runs from a script (pipe) and a long-running pkish
 # console fed through a FIFO.
 # Callers set: NAME (for temp dirs) and, before scep_netns, the tools they
@@ -35,8 +35,8 @@ scep_prereq() {
 	done
 	scep_netns "$@"
 	scep_bins
-	[ -x "$TESTBIN/test_scep_responder" ] ||
-	    die "no $TESTBIN/test_scep_responder (make unit)"
+	[ -x "$TESTBIN/helpers/scep_responder" ] ||
+	    die "no $TESTBIN/helpers/scep_responder (make unit)"
 }
 
 # The binaries under test: PKISH (ASan build from tests/run.sh, else the
@@ -89,7 +89,7 @@ RESP_PIDS=
 resp_start() {
 	mkdir -p "$1"
 	SCEP_RESPONDER_PORT=$2 SCEP_RESPONDER_DIR=$1 SCEP_RESPONDER_MODE=$3 \
-	    "$TESTBIN/test_scep_responder" >"$1/responder.out" 2>&1 7>&- &
+	    "$TESTBIN/helpers/scep_responder" >"$1/responder.out" 2>&1 7>&- &
 	RESP_PIDS="$RESP_PIDS $!"
 	wait_http "http://127.0.0.1:$2/" ||
 	    die "responder did not start: $(cat "$1/responder.out")"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/e2e/scep_cli.sh - the user-facing SCEP flow of issue 5 through the
 # real pkish binary, against micromdm scepserver (challenge set) and the
-# scripted responder (build/tests/test_scep_responder), all inside a
+# scripted responder (build/tests/helpers/scep_responder), all inside a
 # private network namespace where only loopback exists.
 # Checks: `crypto pki authenticate` (fingerprints equal to openssl's,
 # [yes/no]), `crypto pki enroll` (IOS dialog, %PKI-6-CERTRET), show

@@ -1,16 +1,15 @@
 #!/bin/bash
 # tests/e2e/scep_engine.sh - the SCEP client engine against micromdm
-# scepserver (Debian package "scep"), via the driver test_scep_server.
+# scepserver (Debian package "scep"), via the driver tests/helpers/scep_driver.
 # scepserver listens on all interfaces, so this script re-executes itself
 # in a private network namespace (unshare --net, as root) where only
 # loopback exists. Checks: GetCACaps + GetCACert (same CA as the depot),
 # enrollment RSA 2048 with the right challenge (openssl verify against
 # depot/ca.pem), wrong challenge -> FAILURE badRequest, renewal signed by
 # the current certificate (same key and regenerated key), PKIOperation by
-# GET, CA down -> E_NET curl 7; prints the in-process enrollment time
-# next to scepclient's (process per enrollment) against the same CA.
-# Env: TESTBIN (dir of unit test binaries), ROOT (repo; its
-# build-san/tests/test_scep_server runs too when present), SCEP_BENCH.
+# GET, CA down -> E_NET curl 7. Timings: bench/scep.sh.
+# Env: TESTBIN (build/tests), ROOT (repo; its
+# build-san/tests/helpers/scep_driver runs too when present).
 # Exit 0 pass, 77 skip, other fail.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
@@ -19,7 +18,7 @@ set -u
 fail() { die "$@"; }
 
 TESTBIN=${TESTBIN:-build/tests}
-DRIVER=$TESTBIN/test_scep_server
+DRIVER=$TESTBIN/helpers/scep_driver
 command -v scepserver >/dev/null || skip "scepserver not installed"
 command -v openssl >/dev/null || skip "openssl CLI not installed"
 [ -x "$DRIVER" ] || fail "$DRIVER missing (make unit)"
@@ -51,13 +50,13 @@ done
 curl -s -o /dev/null "$URL?operation=GetCACaps" || {
 	cat "$TMP/server.log"; fail "scepserver did not start"; }
 
-# Run the driver and check what it wrote: $1 binary, $2 label, $3 bench.
+# Run the driver and check what it wrote: $1 binary, $2 label.
 run_driver() {
 	local out=$TMP/out-$2 a b c s1 s2 rc
 	mkdir -p "$out"
 	SCEP_URL=$URL SCEP_CHALLENGE=$CHALLENGE SCEP_OUT=$out \
 	    SCEP_DOWN_URL=http://127.0.0.1:$((PORT + 1))/scep \
-	    SCEP_BENCH=$3 "$1" | tee "$TMP/driver-$2.log"
+	    "$1" | tee "$TMP/driver-$2.log"
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] || { tail -20 "$TMP/server.log"; fail "$2 driver rc=$rc"; }
 	grep -q '^[0-9]* passed, 0 failed' "$TMP/driver-$2.log" ||
@@ -86,32 +85,10 @@ run_driver() {
 	echo "ok - $2: challenge password absent from debug output"
 }
 
-run_driver "$DRIVER" plain "${SCEP_BENCH:-15}"
-# The sanitizer build of the driver too, when it exists (no timing).
-SAN_DRIVER=${ROOT:-.}/build-san/tests/test_scep_server
-[ -x "$SAN_DRIVER" ] && run_driver "$SAN_DRIVER" asan 0
+run_driver "$DRIVER" plain
+# The sanitizer build of the driver too, when it exists.
+SAN_DRIVER=${ROOT:-.}/build-san/tests/helpers/scep_driver
+[ -x "$SAN_DRIVER" ] && run_driver "$SAN_DRIVER" asan
 
-# scepclient (a process per enrollment) against the same CA, for scale.
-if command -v scepclient >/dev/null; then
-	times=()
-	for i in 1 2 3 4 5; do
-		d=$TMP/sc/$i
-		mkdir -p "$d"
-		openssl genrsa -traditional -out "$d/k.pem" 2048 2>/dev/null
-		t0=$(date +%s%N)
-		(cd "$d" && scepclient -server-url "$URL" -challenge \
-		    "$CHALLENGE" -private-key k.pem -certificate c.pem \
-		    -cn sc$i >/dev/null 2>&1)
-		t1=$(date +%s%N)
-		[ -s "$d/c.pem" ] && times+=($(( (t1 - t0) / 1000 )))
-	done
-	if [ ${#times[@]} -gt 0 ]; then
-		med=$(printf '%s\n' "${times[@]}" | sort -n |
-		    awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}')
-		echo "# bench: scepclient process per enrollment over" \
-		    "${#times[@]}: median $med ms"
-	fi
-fi
-grep '^# bench' "$TMP/driver-plain.log"
 echo "scep_engine: all checks passed"
 exit 0

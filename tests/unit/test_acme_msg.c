@@ -15,17 +15,9 @@
 #include <openssl/x509v3.h>
 #include "lib/json.h"
 #include "acme/acme_int.h"
+#include "tests/unit/testlib.h"
 
-static int	npass, nfail;
 
-static void
-check(int cond, const char *what)
-{
-	if (cond)
-		printf("ok %d - %s\n", ++npass + nfail, what);
-	else
-		printf("not ok %d - %s\n", npass + ++nfail, what);
-}
 
 static int
 dirp(struct acme_dir *d, const char *s, struct err *e)
@@ -394,6 +386,5 @@ main(void)
 	t_ari();
 	t_chain();
 	t_enroll_args();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_report();
 }

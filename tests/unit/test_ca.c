@@ -16,7 +16,9 @@
 #include "lib/log.h"
 #include "pki/ca_int.h"
 #include "pki/key.h"
+#include "pki/csr.h"
 #include "pki/p12.h"
+#include "pki/signer.h"
 #include "pki/tp.h"
 #include "scep/scep.h"
 
@@ -58,12 +60,15 @@ static void
 rq_init(struct rq *q, const char *cn)
 {
 	X509_NAME *n = X509_NAME_new();
+	struct signer sg;
 
 	memset(q, 0, sizeof(*q));
 	q->key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
 	    (const unsigned char *)cn, -1, -1, 0);
-	q->self = scep_transient_cert(q->key, n, NULL);
+	if (pki_signer_pkey(q->key, &sg, NULL) == 0)
+		q->self = scep_transient_cert(&sg, n, NULL);
+	pki_signer_close(&sg);
 	X509_NAME_free(n);
 }
 
@@ -85,9 +90,12 @@ send_msg(struct rq *q, int t, const unsigned char *c, size_t clen,
 	unsigned char *msg = NULL, *out = NULL;
 	size_t len = 0, olen = 0;
 	struct err e = { 0 };
+	struct signer sg;
 	int st;
 
 	memset(cr, 0, sizeof(*cr));
+	if (pki_signer_pkey(sk ? sk : q->key, &sg, &e) == -1)
+		return -1;
 	q->tx.type = (enum scep_msg_type)t;
 	if (tid != NULL)
 		snprintf(q->tx.transaction_id, sizeof(q->tx.transaction_id),
@@ -99,9 +107,10 @@ send_msg(struct rq *q, int t, const unsigned char *c, size_t clen,
 	q->tx.cipher = EVP_aes_256_cbc();
 	q->tx.recipient = cacert;
 	q->tx.signer_cert = signer ? signer : q->self;
-	q->tx.signer_key = sk ? sk : q->key;
+	q->tx.signer = &sg;
 	if (scep_msg_build(&q->tx, c, clen, &msg, &len, &e) == -1) {
 		printf("# build: %s\n", e.msg);
+		pki_signer_close(&sg);
 		return -1;
 	}
 	st = ca_scep_pkiop(msg, len, "127.0.0.1", &out, &olen);
@@ -110,6 +119,8 @@ send_msg(struct rq *q, int t, const unsigned char *c, size_t clen,
 		printf("# certrep: %s\n", e.msg);
 		st = -2;
 	}
+	pki_signer_close(&sg);
+	q->tx.signer = NULL;
 	free(msg);
 	free(out);
 	return st;
@@ -671,6 +682,8 @@ t_http(void)
 	struct scep_req r = { 0 };
 	struct scep_resp rs = { 0 };
 	X509_REQ *csr;
+	struct signer hsig = { 0 };
+	unsigned char *hcsr;
 	char *out;
 	int st;
 
@@ -690,8 +703,10 @@ t_http(void)
 	r.url = url;
 	r.caps = &caps;
 	r.ca = ca;
-	r.key_label = "H1";
-	r.csr = csr;
+	pki_signer_open("H1", &hsig, &e);
+	hcsr = csr_to_der(csr, &r.csr_len);
+	r.key = &hsig;
+	r.csr_der = hcsr;
 	check(scep_enroll(&r, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    rs.cert, "HTTP PKIOperation POST: enrolled (%s)", e.msg);
 	caps.post = 0;
@@ -715,6 +730,8 @@ t_http(void)
 	check(strstr(out, "Test Root") != NULL, "CRL at the cdp-url path: %s",
 	    out);
 	free(out);
+	pki_signer_close(&hsig);
+	free(hcsr);
 	X509_REQ_free(csr);
 	sk_X509_pop_free(certs, X509_free);
 }

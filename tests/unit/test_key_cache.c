@@ -20,22 +20,10 @@
 #include <openssl/evp.h>
 #include "lib/fileio.h"
 #include "pki/key.h"
+#include "tests/unit/testlib.h"
 
-static int	npass, nfail;
-static char	tmp[64], dir1[128], dir2[128];
+static char	dir1[300], dir2[300];
 
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	ok ? npass++ : nfail++;
-	printf("%sok %d - ", ok ? "" : "not ", npass + nfail);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* 1 if pk signs and verifies a message (a usable private key). */
 static int
@@ -75,7 +63,7 @@ has_private(EVP_PKEY *pk)
 static char *
 path_of(const char *dir, const char *label, const char *ext)
 {
-	static char	path[256];
+	static char	path[512];
 
 	snprintf(path, sizeof(path), "%s/%s.%s", dir, label, ext);
 	return path;
@@ -345,11 +333,9 @@ int
 main(void)
 {
 	struct err	e = { 0 };
-	char		cmd[128];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	snprintf(tmp, sizeof(tmp), "/tmp/test_key_cache.XXXXXX");
-	if (mkdtemp(tmp) == NULL)
+	if (t_mkdtemp("key_cache") == -1)
 		return 1;
 	snprintf(dir1, sizeof(dir1), "%s/one", tmp);
 	snprintf(dir2, sizeof(dir2), "%s/two", tmp);
@@ -364,9 +350,5 @@ main(void)
 	t_lru();
 	t_other_dir();
 	t_threads();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	if (system(cmd) != 0)
-		printf("# cleanup failed\n");
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_finish();
 }

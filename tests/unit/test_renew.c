@@ -6,19 +6,10 @@
 #include "acme/acme.h"
 #include "lib/clock.h"
 #include "pki/renew.h"
+#include "tests/unit/testlib.h"
 #include <openssl/x509.h>
 
-static int pass, fail;
 
-static void
-check(int ok, const char *what)
-{
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", pass + fail + 1, what);
-	if (ok)
-		pass++;
-	else
-		fail++;
-}
 
 static time_t
 utc(int y, int mo, int d, int h, int mi, int s)
@@ -114,8 +105,8 @@ main(void)
 	    "seed 000 renew date 16:03:48 UTC Feb 15 2025");
 	printf("# got %s\n", buf);
 	check(renew_time_pct(nb, na, 0) == na, "no percentage: renew at expiry");
-	check(renew_time_pct(nb, na, 100) == na, "100 %: renew at expiry");
-	check(renew_time_pct(nb, na, 50) == nb + 43230, "50 % of 24h01m");
+	check(renew_time_pct(nb, na, 100) == na, "100 %%: renew at expiry");
+	check(renew_time_pct(nb, na, 50) == nb + 43230, "50 %% of 24h01m");
 	check(renew_time_pct(na, nb, 80) == nb, "inverted validity: no overflow");
 	/* one year certificate at 70 % */
 	nb = utc(2022, 6, 22, 9, 17, 52);
@@ -123,7 +114,7 @@ main(void)
 	r = renew_time_pct(nb, na, 80);
 	clock_fmt_show(r, buf, sizeof(buf));
 	check(strcmp(buf, "09:17:52 UTC Apr 10 2023") == 0,
-	    "one year, 80 % -> Apr 10 2023 09:17:52");
+	    "one year, 80 %% -> Apr 10 2023 09:17:52");
 	/* install anchor: a certificate installed long after its notBefore
 	 * (virtual clock ahead of the CA) is not due at once */
 	memset(&c, 0, sizeof(c));
@@ -162,6 +153,5 @@ main(void)
 	t_hold();
 	t_anchor_ari();
 	t_jitter();
-	printf("%d passed, %d failed\n", pass, fail);
-	return fail != 0;
+	return t_report();
 }

@@ -15,40 +15,40 @@ t_caps(void)
 	char big[4096];
 
 	scep_caps_parse(micromdm, sizeof(micromdm) - 1, &c);
-	ok(c.renewal && c.sha1 && c.sha256 && c.aes && c.des3 && c.scepstd &&
+	check(c.renewal && c.sha1 && c.sha256 && c.aes && c.des3 && c.scepstd &&
 	    c.post && !c.sha512 && !c.getnextca && !c.update,
 	    "scepserver 2.1.0 caps");
-	ok(strcmp(c.raw, "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\n"
+	check(strcmp(c.raw, "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\n"
 	    "POSTPKIOperation\n") == 0, "raw keeps one keyword per line");
-	ok(scep_caps_md(&c) == EVP_sha256() &&
+	check(scep_caps_md(&c) == EVP_sha256() &&
 	    scep_caps_cipher(&c) == EVP_aes_256_cbc(),
 	    "strongest: SHA-256 and AES-256-CBC");
 
 	scep_caps_parse(ios, sizeof(ios) - 1, &c);
-	ok(c.getnextca && c.renewal && c.sha1 && c.sha512 && c.des3 &&
+	check(c.getnextca && c.renewal && c.sha1 && c.sha512 && c.des3 &&
 	    !c.aes && !c.post && !c.sha256,
 	    "CRLF, case and blanks tolerated, unknown keyword ignored");
-	ok(strcmp(c.raw, "GetNextCACert\nrenewal\nsha-1\nSHA-512\n"
+	check(strcmp(c.raw, "GetNextCACert\nrenewal\nsha-1\nSHA-512\n"
 	    "X-Unknown-Thing\nDES3\n") == 0, "raw normalised to LF");
-	ok(scep_caps_md(&c) == EVP_sha512() &&
+	check(scep_caps_md(&c) == EVP_sha512() &&
 	    scep_caps_cipher(&c) == EVP_des_ede3_cbc(),
 	    "SHA-512 over SHA-1; DES3 when AES is not advertised");
 
 	scep_caps_parse("SCEPStandard", 12, &c);
-	ok(c.scepstd && c.aes && c.post && c.sha256 && !c.sha1,
+	check(c.scepstd && c.aes && c.post && c.sha256 && !c.sha1,
 	    "SCEPStandard implies AES, POSTPKIOperation, SHA-256");
 	scep_caps_parse("SHA-1\n", 6, &c);
-	ok(scep_caps_md(&c) == EVP_sha1() && scep_caps_md(NULL) == EVP_sha1()
+	check(scep_caps_md(&c) == EVP_sha1() && scep_caps_md(NULL) == EVP_sha1()
 	    && scep_caps_cipher(NULL) == EVP_des_ede3_cbc(),
 	    "fallback SHA-1 / DES3 (and with no caps at all)");
 	scep_caps_parse("", 0, &c);
-	ok(!c.post && !c.sha256 && c.raw[0] == '\0', "empty body: no caps");
+	check(!c.post && !c.sha256 && c.raw[0] == '\0', "empty body: no caps");
 
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (i % 9 == 8) ? '\n' : 'A';
 	memcpy(big + 4000, "\nRenewal\n", 9);
 	scep_caps_parse(big, sizeof(big), &c);
-	ok(c.renewal && strlen(c.raw) < sizeof(c.raw),
+	check(c.renewal && strlen(c.raw) < sizeof(c.raw),
 	    "oversized body: still parsed, raw bounded (%zu)", strlen(c.raw));
 }
 
@@ -89,11 +89,11 @@ t_urls(void)
 		}
 		free(u);
 	}
-	ok(good, "operation URLs (default path, existing path, query)");
-	ok(scep_url("", "GetCACert", NULL) == NULL &&
+	check(good, "operation URLs (default path, existing path, query)");
+	check(scep_url("", "GetCACert", NULL) == NULL &&
 	    scep_url(NULL, "GetCACert", NULL) == NULL, "empty URL refused");
 	u = scep_url_escape("AZaz09-_.~ +/=%&?#\n");
-	ok(u && strcmp(u, "AZaz09-_.~%20%2B%2F%3D%25%26%3F%23%0A") == 0,
+	check(u && strcmp(u, "AZaz09-_.~%20%2B%2F%3D%25%26%3F%23%0A") == 0,
 	    "escape: unreserved kept, the rest percent-encoded (%s)", u);
 	free(u);
 }
@@ -132,12 +132,12 @@ t_get_encoding(void)
 	for (const char *p = esc; *p; p++)
 		if (*p == '+' || *p == '/' || *p == '=' || *p == ' ')
 			allsafe = 0;
-	ok(allsafe && strstr(esc, "%2B") && strstr(esc, "%2F"),
+	check(allsafe && strstr(esc, "%2B") && strstr(esc, "%2F"),
 	    "GET message: no raw '+', '/' or '=' left");
 	plain = malloc(strlen(esc) + 1);
 	n = unescape(esc, plain);
 	back = b64_decode(plain, n, &blen, 0);
-	ok(back && blen == sizeof(msg) && memcmp(back, msg, blen) == 0,
+	check(back && blen == sizeof(msg) && memcmp(back, msg, blen) == 0,
 	    "GET message: percent-decode + base64-decode gives the DER back");
 	free(back);
 	free(plain);
@@ -158,17 +158,17 @@ t_ca_parse(void)
 	struct err e = { 0 };
 
 	der = t_der_cert(root, &len);
-	ok(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == 0 &&
+	check(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == 0 &&
 	    sk_X509_num(sk) == 1 && X509_cmp(ca, root) == 0 && re == NULL &&
 	    rs == NULL, "single DER certificate: the CA, no RA");
 	sk_X509_pop_free(sk, X509_free);
-	ok(scep_ca_parse(der, len - 1, &sk, &ca, &re, &rs, &e) == -1 &&
+	check(scep_ca_parse(der, len - 1, &sk, &ca, &re, &rs, &e) == -1 &&
 	    sk == NULL && e.code == E_PROTO, "truncated certificate refused");
 	OPENSSL_free(der);
 
 	v[0] = ras; v[1] = root; v[2] = rae; v[3] = sub;
 	der = t_degenerate(v, 4, &len);
-	ok(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == 0 &&
+	check(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == 0 &&
 	    sk_X509_num(sk) == 4 && X509_cmp(ca, sub) == 0 &&
 	    X509_cmp(re, rae) == 0 && X509_cmp(rs, ras) == 0,
 	    "PKCS#7 root+sub+RA: issuing CA = sub, RA enc/sign by key usage");
@@ -177,7 +177,7 @@ t_ca_parse(void)
 
 	v[0] = raboth; v[1] = root;
 	der = t_degenerate(v, 2, &len);
-	ok(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == 0 &&
+	check(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == 0 &&
 	    X509_cmp(ca, root) == 0 && re == rs && X509_cmp(re, raboth) == 0,
 	    "one RA cert for both usages");
 	sk_X509_pop_free(sk, X509_free);
@@ -185,23 +185,23 @@ t_ca_parse(void)
 
 	v[0] = root; v[1] = sub;
 	der = t_degenerate(v, 2, &len);
-	ok(scep_ca_parse(der, len, &sk, &ca, NULL, NULL, &e) == 0 &&
+	check(scep_ca_parse(der, len, &sk, &ca, NULL, NULL, &e) == 0 &&
 	    X509_cmp(ca, sub) == 0, "root+sub without RA: the lowest CA");
 	sk_X509_pop_free(sk, X509_free);
 	OPENSSL_free(der);
 
 	v[0] = root; v[1] = rae;
 	der = t_degenerate(v, 2, &len);
-	ok(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == -1 &&
+	check(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == -1 &&
 	    e.code == E_PROTO && sk == NULL,
 	    "RA for encryption only: refused (%s)", e.msg);
 	OPENSSL_free(der);
 
 	der = t_degenerate(v, 0, &len);
-	ok(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == -1 &&
+	check(scep_ca_parse(der, len, &sk, &ca, &re, &rs, &e) == -1 &&
 	    e.code == E_PROTO, "PKCS#7 without certificates refused");
 	OPENSSL_free(der);
-	ok(scep_ca_parse((const unsigned char *)"<html>", 6, &sk, &ca, &re,
+	check(scep_ca_parse((const unsigned char *)"<html>", 6, &sk, &ca, &re,
 	    &rs, &e) == -1 && scep_ca_parse(NULL, 0, &sk, &ca, &re, &rs,
 	    &e) == -1, "HTML and empty bodies refused");
 }
@@ -239,22 +239,22 @@ t_next_ca(void)
 	struct err e = { 0 };
 
 	der = next_ca_reply(root, rootk, next, &len);
-	ok(scep_next_ca_parse(der, len, root, &sk, &e) == 0 &&
+	check(scep_next_ca_parse(der, len, root, &sk, &e) == 0 &&
 	    sk_X509_num(sk) == 1 && X509_cmp(sk_X509_value(sk, 0), next) == 0,
 	    "GetNextCACert signed by the current CA: rollover cert returned");
 	sk_X509_pop_free(sk, X509_free);
 	sk = NULL;
-	ok(scep_next_ca_parse(der, len / 2, root, &sk, &e) == -1 && sk == NULL,
+	check(scep_next_ca_parse(der, len / 2, root, &sk, &e) == -1 && sk == NULL,
 	    "truncated GetNextCACert refused");
 	OPENSSL_free(der);
 	der = next_ca_reply(rae, raek, next, &len);
-	ok(scep_next_ca_parse(der, len, sub, &sk, &e) == 0,
+	check(scep_next_ca_parse(der, len, sub, &sk, &e) == 0,
 	    "signed by an RA certified by the current CA: accepted");
 	sk_X509_pop_free(sk, X509_free);
 	sk = NULL;
 	OPENSSL_free(der);
 	der = next_ca_reply(evil, ek, next, &len);
-	ok(scep_next_ca_parse(der, len, root, &sk, &e) == -1 &&
+	check(scep_next_ca_parse(der, len, root, &sk, &e) == -1 &&
 	    e.code == E_PROTO && sk == NULL,
 	    "signed by an impostor of the current CA: refused");
 	OPENSSL_free(der);
@@ -270,7 +270,7 @@ main(void)
 	struct err e = { 0 };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ok(scep_init(&e) == 0, "scep_init");
+	check(scep_init(&e) == 0, "scep_init");
 	t_caps();
 	t_urls();
 	t_get_encoding();
@@ -295,5 +295,5 @@ main(void)
 	EVP_PKEY_free(subk);
 	EVP_PKEY_free(raek);
 	EVP_PKEY_free(rask);
-	return done();
+	return t_report();
 }

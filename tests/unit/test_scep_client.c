@@ -351,19 +351,21 @@ t_discovery(void)
 	struct err e = { 0 };
 	X509 *re = NULL, *rs = NULL;
 
-	ok(scep_get_caps(url, &c, &e) == 0 && c.post && c.sha256 && c.aes &&
+	check(scep_get_caps(url, &c, &e) == 0 && c.post && c.sha256 && c.aes &&
 	    c.renewal && c.getnextca && !c.sha1,
 	    "GetCACaps over HTTP parsed");
 	caps_post = c;
 	F.caps_status = 404;
-	ok(scep_get_caps(url, &c, &e) == 0 && !c.post && !c.sha256 &&
+	check(scep_get_caps(url, &c, &e) == 0 && !c.post && !c.sha256 &&
 	    c.raw[0] == '\0', "GetCACaps answered 404: empty caps, success");
 	F.caps_status = 0;
 	scep_caps_parse("SHA-256\nAES\n", 12, &caps_get);
-	ok(scep_get_ca(url, &cacerts, &ca, &re, &rs, &e) == 0 &&
+	check(scep_get_ca(url, &cacerts, &ca, &re, &rs, &e) == 0 &&
 	    X509_cmp(ca, F.ca) == 0 && re == NULL && rs == NULL,
 	    "GetCACert: the CA, no RA");
 }
+
+static unsigned char *req_csr;	/* DER of the last req_init */
 
 static void
 req_init(struct scep_req *rq, const struct scep_caps *c, X509_REQ *csr,
@@ -373,8 +375,10 @@ req_init(struct scep_req *rq, const struct scep_caps *c, X509_REQ *csr,
 	rq->url = url;
 	rq->caps = c;
 	rq->ca = ca;
-	rq->key_label = label;
-	rq->csr = csr;
+	rq->key = t_sig(label);
+	free(req_csr);
+	req_csr = csr_to_der(csr, &rq->csr_len);
+	rq->csr_der = req_csr;
 	rq->timeout_ms = 5000;
 }
 
@@ -391,16 +395,16 @@ t_enroll(void)
 	scep_transaction_id(k, tid, &e);
 	req_init(&rq, &caps_post, csr, "R1");
 	script(A_SUCCESS, A_SUCCESS);
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    rs.cert != NULL && EVP_PKEY_eq(X509_get0_pubkey(rs.cert), k) == 1
 	    && X509_check_issued(F.ca, rs.cert) == X509_V_OK &&
 	    sk_X509_num(rs.extra) == 1, "PKCSReq by POST: certificate for R1");
-	ok(strcmp(F.method, "POST") == 0 && F.req.type == 19 &&
+	check(strcmp(F.method, "POST") == 0 && F.req.type == 19 &&
 	    strcmp(F.req.tid, tid) == 0 && strcmp(rs.transaction_id, tid) == 0
 	    && rs.msg_type == 19, "CA saw POST, PKCSReq, our transactionID");
-	ok(F.req.md_nid == NID_sha256 && F.req.cipher_nid == NID_aes_256_cbc,
+	check(F.req.md_nid == NID_sha256 && F.req.cipher_nid == NID_aes_256_cbc,
 	    "SHA-256 + AES-256-CBC as advertised");
-	ok(F.csr != NULL && X509_REQ_get_attr_by_NID(F.csr,
+	check(F.csr != NULL && X509_REQ_get_attr_by_NID(F.csr,
 	    NID_pkcs9_challengePassword, -1) >= 0,
 	    "CA got the CSR with its challengePassword");
 	cert1 = rs.cert;
@@ -409,21 +413,21 @@ t_enroll(void)
 
 	req_init(&rq, &caps_get, csr, "R1");
 	script(A_PENDING, A_SUCCESS);
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_PENDING &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_PENDING &&
 	    rs.cert == NULL && strcmp(rs.transaction_id, tid) == 0,
 	    "PKCSReq by GET: PENDING");
-	ok(strcmp(F.method, "GET") == 0 && F.req.type == 19,
+	check(strcmp(F.method, "GET") == 0 && F.req.type == 19,
 	    "CA saw GET with a decodable message=");
 	scep_resp_free(&rs);
-	ok(scep_poll(&rq, tid, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
+	check(scep_poll(&rq, tid, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    rs.cert != NULL && EVP_PKEY_eq(X509_get0_pubkey(rs.cert), k) == 1
 	    && rs.msg_type == 20, "CertPoll: SUCCESS with our certificate");
-	ok(F.req.type == 20 && strcmp(F.req.tid, tid) == 0 && F.poll_ok,
+	check(F.req.type == 20 && strcmp(F.req.tid, tid) == 0 && F.poll_ok,
 	    "CertPoll: messageType 20, same transactionID, IssuerAndSubject");
 	scep_resp_free(&rs);
 
 	script(A_FAILURE, A_FAILURE);
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_FAILURE &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_FAILURE &&
 	    rs.fail_info == SCEP_BAD_REQUEST && rs.cert == NULL &&
 	    strcmp(scep_fail_info_name(rs.fail_info), "badRequest") == 0,
 	    "FAILURE badRequest, no certificate");
@@ -450,27 +454,32 @@ t_broken(void)
 	req_init(&rq, &caps_post, csr, "R1");
 	script(A_BADNONCE, A_BADNONCE);
 	memset(&e, 0, sizeof(e));
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "recipientNonce") && rs.cert == NULL,
 	    "CertRep with a wrong recipientNonce: E_PROTO (%s)", e.msg);
 	script(A_HTTP500, A_HTTP500);
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
 	    e.detail == 500 && strstr(e.msg, "500"),
 	    "HTTP 500: E_PROTO naming the status (%s)", e.msg);
 	script(A_BADCT, A_BADCT);
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "Content-Type"), "wrong Content-Type: E_PROTO");
 	script(A_GARBAGE, A_GARBAGE);
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "DER"), "garbage body: E_PROTO (%s)", e.msg);
 	req_init(&rq, &caps_post, other, "R1");
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_INVAL,
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_INVAL,
 	    "CSR for another key refused before sending");
 	req_init(&rq, &caps_post, csr, "NOPE");
-	ok(scep_enroll(&rq, &rs, &e) == -1 && rs.cert == NULL,
-	    "unknown key label: error (%s)", e.msg);
+	check(rq.key == NULL && scep_enroll(&rq, &rs, &e) == -1 &&
+	    e.code == E_INVAL && rs.cert == NULL,
+	    "no key (unknown label): error (%s)", e.msg);
 	req_init(&rq, &caps_post, csr, "R1");
-	ok(scep_poll(&rq, NULL, &rs, &e) == -1 && e.code == E_INVAL,
+	rq.csr_len--;
+	check(scep_enroll(&rq, &rs, &e) == -1 && rs.cert == NULL,
+	    "truncated CSR DER refused before sending (%s)", e.msg);
+	req_init(&rq, &caps_post, csr, "R1");
+	check(scep_poll(&rq, NULL, &rs, &e) == -1 && e.code == E_INVAL,
 	    "CertPoll without transactionID refused");
 
 	/* a port that was just free: nothing listens there */
@@ -484,12 +493,12 @@ t_broken(void)
 	    ntohs(sa.sin_port));
 	rq.url = down;
 	memset(&e, 0, sizeof(e));
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_NET &&
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_NET &&
 	    e.detail == 7, "CA down: E_NET, curl code 7 (%s)", e.msg);
 	{
 		struct scep_caps c;
 
-		ok(scep_get_caps(down, &c, &e) == -1 && e.code == E_NET &&
+		check(scep_get_caps(down, &c, &e) == -1 && e.code == E_NET &&
 		    e.detail == 7, "GetCACaps with the CA down: E_NET 7");
 	}
 	X509_REQ_free(csr);
@@ -509,16 +518,16 @@ t_renewal(void)
 	F.sign = F.ca;
 	req_init(&rq, &caps_post, csr, "R1");
 	rq.signer_cert = cert1;
-	rq.signer_key_label = "R1";
+	rq.signer_key = t_sig("R1");
 	rq.renewal = 1;
 	script(A_SUCCESS, A_SUCCESS);
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    rs.cert != NULL && F.req.type == 17 && rs.msg_type == 17 &&
 	    X509_cmp(F.req.signer, cert1) == 0,
 	    "RenewalReq signed by the current certificate");
 	scep_resp_free(&rs);
 	rq.caps = &caps_get;	/* no Renewal keyword */
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    F.req.type == 19 && X509_cmp(F.req.signer, cert1) == 0,
 	    "no Renewal capability: PKCSReq, still signed by the identity");
 	scep_resp_free(&rs);
@@ -530,15 +539,15 @@ t_renewal(void)
 	k2 = key_get1_public("R1.next", &e);
 	req_init(&rq, &caps_post, csr2, "R1.next");
 	rq.signer_cert = cert1;
-	rq.signer_key_label = "R1";
+	rq.signer_key = t_sig("R1");
 	rq.renewal = 1;
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    EVP_PKEY_eq(X509_get0_pubkey(rs.cert), k2) == 1 &&
 	    X509_cmp(F.req.signer, cert1) == 0,
 	    "regenerated key: signed by the old identity, cert for the new key");
 	scep_resp_free(&rs);
-	rq.signer_key_label = "R1.next";	/* cert1 is not R1.next's */
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_INVAL,
+	rq.signer_key = t_sig("R1.next");	/* cert1 is not R1.next's */
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_INVAL,
 	    "signer certificate not matching its key refused");
 	EVP_PKEY_free(k2);
 	X509_REQ_free(csr);
@@ -562,15 +571,15 @@ t_ra(EVP_PKEY *raek, X509 *rae, EVP_PKEY *rask, X509 *ras)
 	rq.ra_enc = rae;
 	rq.ra_sign = ras;
 	script(A_PENDING, A_SUCCESS);
-	ok(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_PENDING &&
+	check(scep_enroll(&rq, &rs, &e) == 0 && rs.status == SCEP_PENDING &&
 	    F.req.ok, "RA mode: envelope to the RA, CertRep by the RA signer");
 	snprintf(tid, sizeof(tid), "%s", rs.transaction_id);
 	scep_resp_free(&rs);
-	ok(scep_poll(&rq, tid, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
+	check(scep_poll(&rq, tid, &rs, &e) == 0 && rs.status == SCEP_SUCCESS &&
 	    rs.cert != NULL, "RA mode: CertPoll SUCCESS");
 	scep_resp_free(&rs);
 	script(A_CA_SIGNED, A_CA_SIGNED);
-	ok(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO,
+	check(scep_enroll(&rq, &rs, &e) == -1 && e.code == E_PROTO,
 	    "RA mode: CertRep signed by the CA, not the RA signer: refused");
 	F.enc = F.sign = F.ca;
 	F.enckey = F.signkey = F.cakey;
@@ -593,11 +602,11 @@ t_next_ca(EVP_PKEY *nk)
 	p7 = PKCS7_sign(F.ca, F.cakey, NULL, b, PKCS7_BINARY);
 	F.next_len = (size_t)i2d_PKCS7(p7, &der);
 	F.next_der = der;
-	ok(scep_get_next_ca(url, F.ca, &sk, &e) == 0 && sk_X509_num(sk) == 1
+	check(scep_get_next_ca(url, F.ca, &sk, &e) == 0 && sk_X509_num(sk) == 1
 	    && X509_cmp(sk_X509_value(sk, 0), next) == 0,
 	    "GetNextCACert over HTTP: rollover certificate");
 	sk_X509_pop_free(sk, X509_free);
-	ok(scep_get_next_ca(url, cert1, &sk, &e) == -1 && sk == NULL,
+	check(scep_get_next_ca(url, cert1, &sk, &e) == -1 && sk == NULL,
 	    "GetNextCACert checked against the wrong CA: refused");
 	PKCS7_free(p7);
 	BIO_free(b);
@@ -618,8 +627,8 @@ main(void)
 		return 2;
 	}
 	atexit(cleanup);
-	ok(scep_init(&e) == 0, "scep_init");
-	ok(key_store_init(dir, &e) == 0 && key_generate("R1", KEY_RSA, 2048,
+	check(scep_init(&e) == 0, "scep_init");
+	check(key_store_init(dir, &e) == 0 && key_generate("R1", KEY_RSA, 2048,
 	    0, &e) == 0 && key_generate("R2", KEY_RSA, 2048, 0, &e) == 0,
 	    "keystore with R1, R2 %s", e.msg);
 	F.cakey = t_rsa();
@@ -661,5 +670,7 @@ main(void)
 	EVP_PKEY_free(nk);
 	X509_free(cert1);
 	sk_X509_pop_free(cacerts, X509_free);
-	return done();
+	t_sig_close_all();
+	free(req_csr);
+	return t_report();
 }

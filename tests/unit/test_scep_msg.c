@@ -7,6 +7,7 @@
 
 static EVP_PKEY *cakey, *ckey, *evilkey;
 static X509 *cacert, *ccert, *evilcert, *issued;
+static struct signer csig;	/* over ckey, as pki/ makes it */
 
 static void
 mk_tx(struct scep_tx *tx, const struct scep_caps *caps)
@@ -21,7 +22,7 @@ mk_tx(struct scep_tx *tx, const struct scep_caps *caps)
 	tx->cipher = scep_caps_cipher(caps);
 	tx->recipient = cacert;
 	tx->signer_cert = ccert;
-	tx->signer_key = ckey;
+	tx->signer = &csig;
 }
 
 /* Build a request with tx and decode it as the CA. */
@@ -54,27 +55,27 @@ t_build(void)
 
 	scep_caps_parse(body, sizeof(body) - 1, &caps);
 	mk_tx(&tx, &caps);
-	ok(roundtrip(&tx, content, sizeof(content), &q) == 0,
+	check(roundtrip(&tx, content, sizeof(content), &q) == 0,
 	    "PKCSReq verifies and decrypts with the CMS API");
-	ok(q.type == 19, "messageType 19 (got %d)", q.type);
-	ok(strcmp(q.tid, tx.transaction_id) == 0 && strlen(q.tid) == 64,
+	check(q.type == 19, "messageType 19 (got %d)", q.type);
+	check(strcmp(q.tid, tx.transaction_id) == 0 && strlen(q.tid) == 64,
 	    "transactionID carried (%s)", q.tid);
-	ok(q.nonce_len == 16 && memcmp(q.nonce, tx.sender_nonce, 16) == 0,
+	check(q.nonce_len == 16 && memcmp(q.nonce, tx.sender_nonce, 16) == 0,
 	    "16-byte senderNonce carried");
-	ok(q.md_nid == NID_sha256, "SHA-256 chosen (got %s)",
+	check(q.md_nid == NID_sha256, "SHA-256 chosen (got %s)",
 	    OBJ_nid2sn(q.md_nid));
-	ok(q.cipher_nid == NID_aes_256_cbc, "AES-256-CBC chosen (got %s)",
+	check(q.cipher_nid == NID_aes_256_cbc, "AES-256-CBC chosen (got %s)",
 	    OBJ_nid2sn(q.cipher_nid));
-	ok(q.content_len == sizeof(content) &&
+	check(q.content_len == sizeof(content) &&
 	    memcmp(q.content, content, sizeof(content)) == 0,
 	    "envelope content intact");
-	ok(q.signer != NULL && X509_cmp(q.signer, ccert) == 0,
+	check(q.signer != NULL && X509_cmp(q.signer, ccert) == 0,
 	    "signer certificate embedded");
 	t_req_free(&q);
 
 	mk_tx(&tx, NULL);
 	tx.type = SCEP_MT_CERTPOLL;
-	ok(roundtrip(&tx, content, sizeof(content), &q) == 0 &&
+	check(roundtrip(&tx, content, sizeof(content), &q) == 0 &&
 	    q.type == 20 && q.md_nid == NID_sha1 &&
 	    q.cipher_nid == NID_des_ede3_cbc,
 	    "no caps: SHA-1 + DES-EDE3-CBC, messageType 20");
@@ -126,28 +127,28 @@ t_success(void)
 	X509 *mine = NULL;
 	STACK_OF(X509) *extra = NULL;
 
-	ok(reply(&s, &cr, &e) == 0 && cr.status == SCEP_SUCCESS &&
+	check(reply(&s, &cr, &e) == 0 && cr.status == SCEP_SUCCESS &&
 	    cr.inner != NULL, "SUCCESS (AES-256) verified and decrypted");
-	ok(scep_certs_pick(cr.inner, cr.inner_len, ckey, &mine, &extra,
+	check(scep_certs_pick(cr.inner, cr.inner_len, ckey, &mine, &extra,
 	    &e) == 0 && X509_cmp(mine, issued) == 0 &&
 	    sk_X509_num(extra) == 1 && X509_cmp(sk_X509_value(extra, 0),
 	    cacert) == 0, "the certificate for our key picked, CA as extra");
 	X509_free(mine);
 	sk_X509_pop_free(extra, X509_free);
-	ok(scep_certs_pick(cr.inner, cr.inner_len, evilkey, &mine, &extra,
+	check(scep_certs_pick(cr.inner, cr.inner_len, evilkey, &mine, &extra,
 	    &e) == -1 && e.code == E_PROTO && mine == NULL && extra == NULL,
 	    "no certificate for another key: E_PROTO");
 	scep_certrep_free(&cr);
 
 	s.cipher = "DES-CBC";
 	s.md = EVP_sha1();
-	ok(reply(&s, &cr, &e) == 0 && cr.status == SCEP_SUCCESS &&
+	check(reply(&s, &cr, &e) == 0 && cr.status == SCEP_SUCCESS &&
 	    cr.inner != NULL, "SUCCESS with SHA-1 + DES-CBC (legacy provider)");
 	scep_certrep_free(&cr);
 
 	s = success();
 	s.enc_to = cacert;	/* encrypted to someone else */
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_CRYPTO &&
+	check(reply(&s, &cr, &e) == -1 && e.code == E_CRYPTO &&
 	    cr.inner == NULL, "envelope for another recipient: E_CRYPTO");
 }
 
@@ -159,21 +160,21 @@ t_status(void)
 	struct err e;
 
 	s.status = 3;
-	ok(reply(&s, &cr, &e) == 0 && cr.status == SCEP_PENDING &&
+	check(reply(&s, &cr, &e) == 0 && cr.status == SCEP_PENDING &&
 	    cr.inner == NULL, "PENDING (no content) accepted");
 	s.status = 2;
 	s.fail_info = 2;
 	s.fail_text = "challenge\npassword wrong";
-	ok(reply(&s, &cr, &e) == 0 && cr.status == SCEP_FAILURE &&
+	check(reply(&s, &cr, &e) == 0 && cr.status == SCEP_FAILURE &&
 	    cr.fail_info == 2 && strcmp(cr.fail_text,
 	    "challenge?password wrong") == 0,
 	    "FAILURE badRequest with failInfoText (control chars masked)");
 	s.fail_info = -1;
 	s.fail_text = NULL;
-	ok(reply(&s, &cr, &e) == 0 && cr.status == SCEP_FAILURE &&
+	check(reply(&s, &cr, &e) == 0 && cr.status == SCEP_FAILURE &&
 	    cr.fail_info == -1, "FAILURE without failInfo: fail_info -1");
 	s.status = 1;
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "pkiStatus") != NULL, "unknown pkiStatus rejected");
 }
 
@@ -187,30 +188,30 @@ t_hostile(void)
 	char tid[SCEP_TID_MAX + 2];
 
 	s.tamper = 1;
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "signature") != NULL, "tampered signature rejected");
 	s = success();
 	s.signer = evilcert;	/* same subject as the CA, embedded */
 	s.signer_key = evilkey;
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO,
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO,
 	    "signed by an impostor with the CA's name: rejected");
 	s = success();
 	RAND_bytes(nonce, sizeof(nonce));
 	s.rnonce = nonce;
 	s.rnonce_len = 16;
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "recipientNonce") != NULL,
 	    "wrong recipientNonce rejected");
 	s.rnonce_len = 15;
-	ok(reply(&s, &cr, &e) == -1 && strstr(e.msg, "recipientNonce"),
+	check(reply(&s, &cr, &e) == -1 && strstr(e.msg, "recipientNonce"),
 	    "short recipientNonce rejected");
 	s = success();
 	s.no_rnonce = 1;
-	ok(reply(&s, &cr, &e) == -1 && strstr(e.msg, "recipientNonce"),
+	check(reply(&s, &cr, &e) == -1 && strstr(e.msg, "recipientNonce"),
 	    "missing recipientNonce rejected");
 	s = success();
 	s.tid = "0000";
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "transactionID") != NULL,
 	    "wrong transactionID rejected");
 	/* our ID plus one character: a prefix match is not a match */
@@ -221,18 +222,18 @@ t_hostile(void)
 	}
 	strcat(tid, "0");
 	s.tid = tid;
-	ok(reply(&s, &cr, &e) == -1 && strstr(e.msg, "transactionID"),
+	check(reply(&s, &cr, &e) == -1 && strstr(e.msg, "transactionID"),
 	    "transactionID with a trailing extra character rejected");
 	s = success();
 	s.msg_type = 19;
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO &&
 	    strstr(e.msg, "messageType") != NULL,
 	    "messageType 19 instead of CertRep rejected");
 	s.status = 3;
 	s.msg_type = 0;
 	s.signer = ccert;	/* our own request signer cannot pass as CA */
 	s.signer_key = ckey;
-	ok(reply(&s, &cr, &e) == -1 && e.code == E_PROTO,
+	check(reply(&s, &cr, &e) == -1 && e.code == E_PROTO,
 	    "CertRep signed by a non-CA certificate rejected");
 }
 
@@ -252,7 +253,7 @@ t_malformed(void)
 	mk_tx(&tx, NULL);
 	roundtrip(&tx, (const unsigned char *)"x", 1, &q);
 	t_certrep(&q, &s, &der, &len);
-	ok(scep_certrep_parse(der, len, &tx, cacert, &cr, &e) == 0,
+	check(scep_certrep_parse(der, len, &tx, cacert, &cr, &e) == 0,
 	    "baseline CertRep parses (%zu bytes)", len);
 	scep_certrep_free(&cr);
 	for (i = 0; i < len; i++) {
@@ -264,12 +265,12 @@ t_malformed(void)
 			bad++;
 		free(buf);
 	}
-	ok(bad == 0, "all %zu truncations rejected: E_PROTO with a message",
+	check(bad == 0, "all %zu truncations rejected: E_PROTO with a message",
 	    len);
 	buf = malloc(len + 1);
 	memcpy(buf, der, len);
 	buf[len] = 0;
-	ok(scep_certrep_parse(buf, len + 1, &tx, cacert, &cr, &e) == -1 &&
+	check(scep_certrep_parse(buf, len + 1, &tx, cacert, &cr, &e) == -1 &&
 	    strstr(e.msg, "DER") != NULL, "trailing byte rejected");
 	for (i = 0; i < 200; i++) {
 		size_t pos = (size_t)rand() % len;
@@ -283,17 +284,38 @@ t_malformed(void)
 			flips_ok = 0;
 		scep_certrep_free(&cr);
 	}
-	ok(flips_ok, "200 single-bit flips: clean error or the same result");
+	check(flips_ok, "200 single-bit flips: clean error or the same result");
 	free(buf);
 	RAND_bytes(junk, sizeof(junk));
 	junk[0] = 0x30;
 	junk[1] = 0x82;
-	ok(scep_certrep_parse(junk, sizeof(junk), &tx, cacert, &cr, &e) == -1,
+	check(scep_certrep_parse(junk, sizeof(junk), &tx, cacert, &cr, &e) == -1,
 	    "random bytes rejected");
-	ok(scep_certrep_parse(NULL, 0, &tx, cacert, &cr, &e) == -1 &&
+	check(scep_certrep_parse(NULL, 0, &tx, cacert, &cr, &e) == -1 &&
 	    e.code == E_PROTO, "empty reply rejected");
 	free(der);
 	t_req_free(&q);
+}
+
+/* The transient certificate over an EC key: ecdsa-with-SHA256. */
+static void
+t_transient_ec(const X509_NAME *subject)
+{
+	struct err e = { 0 };
+	struct signer es;
+	EVP_PKEY *ek = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	X509 *t = NULL;
+
+	if (ek != NULL && pki_signer_pkey(ek, &es, &e) == 0) {
+		t = scep_transient_cert(&es, subject, &e);
+		pki_signer_close(&es);
+	}
+	check(t != NULL && X509_verify(t, ek) == 1 &&
+	    X509_get_signature_nid(t) == NID_ecdsa_with_SHA256,
+	    "transient certificate over an EC key: ecdsa-with-SHA256 (%s)",
+	    e.msg);
+	X509_free(t);
+	EVP_PKEY_free(ek);
 }
 
 static void
@@ -310,34 +332,35 @@ t_helpers(void)
 	long plen;
 	int tag, cls;
 
-	ok(scep_transaction_id(ckey, tid, &e) == 0 && strlen(tid) == 64,
+	check(scep_transaction_id(ckey, tid, &e) == 0 && strlen(tid) == 64,
 	    "transactionID is 64 hex characters");
 	n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(ccert), &spki);
 	EVP_Q_digest(NULL, "SHA256", NULL, spki, (size_t)n, md, NULL);
 	for (int i = 0; i < 32; i++)
 		sprintf(hex + 2 * i, "%02X", md[i]);
-	ok(strcmp(tid, hex) == 0, "transactionID = SHA-256 of the SPKI");
+	check(strcmp(tid, hex) == 0, "transactionID = SHA-256 of the SPKI");
 	OPENSSL_free(spki);
 
-	t = scep_transient_cert(ckey, b, &e);
-	ok(t != NULL && X509_verify(t, ckey) == 1 &&
+	t = scep_transient_cert(&csig, b, &e);
+	check(t != NULL && X509_verify(t, ckey) == 1 &&
 	    X509_NAME_cmp(X509_get_subject_name(t), b) == 0 &&
 	    X509_NAME_cmp(X509_get_issuer_name(t), b) == 0 &&
 	    X509_cmp_current_time(X509_get0_notAfter(t)) > 0,
 	    "transient certificate: self-signed, request subject, valid now");
 	X509_free(t);
-	t = scep_transient_cert(ckey, NULL, &e);
-	ok(t != NULL && X509_NAME_entry_count(X509_get_subject_name(t)) == 1,
+	t = scep_transient_cert(&csig, NULL, &e);
+	check(t != NULL && X509_NAME_entry_count(X509_get_subject_name(t)) == 1,
 	    "transient certificate with an empty subject gets a CN");
 	X509_free(t);
+	t_transient_ec(b);
 
-	ok(scep_issuer_and_subject(a, b, &ias, &len, &e) == 0,
+	check(scep_issuer_and_subject(a, b, &ias, &len, &e) == 0,
 	    "IssuerAndSubject encoded");
 	p = ias;
 	ASN1_get_object(&p, &plen, &tag, &cls, (long)len);
 	a2 = d2i_X509_NAME(NULL, &p, (long)(len - (size_t)(p - ias)));
 	b2 = d2i_X509_NAME(NULL, &p, (long)(len - (size_t)(p - ias)));
-	ok(tag == V_ASN1_SEQUENCE && a2 && b2 && X509_NAME_cmp(a, a2) == 0 &&
+	check(tag == V_ASN1_SEQUENCE && a2 && b2 && X509_NAME_cmp(a, a2) == 0 &&
 	    X509_NAME_cmp(b, b2) == 0 && p == ias + len,
 	    "IssuerAndSubject = SEQUENCE { issuer, subject }");
 	free(ias);
@@ -346,7 +369,7 @@ t_helpers(void)
 	X509_NAME_free(a2);
 	X509_NAME_free(b2);
 
-	ok(strcmp(scep_fail_info_name(0), "badAlg") == 0 &&
+	check(strcmp(scep_fail_info_name(0), "badAlg") == 0 &&
 	    strcmp(scep_fail_info_name(1), "badMessageCheck") == 0 &&
 	    strcmp(scep_fail_info_name(2), "badRequest") == 0 &&
 	    strcmp(scep_fail_info_name(3), "badTime") == 0 &&
@@ -363,7 +386,7 @@ main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	srand(8894);
-	ok(scep_init(&e) == 0 && scep_init(&e) == 0, "scep_init twice");
+	check(scep_init(&e) == 0 && scep_init(&e) == 0, "scep_init twice");
 	cakey = t_rsa();
 	ckey = t_rsa();
 	evilkey = t_rsa();
@@ -371,6 +394,7 @@ main(void)
 	    "critical,keyCertSign,cRLSign", 1);
 	evilcert = t_cert(evilkey, "SCEP CA", NULL, NULL, 1, NULL, 1);
 	ccert = t_cert(ckey, "router", NULL, NULL, 0, NULL, 99);
+	pki_signer_pkey(ckey, &csig, &e);
 	issued = t_cert(ckey, "router", cacert, cakey, 0,
 	    "digitalSignature", 2);
 	t_build();
@@ -386,6 +410,7 @@ main(void)
 	EVP_PKEY_free(cakey);
 	EVP_PKEY_free(ckey);
 	EVP_PKEY_free(evilkey);
+	pki_signer_close(&csig);
 	/* t_legacy stays: freeing a context with loaded providers leaks */
-	return done();
+	return t_report();
 }

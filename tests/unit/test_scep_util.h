@@ -1,5 +1,5 @@
 /* tests/unit/test_scep_util.h - shared by the test_scep_*.c programs:
- * TAP-style counters, throwaway keys and certificates, and a fake SCEP CA
+ * checks through tests/unit/testlib.h, signers, throwaway keys and certificates, and a fake SCEP CA
  * built on OpenSSL's CMS API (a code path independent of scep/, which
  * uses the PKCS7 API) that decodes requests and crafts CertReps, honest
  * or hostile. Static functions only; each test includes it once. */
@@ -17,31 +17,39 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include "lib/err.h"
+#include "pki/signer.h"
 #include "scep/scep.h"
+#include "tests/unit/testlib.h"
 
-static int t_pass, t_fail;
+/* Signers over keystore keys, as pki/ hands them to scep/: one per
+ * label, kept until t_sig_close_all. NULL when there is no such key. */
+static struct {
+	char		 label[32];
+	struct signer	 s;
+} t_sigs[32];
 
-static void __attribute__((format(printf, 2, 3), unused))
-ok(int cond, const char *fmt, ...)
+static __attribute__((unused)) const struct signer *
+t_sig(const char *label)
 {
-	va_list ap;
+	struct err e = { 0 };
+	size_t i;
 
-	printf("%s %d - ", cond ? "ok" : "not ok", t_pass + t_fail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (cond)
-		t_pass++;
-	else
-		t_fail++;
+	for (i = 0; i < 32 && t_sigs[i].label[0]; i++)
+		if (strcmp(t_sigs[i].label, label) == 0)
+			return &t_sigs[i].s;
+	if (i == 32 || pki_signer_open(label, &t_sigs[i].s, &e) == -1)
+		return NULL;
+	snprintf(t_sigs[i].label, sizeof(t_sigs[i].label), "%s", label);
+	return &t_sigs[i].s;
 }
 
-static __attribute__((unused)) int
-done(void)
+static __attribute__((unused)) void
+t_sig_close_all(void)
 {
-	printf("%d passed, %d failed\n", t_pass, t_fail);
-	return t_fail ? 1 : 0;
+	for (size_t i = 0; i < 32; i++) {
+		pki_signer_close(&t_sigs[i].s);
+		t_sigs[i].label[0] = '\0';
+	}
 }
 
 static __attribute__((unused)) EVP_PKEY *

@@ -10,17 +10,9 @@
 #include <string.h>
 #include <strings.h>
 #include "conf/conf.h"
+#include "tests/unit/testlib.h"
 
-static int	npass, nfail;
 
-static void
-check(int cond, const char *what)
-{
-	if (cond)
-		printf("ok %d - %s\n", ++npass + nfail, what);
-	else
-		printf("not ok %d - %s\n", npass + ++nfail, what);
-}
 
 #define NIF	5000
 
@@ -145,6 +137,5 @@ main(void)
 	t_interfaces();
 	t_users();
 	t_render();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return t_report();
 }

@@ -1,13 +1,12 @@
-/* tests/unit/test_scep_server.c - the SCEP engine against a real CA
- * (micromdm scepserver), driven by tests/e2e/scep_engine.sh. Skips unless
- * SCEP_URL is set. Environment:
+/* tests/helpers/scep_driver.c - the SCEP engine against a real CA
+ * (micromdm scepserver), driven by tests/e2e/scep_engine.sh; refuses to
+ * run (exit 2) without SCEP_URL. Timings are bench/scep.sh's. Environment:
  *   SCEP_URL        CA URL, e.g. http://127.0.0.1:2016/scep
  *   SCEP_CHALLENGE  the CA's challenge password
  *   SCEP_OUT        directory for getca.pem, cert.pem, renewed.pem,
  *                   rekeyed.pem, get.pem (checked by the script with
  *                   openssl verify)
  *   SCEP_DOWN_URL   a URL where nothing listens (optional)
- *   SCEP_BENCH      enrollments to time (default 9, 0 = none)
  * Keys are made in a temporary keystore that is removed at exit. */
 #include <ftw.h>
 #include <time.h>
@@ -18,7 +17,7 @@
 #include "pki/key.h"
 #include "tests/unit/test_scep_util.h"
 
-static char dir[] = "/tmp/test_scep_server.XXXXXX";
+static char dir[] = "/tmp/scep_driver.XXXXXX";
 static const char *url, *challenge, *outdir;
 static struct scep_caps caps;
 static STACK_OF(X509) *cacerts;
@@ -78,6 +77,8 @@ mk_csr(const char *label, const char *cn, const char *pw)
 	return r;
 }
 
+static unsigned char *req_csr;	/* DER of the last req_init */
+
 static void
 req_init(struct scep_req *rq, X509_REQ *csr, const char *label)
 {
@@ -87,8 +88,10 @@ req_init(struct scep_req *rq, X509_REQ *csr, const char *label)
 	rq->ca = ca;
 	rq->ra_enc = ra_enc;
 	rq->ra_sign = ra_sign;
-	rq->key_label = label;
-	rq->csr = csr;
+	rq->key = t_sig(label);
+	free(req_csr);
+	req_csr = csr ? csr_to_der(csr, &rq->csr_len) : NULL;
+	rq->csr_der = req_csr;
 }
 
 static int
@@ -114,7 +117,7 @@ enroll(const char *label, const char *pw, X509 *signer, const char *slabel,
 
 	req_init(&rq, csr, label);
 	rq.signer_cert = signer;
-	rq.signer_key_label = slabel;
+	rq.signer_key = slabel ? t_sig(slabel) : NULL;
 	rq.renewal = signer != NULL;
 	memset(e, 0, sizeof(*e));
 	if (csr != NULL && scep_enroll(&rq, rs, e) == 0 &&
@@ -134,7 +137,7 @@ t_discovery(void)
 	struct err e = { 0 };
 	char *raw;
 
-	ok(scep_get_caps(url, &caps, &e) == 0 && caps.sha256 && caps.aes,
+	check(scep_get_caps(url, &caps, &e) == 0 && caps.sha256 && caps.aes,
 	    "GetCACaps %s", e.msg);
 	raw = strdup(caps.raw);
 	for (char *p = raw; *p; p++)
@@ -142,7 +145,7 @@ t_discovery(void)
 			*p = ' ';
 	printf("# caps: %s\n", raw);
 	free(raw);
-	ok(scep_get_ca(url, &cacerts, &ca, &ra_enc, &ra_sign, &e) == 0 &&
+	check(scep_get_ca(url, &cacerts, &ca, &ra_enc, &ra_sign, &e) == 0 &&
 	    ca != NULL, "GetCACert %s", e.msg);
 	if (ca != NULL)
 		save("getca.pem", ca);
@@ -159,7 +162,7 @@ t_enroll(void)
 	newkey("R1");
 	c1 = enroll("R1", challenge, NULL, NULL, &rs, &e);
 	k = key_get1_public("R1", &e);
-	ok(c1 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c1), k) == 1 &&
+	check(c1 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c1), k) == 1 &&
 	    X509_check_issued(ca, c1) == X509_V_OK,
 	    "enroll RSA 2048 with the right challenge: certificate for R1");
 	scep_resp_free(&rs);
@@ -169,7 +172,7 @@ t_enroll(void)
 
 	newkey("R2");
 	c2 = enroll("R2", "wrong-challenge", NULL, NULL, &rs, &e);
-	ok(c2 == NULL && rs.status == SCEP_FAILURE &&
+	check(c2 == NULL && rs.status == SCEP_FAILURE &&
 	    rs.fail_info == SCEP_BAD_REQUEST && rs.cert == NULL,
 	    "wrong challenge: FAILURE %s, no certificate",
 	    scep_fail_info_name(rs.fail_info));
@@ -177,7 +180,7 @@ t_enroll(void)
 	X509_free(c2);
 
 	c3 = c1 ? enroll("R1", challenge, c1, "R1", &rs, &e) : NULL;
-	ok(c3 != NULL && rs.msg_type == (caps.renewal ? 17 : 19) &&
+	check(c3 != NULL && rs.msg_type == (caps.renewal ? 17 : 19) &&
 	    ASN1_INTEGER_cmp(X509_get0_serialNumber(c1),
 	    X509_get0_serialNumber(c3)) != 0,
 	    "renewal signed by the current certificate (messageType %d)",
@@ -189,7 +192,7 @@ t_enroll(void)
 	newkey("R1.next");
 	c4 = c1 ? enroll("R1.next", challenge, c1, "R1", &rs, &e) : NULL;
 	k = key_get1_public("R1.next", &e);
-	ok(c4 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c4), k) == 1,
+	check(c4 != NULL && EVP_PKEY_eq(X509_get0_pubkey(c4), k) == 1,
 	    "renewal with a regenerated key, signed by the old certificate");
 	scep_resp_free(&rs);
 	EVP_PKEY_free(k);
@@ -211,7 +214,7 @@ t_get(void)
 	caps.post = 0;		/* PKIOperation by GET */
 	newkey("G1");
 	c = enroll("G1", challenge, NULL, NULL, &rs, &e);
-	ok(c != NULL, "enroll with PKIOperation by GET (base64 + %%-encoded)");
+	check(c != NULL, "enroll with PKIOperation by GET (base64 + %%-encoded)");
 	if (c)
 		save("get.pem", c);
 	X509_free(c);
@@ -231,79 +234,29 @@ t_down(void)
 
 	if (down == NULL)
 		return;
-	ok(scep_get_caps(down, &c, &e) == -1 && e.code == E_NET &&
+	check(scep_get_caps(down, &c, &e) == -1 && e.code == E_NET &&
 	    e.detail == 7, "server down: GetCACaps E_NET curl 7 (%s)", e.msg);
 	url = down;
 	x = enroll("R1", challenge, NULL, NULL, &rs, &e);
-	ok(x == NULL && e.code == E_NET && e.detail == 7,
+	check(x == NULL && e.code == E_NET && e.detail == 7,
 	    "server down: enroll E_NET curl 7");
 	url = save_url;
 	scep_resp_free(&rs);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median time of n enrollments with pre-generated keys and CSRs. */
-static void
-t_bench(int n)
-{
-	struct timespec t0, t1;
-	struct scep_req rq;
-	struct scep_resp rs;
-	struct err e = { 0 };
-	X509_REQ **csr = calloc((size_t)n, sizeof(*csr));
-	double *ms = calloc((size_t)n, sizeof(*ms));
-	char label[32];
-	int good = 0;
-
-	for (int i = 0; i < n; i++) {
-		snprintf(label, sizeof(label), "B%d", i);
-		newkey(label);
-		csr[i] = mk_csr(label, "bench.example.test", challenge);
-	}
-	for (int i = 0; i < n; i++) {
-		snprintf(label, sizeof(label), "B%d", i);
-		req_init(&rq, csr[i], label);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (scep_enroll(&rq, &rs, &e) == 0 && rs.cert != NULL)
-			good++;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ms[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-		scep_resp_free(&rs);
-		X509_REQ_free(csr[i]);
-	}
-	qsort(ms, (size_t)n, sizeof(*ms), cmp_double);
-	ok(good == n, "benchmark: %d/%d enrollments succeeded", good, n);
-	printf("# bench: in-process enrollment (PKCSReq, %s, %s) over %d: "
-	    "median %.2f ms, min %.2f ms, max %.2f ms\n", caps.post ? "POST" :
-	    "GET", EVP_CIPHER_get0_name(scep_caps_cipher(&caps)), n,
-	    ms[n / 2], ms[0], ms[n - 1]);
-	free(ms);
-	free(csr);
 }
 
 int
 main(void)
 {
 	struct err e = { 0 };
-	const char *b = getenv("SCEP_BENCH");
-	int nb = b ? atoi(b) : 9;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	url = getenv("SCEP_URL");
 	challenge = getenv("SCEP_CHALLENGE");
 	outdir = getenv("SCEP_OUT");
 	if (url == NULL || *url == '\0') {
-		printf("# skip: SCEP_URL not set (run tests/e2e/scep_engine.sh)"
-		    "\n");
-		return done();
+		fprintf(stderr, "scep_driver: SCEP_URL not set (a driver of "
+		    "tests/e2e/scep_engine.sh, not a test)\n");
+		return 2;
 	}
 	if (outdir == NULL)
 		outdir = ".";
@@ -312,23 +265,19 @@ main(void)
 		return 2;
 	}
 	atexit(cleanup);
-	ok(scep_init(&e) == 0 && key_store_init(dir, &e) == 0,
+	check(scep_init(&e) == 0 && key_store_init(dir, &e) == 0,
 	    "scep_init, keystore %s", e.msg);
 	log_sink_add(on_log, NULL, 0);
 	log_dbg_set(DBG_PKI_TRANS, 9);
 	log_dbg_set(DBG_PKI_MSG, 9);
 	t_discovery();
 	if (ca == NULL)
-		return done();
+		return t_report();
 	t_enroll();
 	t_get();
 	t_down();
-	ok(nlog > 0, "debug crypto pki transactions/messages produced %d "
+	check(nlog > 0, "debug crypto pki transactions/messages produced %d "
 	    "lines", nlog);
-	log_dbg_set(DBG_PKI_TRANS, 0);	/* keep the benchmark quiet */
-	log_dbg_set(DBG_PKI_MSG, 0);
-	if (nb > 0)
-		t_bench(nb);
 	sk_X509_pop_free(cacerts, X509_free);
-	return done();
+	return t_report();
 }

@@ -1,11 +1,11 @@
-/* tests/unit/test_scep_responder.c - a scripted SCEP CA on 127.0.0.1 for
+/* tests/helpers/scep_responder.c - a scripted SCEP CA on 127.0.0.1 for
  * the end-to-end tests of the pkish binary (tests/e2e/renew_scep.sh,
  * tests/e2e/scep_cli.sh): things micromdm scepserver cannot do - PENDING
  * then SUCCESS, RA mode, GetNextCACert (CA rollover), only the
  * /cgi-bin/pkiclient.exe path. Requests are decoded and CertReps crafted
  * with OpenSSL's CMS API (tests/unit/test_scep_util.h), a code path
- * independent of scep/. Skips (prints "0 passed, 0 failed") unless
- * SCEP_RESPONDER_PORT is set, so `make unit` and tests/run.sh stay fast.
+ * independent of scep/. Refuses to run (exit 2) without
+ * SCEP_RESPONDER_PORT.
  *
  * Environment:
  *   SCEP_RESPONDER_PORT  TCP port on 127.0.0.1
@@ -13,7 +13,9 @@
  *                        ra-sign.pem and requests.log there, and reads
  *                        the control files "grant" (pending requests are
  *                        granted) and "rollover" (GetCACert answers with
- *                        the next CA, which then issues)
+ *                        the next CA, which then issues) and "clock"
+ *                        (epoch seconds: "now" for the validity of
+ *                        what is issued, e.g. pkish's virtual time)
  *   SCEP_RESPONDER_MODE  comma-separated: pending, ra, nextca, cgi,
  *                        ca_days=N (CA lifetime, default 3650),
  *                        cert_days=N (issued lifetime, default 1)
@@ -60,20 +62,39 @@ on_term(int sig)
 	stop = 1;
 }
 
+/* Now for validity dates: the epoch in DIR/clock when that file exists
+ * (a test on pkish's virtual clock), else the real time. */
+static time_t
+issue_time(void)
+{
+	char path[4096];
+	long long t = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/clock", R.dir ? R.dir : ".");
+	if ((f = fopen(path, "r")) == NULL)
+		return time(NULL);
+	if (fscanf(f, "%lld", &t) != 1)
+		t = time(NULL);
+	fclose(f);
+	return (time_t)t;
+}
+
 /* A certificate valid from now - 60 s for days days. */
 static X509 *
 mk_cert(EVP_PKEY *key, const X509_NAME *subj, X509 *issuer, EVP_PKEY *ik,
     long days, const char *ku, int ca)
 {
 	X509 *x = X509_new();
+	time_t now = issue_time();
 
 	X509_set_version(x, X509_VERSION_3);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), ++R.serial);
 	X509_set_subject_name(x, subj);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) :
 	    subj);
-	X509_gmtime_adj(X509_getm_notBefore(x), -60);
-	X509_gmtime_adj(X509_getm_notAfter(x), days * 86400);
+	X509_time_adj(X509_getm_notBefore(x), -60, &now);
+	X509_time_adj(X509_getm_notAfter(x), days * 86400, &now);
 	X509_set_pubkey(x, key);
 	if (ca)
 		t_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE");
@@ -524,9 +545,9 @@ main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (port == NULL || *port == '\0') {
-		printf("# skip: SCEP_RESPONDER_PORT not set (a responder for "
-		    "tests/e2e/renew_scep.sh and scep_cli.sh)\n");
-		return done();
+		fprintf(stderr, "scep_responder: SCEP_RESPONDER_PORT not set (a "
+		    "helper server of the SCEP scripts, not a test)\n");
+		return 2;
 	}
 	R.dir = getenv("SCEP_RESPONDER_DIR") ? getenv("SCEP_RESPONDER_DIR") :
 	    ".";
@@ -553,5 +574,5 @@ main(void)
 	close(pfd.fd);
 	fclose(R.log);
 	printf("# served %d requests\n", served);
-	return done();
+	return t_report();
 }

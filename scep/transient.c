@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * scep/transient.c - the transient self-signed certificate that signs an
+ * initial request (RFC 8894 section 2.3), made over a signer: the key
+ * stays in pki/, so the TBSCertificate (RFC 5280 section 4.1) is put
+ * together here as DER and its signature comes from signer->sign.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include "lib/signer.h"
+#include "scep/scep_int.h"
+
+/* A growing DER buffer; ok drops to 0 on the first failure. */
+struct dbuf {
+	unsigned char	*p;
+	size_t		 len, cap;
+	int		 ok;
+};
+
+static void
+put(struct dbuf *b, const void *v, size_t n)
+{
+	unsigned char *q;
+
+	if (!b->ok || n == 0)
+		return;
+	if (b->len + n > b->cap) {
+		if ((q = realloc(b->p, 2 * (b->len + n))) == NULL) {
+			b->ok = 0;
+			return;
+		}
+		b->p = q;
+		b->cap = 2 * (b->len + n);
+	}
+	memcpy(b->p + b->len, v, n);
+	b->len += n;
+}
+
+/* One DER element from an i2d result (n <= 0: failed); frees der. */
+static void
+put_i2d(struct dbuf *b, unsigned char *der, int n)
+{
+	if (n <= 0)
+		b->ok = 0;
+	else
+		put(b, der, (size_t)n);
+	OPENSSL_free(der);
+}
+
+static void
+put_name(struct dbuf *b, const X509_NAME *name)
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509_NAME(name, &der);
+
+	put_i2d(b, der, n);
+}
+
+/* Tag + length in front of body (tag 0x30 SEQUENCE, 0x03 BIT STRING). */
+static void
+wrap(struct dbuf *out, int tag, const struct dbuf *body)
+{
+	unsigned char hdr[8], *h = hdr;
+
+	if (!body->ok || body->len > INT_MAX / 2) {
+		out->ok = 0;
+		return;
+	}
+	ASN1_put_object(&h, tag == 0x30, (int)body->len, tag & 0x1f,
+	    V_ASN1_UNIVERSAL);
+	put(out, hdr, (size_t)(h - hdr));
+	put(out, body->p, body->len);
+}
+
+/* AlgorithmIdentifier of SHA-256 with the key's algorithm (RSA or EC). */
+static int
+sig_alg(EVP_PKEY *pub, unsigned char **der)
+{
+	X509_ALGOR *a;
+	int nid, n = -1, rsa = EVP_PKEY_is_a(pub, "RSA");
+
+	if (!OBJ_find_sigid_by_algs(&nid, NID_sha256, rsa ? NID_rsaEncryption :
+	    NID_X9_62_id_ecPublicKey) || (a = X509_ALGOR_new()) == NULL)
+		return -1;
+	if (X509_ALGOR_set0(a, OBJ_nid2obj(nid), rsa ? V_ASN1_NULL :
+	    V_ASN1_UNDEF, NULL))
+		n = i2d_X509_ALGOR(a, der);
+	X509_ALGOR_free(a);
+	return n;
+}
+
+/* notBefore an hour ago, notAfter in a day, on the real clock: the CA
+ * checks them against its own time, whatever the virtual clock says. */
+static void
+validity(struct dbuf *tbs)
+{
+	struct dbuf v = { .ok = 1 };
+	ASN1_TIME *t;
+	unsigned char *der = NULL;
+	time_t now = time(NULL);
+
+	int n;
+
+	for (int i = 0; i < 2; i++) {
+		der = NULL;
+		t = ASN1_TIME_adj(NULL, now, i, i ? 0 : -3600);
+		n = t ? i2d_ASN1_TIME(t, &der) : -1;
+		put_i2d(&v, der, n);
+		ASN1_TIME_free(t);
+	}
+	wrap(tbs, 0x30, &v);
+	free(v.p);
+}
+
+/* TBSCertificate: v3, random 63-bit serial, issuer = subject = name. */
+static void
+tbs_build(struct dbuf *out, const X509_NAME *name, const struct signer *sg,
+    const unsigned char *alg, int alglen)
+{
+	static const unsigned char v3[] = { 0xa0, 3, 2, 1, 2 };
+	struct dbuf t = { .ok = 1 };
+	ASN1_INTEGER *ser = NULL;
+	BIGNUM *bn = BN_new();
+	unsigned char *der = NULL;
+	int n = -1;
+
+	put(&t, v3, sizeof(v3));
+	if (bn != NULL && BN_rand(bn, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) &&
+	    (ser = BN_to_ASN1_INTEGER(bn, NULL)) != NULL)
+		n = i2d_ASN1_INTEGER(ser, &der);
+	put_i2d(&t, der, n);
+	put(&t, alg, (size_t)alglen);
+	put_name(&t, name);
+	validity(&t);
+	put_name(&t, name);
+	put(&t, sg->pub_der, sg->pub_len);
+	wrap(out, 0x30, &t);
+	ASN1_INTEGER_free(ser);
+	BN_free(bn);
+	free(t.p);
+}
+
+/* Certificate ::= SEQUENCE { tbs, signatureAlgorithm, signatureValue }. */
+static X509 *
+cert_sign(const struct dbuf *tbs, const struct signer *sg,
+    const unsigned char *alg, int alglen, struct err *e)
+{
+	struct dbuf c = { .ok = 1 }, bits = { .ok = 1 }, out = { .ok = 1 };
+	unsigned char *sig = NULL, zero = 0;
+	const unsigned char *p;
+	size_t siglen = 0;
+	X509 *x = NULL;
+
+	if (sg->sign(sg->arg, "SHA256", tbs->p, tbs->len, &sig, &siglen,
+	    e) == -1)
+		return err_ctx(e, "SCEP: signing the transient certificate"),
+		    NULL;
+	put(&bits, &zero, 1);		/* no unused bits */
+	put(&bits, sig, siglen);
+	put(&c, tbs->p, tbs->len);
+	put(&c, alg, (size_t)alglen);
+	wrap(&c, 0x03, &bits);
+	wrap(&out, 0x30, &c);
+	p = out.p;
+	if (out.ok && out.len <= LONG_MAX)
+		x = d2i_X509(NULL, &p, (long)out.len);
+	free(sig);
+	free(bits.p);
+	free(c.p);
+	free(out.p);
+	return x;
+}
+
+/*
+ * A one-day self-signed certificate over sg's key, subject and issuer =
+ * the request subject (CN=pkish-scep when empty). Returns an owned X509.
+ */
+X509 *
+scep_transient_cert(const struct signer *sg, const X509_NAME *subject,
+    struct err *e)
+{
+	struct dbuf tbs = { .ok = 1 };
+	X509_NAME *n = NULL;
+	EVP_PKEY *pub = NULL;
+	const unsigned char *p = sg->pub_der;
+	unsigned char *alg = NULL;
+	int alglen;
+	X509 *x = NULL;
+
+	if (subject == NULL || X509_NAME_entry_count(subject) == 0) {
+		if ((n = X509_NAME_new()) == NULL || !X509_NAME_add_entry_by_txt(
+		    n, "CN", MBSTRING_ASC, (const unsigned char *)"pkish-scep",
+		    -1, -1, 0))
+			goto out;
+		subject = n;
+	}
+	if (sg->pub_len > LONG_MAX || (pub = d2i_PUBKEY(NULL, &p,
+	    (long)sg->pub_len)) == NULL || (alglen = sig_alg(pub, &alg)) <= 0)
+		goto out;
+	tbs_build(&tbs, subject, sg, alg, alglen);
+	if (tbs.ok && (x = cert_sign(&tbs, sg, alg, alglen, e)) == NULL)
+		goto done;
+ out:
+	if (x == NULL)
+		err_ssl(e, "SCEP: cannot create the transient signer "
+		    "certificate");
+ done:
+	free(tbs.p);
+	OPENSSL_free(alg);
+	EVP_PKEY_free(pub);
+	X509_NAME_free(n);
+	return x;
+}
