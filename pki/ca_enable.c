@@ -331,6 +331,9 @@ ca_disable(void)
 	ca_g.enabled = 0;
 	X509_free(ca_g.cacert);
 	EVP_PKEY_free(ca_g.key);
+	OPENSSL_free(ca_g.key_der);
+	ca_g.key_der = NULL;
+	ca_g.key_der_len = 0;
 	X509_free(ca_g.rollover);
 	EVP_PKEY_free(ca_g.rollover_key);
 	X509_CRL_free(ca_g.crl);
