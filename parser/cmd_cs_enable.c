@@ -76,7 +76,7 @@ enable(struct vty *v)
 {
 	char pw[PASS_MAX + 2] = "";
 	int need = ca_needs_passphrase(), rc;
-	int port = sys_http_server() ? sys_http_port() : 0;
+	int port = sys_http_server() ? sys_http_port() : -1;
 	struct err e = { 0 };
 
 	if (!ca_has_cert())
@@ -99,6 +99,9 @@ enable(struct vty *v)
 		return -1;
 	}
 	mark_shutdown(v, 0);	/* ca_enable said "% Certificate Server enabled." */
+	if (port < 0)
+		vty_out(v, "%% SCEP is not served until \"ip http server\" is "
+		    "configured\n");
 	return 0;
 }
 

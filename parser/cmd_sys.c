@@ -9,6 +9,7 @@
 #include "parser/commands.h"
 #include "conf/conf.h"
 #include "parser/vty.h"
+#include "pki/pki.h"
 
 #define LEVELS "{<0-7>$level|emergencies|alerts|critical|errors|warnings|" \
 	"notifications|informational|debugging}"
@@ -292,13 +293,25 @@ cmd_if_set(struct vty *v, struct args *a)
 	return 0;
 }
 
+/* The certificate server's SCEP follows `ip http server` and its port. */
+static int
+http_follow(struct vty *v)
+{
+	struct err e = { 0 };
+
+	if (ca_serve(sys_http_server() ? sys_http_port() : -1, &e) == 0)
+		return 0;
+	vty_err(v, "%s", e.msg);
+	return -1;
+}
+
 static int
 cmd_http_port(struct vty *v, struct args *a)
 {
 	sys_lock()->http_port = a->no ? 80 : (int)args_int(a, "port", 80);
 	sys_unlock();
 	changed(v);
-	return 0;
+	return http_follow(v);
 }
 
 static int
@@ -307,7 +320,7 @@ cmd_http_server(struct vty *v, struct args *a)
 	sys_lock()->http_server = !a->no;
 	sys_unlock();
 	changed(v);
-	return 0;
+	return http_follow(v);
 }
 
 static int

@@ -126,6 +126,8 @@ ca_cfg_set(const struct ca_cfg *n, struct err *e)
 int
 ca_ref_get(struct ca_ref *r)
 {
+	int rc;
+
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_lock(&ca_g.mu);
 	if (!ca_g.enabled || ca_g.cacert == NULL || ca_g.key == NULL) {
@@ -138,12 +140,14 @@ ca_ref_get(struct ca_ref *r)
 	r->key = ca_g.key;
 	r->db = ca_g.db;
 	r->cfg = ca_g.cfg;
+	/* the public key encoded once at enable, not per request */
+	rc = ca_g.key_der == NULL ? pki_signer_pkey(r->key, &r->signer, NULL) :
+	    pki_signer_pkey_der(r->key, ca_g.key_der, ca_g.key_der_len,
+	    &r->signer, NULL);
 	pthread_mutex_unlock(&ca_g.mu);
-	if (pki_signer_pkey(r->key, &r->signer, NULL) == -1) {
+	if (rc == -1)
 		ca_ref_put(r);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 void

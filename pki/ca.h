@@ -65,11 +65,15 @@ typedef void (*ca_say_fn)(void *, const char *line);
 /* 1 when enabling will ask for an archive passphrase. */
 int	 ca_needs_passphrase(void);
 /* Enable: key, CA certificate, archive (pass or the configured one),
- * database, CRL, SCEP on http_port. */
+ * database, CRL, SCEP on http_port (0: any free port, < 0: not served
+ * until ca_serve). */
 int	 ca_enable(const char *pass, int http_port, ca_say_fn, void *,
 	    struct err *);
 void	 ca_disable(void);
 int	 ca_enabled(void);
+/* While enabled, serve SCEP on port (moving it there), or stop serving
+ * (port < 0): `ip http server` given or taken after `no shutdown`. */
+int	 ca_serve(int port, struct err *);
 
 /* EXEC: grant/reject/remove (id 0 = all), revoke/unrevoke. */
 int	 ca_req_grant(unsigned id, struct err *);

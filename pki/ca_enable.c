@@ -237,12 +237,18 @@ open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
 static int
 install(const char *dir, EVP_PKEY *key, X509 *x, struct ca_db *db)
 {
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(key, &der);	/* <= 0: encoded per request */
+
 	pthread_mutex_lock(&ca_g.mu);
 	if (ca_g.enabled) {
 		pthread_mutex_unlock(&ca_g.mu);
+		OPENSSL_free(der);
 		return -1;
 	}
 	ca_g.key = key;
+	ca_g.key_der = n > 0 ? der : NULL;
+	ca_g.key_der_len = n > 0 ? (size_t)n : 0;
 	ca_g.cacert = x;
 	ca_g.db = db;
 	ca_g.enabled = 1;
@@ -284,13 +290,33 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 		ca_ref_put(&r);
 	}
 	own_trustpoint(c.name, x);
-	if (ca_scep_start(http_port, e) == -1) {
+	if (http_port >= 0 && ca_scep_start(http_port, e) == -1) {
 		ca_disable();
 		return -1;
 	}
 	say(fn, arg, "% Certificate Server enabled.");
 	log_msg(SEV_INFO, "PKI", "CS_ENABLED", "Certificate server now enabled.");
 	return 0;
+}
+
+int
+ca_serve(int port, struct err *e)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int cur, rc = 0;
+
+	pthread_mutex_lock(&mu);
+	cur = ca_scep_port();
+	if (!ca_enabled() || (port >= 0 && cur != 0 && (port == 0 ||
+	    port == cur)))
+		;	/* nothing to serve, or served there already */
+	else {
+		ca_scep_stop();
+		if (port >= 0)
+			rc = ca_scep_start(port, e);
+	}
+	pthread_mutex_unlock(&mu);
+	return rc;
 }
 
 /* Stop serving and drop the key, certificate, CRL and database. */
@@ -305,6 +331,9 @@ ca_disable(void)
 	ca_g.enabled = 0;
 	X509_free(ca_g.cacert);
 	EVP_PKEY_free(ca_g.key);
+	OPENSSL_free(ca_g.key_der);
+	ca_g.key_der = NULL;
+	ca_g.key_der_len = 0;
 	X509_free(ca_g.rollover);
 	EVP_PKEY_free(ca_g.rollover_key);
 	X509_CRL_free(ca_g.crl);

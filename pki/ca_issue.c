@@ -157,7 +157,7 @@ leaf_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *c,
 {
 	X509V3_CTX ctx;
 	char buf[600];
-	EVP_PKEY *pk = X509_get0_pubkey(x);
+	EVP_PKEY *pk = X509_REQ_get0_pubkey(req);	/* x's, decoded */
 
 	X509V3_set_ctx(&ctx, ca, x, NULL, NULL, 0);
 	if (ext(x, &ctx, NID_key_usage, pk && EVP_PKEY_is_a(pk, "RSA") ?
@@ -193,6 +193,47 @@ write_cer(const struct ca_ref *r, uint64_t serial, const unsigned char *der,
 	(void)file_write_atomic(path, der, len, 0644, &e2);
 }
 
+/* x's SubjectPublicKeyInfo a copy of req's, without the encode and
+ * decode round trip of X509_set_pubkey (a tenth of an enrollment). */
+static int
+copy_pubkey(X509 *x, X509_REQ *req, EVP_PKEY *pk)
+{
+	X509_PUBKEY *to = X509_get_X509_PUBKEY(x);
+	ASN1_OBJECT *alg;
+	const ASN1_OBJECT *po;
+	const unsigned char *bits;
+	const void *pv;
+	void *val = NULL;
+	unsigned char *b;
+	X509_ALGOR *pa;
+	int n, t;
+
+	if (to == NULL || !X509_PUBKEY_get0_param(NULL, &bits, &n, &pa,
+	    X509_REQ_get_X509_PUBKEY(req)) || n <= 0)
+		return X509_set_pubkey(x, pk);
+	X509_ALGOR_get0(&po, &t, &pv, pa);
+	if (t == V_ASN1_OBJECT)
+		val = OBJ_dup(pv);
+	else if (t == V_ASN1_SEQUENCE)
+		val = ASN1_STRING_dup(pv);
+	else if (t != V_ASN1_NULL && t != V_ASN1_UNDEF)
+		return X509_set_pubkey(x, pk);
+	alg = OBJ_dup(po);
+	b = OPENSSL_memdup(bits, (size_t)n);
+	if ((val == NULL && pv != NULL && t != V_ASN1_NULL) || alg == NULL ||
+	    b == NULL) {
+		ASN1_OBJECT_free(alg);
+		OPENSSL_free(b);
+		if (t == V_ASN1_OBJECT)
+			ASN1_OBJECT_free(val);
+		else
+			ASN1_STRING_free(val);
+		return 0;
+	}
+	/* on failure set0 may hold some already: nothing freed here */
+	return X509_PUBKEY_set0_param(to, alg, t, val, b, n);
+}
+
 /* Build and sign; the caller records it. */
 static X509 *
 build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
@@ -221,7 +262,7 @@ build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
 	    !X509_time_adj_ex(X509_getm_notBefore(x), 0, 0, &now) ||
 	    !(end ? X509_time_adj_ex(X509_getm_notAfter(x), 0, life * 60,
 	    &now) != NULL : X509_set1_notAfter(x,
-	    X509_get0_notAfter(r->cacert))) || !X509_set_pubkey(x, pk) ||
+	    X509_get0_notAfter(r->cacert))) || !copy_pubkey(x, req, pk) ||
 	    leaf_exts(x, r->cacert, req, &r->cfg, e) == -1 ||
 	    !X509_sign(x, r->key, ca_md(&r->cfg))) {
 		if (e && e->code == E_OK)

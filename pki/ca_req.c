@@ -12,6 +12,21 @@
 #include "lib/log.h"
 #include "pki/ca_int.h"
 
+/* The transactionID of q got its certificate (serial) since q was queued:
+ * issued before a crash cut the request's own record short. A certificate
+ * older than q is the one a renewal under the same transactionID renews. */
+static int
+issued_since(struct ca_ref *r, const struct ca_req_rec *q, uint64_t *serial)
+{
+	struct ca_cert_rec c;
+
+	if (*q->tid == '\0' || ca_db_tid_serial(r->db, q->tid, serial) == -1 ||
+	    ca_db_cert_get(r->db, *serial, &c, NULL) == -1)
+		return 0;
+	free(c.der);
+	return c.not_before >= q->created;
+}
+
 /* Issue the certificate of one queued request, mark it issued. */
 static int
 grant_one(struct ca_ref *r, const struct ca_req_rec *q, struct err *e)
@@ -24,8 +39,7 @@ grant_one(struct ca_ref *r, const struct ca_req_rec *q, struct err *e)
 
 	if (req == NULL)
 		return err_set(e, E_INVAL, "Request %u: bad PKCS#10", q->id);
-	/* issued before a crash cut the request's own record short */
-	if (*q->tid && ca_db_tid_serial(r->db, q->tid, &serial) == 0)
+	if (issued_since(r, q, &serial))
 		rc = 0;
 	else if ((rc = ca_issue_tid(r, req, q->tid, &x, e)) == 0)
 		ASN1_INTEGER_get_uint64(&serial, X509_get0_serialNumber(x));

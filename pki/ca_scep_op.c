@@ -10,7 +10,9 @@
  * badMessageCheck, badCertId, badAlg) when the message names a
  * transaction, else HTTP 400. A senderNonce seen before is a replay
  * (badRequest); a transactionID already answered gets its certificate
- * again if the key is the same and a refusal otherwise.
+ * again if the key is the same and a refusal otherwise, unless the
+ * request is signed by that very certificate (a renewal keeping its key)
+ * or the certificate is revoked or expired: then it is a new request.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +49,10 @@ success(struct answer *a, X509 *x)
 	a->rep.status = SCEP_SUCCESS;
 }
 
-/* The database's certificate by serial. */
+/* The database's certificate by serial; *live (if not NULL): neither
+ * revoked nor expired at the CA's clock. */
 static X509 *
-db_cert(struct ca_ref *r, uint64_t serial)
+db_cert(struct ca_ref *r, uint64_t serial, int *live)
 {
 	struct ca_cert_rec c;
 	const unsigned char *p;
@@ -59,6 +62,8 @@ db_cert(struct ca_ref *r, uint64_t serial)
 		return NULL;
 	p = c.der;
 	x = d2i_X509(NULL, &p, (long)c.der_len);
+	if (live != NULL)
+		*live = c.revoked == 0 && c.not_after > clock_now();
 	free(c.der);
 	return x;
 }
@@ -79,36 +84,62 @@ csr_key_is(const struct ca_req_rec *q, EVP_PKEY *key)
 	return ok;
 }
 
-/* Answer from what the transactionID already has: 1 answered, 0 new. */
+/* The request queued under the transactionID, state PENDING: PENDING for
+ * the same key, a refusal for another. 1 answered, 0 none pending. */
+static int
+pending_tid(struct ca_ref *r, const struct scep_srv_msg *m, EVP_PKEY *key,
+    struct answer *a)
+{
+	struct ca_req_rec q;
+	int same;
+
+	if (ca_db_req_get(r->db, 0, m->tid, &q, NULL) == -1)
+		return 0;
+	same = csr_key_is(&q, key);
+	free(q.csr);
+	if (q.state != CA_REQ_PENDING)
+		return 0;
+	if (same)
+		a->rep.status = SCEP_PENDING;
+	else
+		fail(a, SCEP_BAD_REQUEST);	/* another key, same tid */
+	return 1;
+}
+
+/*
+ * Answer from what the transactionID already has: 1 answered, 0 new.
+ * renew (PKCSReq, RenewalReq): the message's signer; a request signed by
+ * the certificate issued under the transactionID is a renewal, not a
+ * resend (clients that derive the transactionID from a kept key reuse
+ * it), and a certificate revoked or expired since is not sent again.
+ */
 static int
 known_tid(struct ca_ref *r, const struct scep_srv_msg *m, EVP_PKEY *key,
-    struct answer *a)
+    X509 *renew, struct answer *a)
 {
 	struct ca_req_rec q;
 	uint64_t serial;
 	X509 *x = NULL;
-	int same;
+	int same, live = 0;
 
+	if (pending_tid(r, m, key, a))
+		return 1;
 	if (ca_db_tid_serial(r->db, m->tid, &serial) == 0)
-		x = db_cert(r, serial);
+		x = db_cert(r, serial, &live);
 	else if (ca_db_req_get(r->db, 0, m->tid, &q, NULL) == 0) {
 		same = csr_key_is(&q, key);
 		free(q.csr);
-		if (!same) {
-			fail(a, SCEP_BAD_REQUEST);	/* another key, same tid */
-			return 1;
-		}
-		if (q.state == CA_REQ_PENDING) {
-			a->rep.status = SCEP_PENDING;
-			return 1;
-		}
-		if (q.state != CA_REQ_ISSUED) {
+		if (!same || q.state != CA_REQ_ISSUED) {
 			fail(a, SCEP_BAD_REQUEST);	/* rejected, removed */
 			return 1;
 		}
-		x = db_cert(r, q.serial);
+		x = db_cert(r, q.serial, &live);
 	} else
 		return 0;
+	if (x != NULL && renew != NULL && (!live || X509_cmp(x, renew) == 0)) {
+		X509_free(x);
+		return 0;
+	}
 	if (x == NULL)
 		fail(a, SCEP_BAD_CERT_ID);
 	else if (key != NULL && EVP_PKEY_eq(X509_get0_pubkey(x), key) != 1) {
@@ -169,7 +200,7 @@ enroll(struct ca_ref *r, const struct scep_srv_msg *m, const char *peer,
 	    (X509_check_issued(s, s) == X509_V_OK &&
 	    EVP_PKEY_eq(X509_get0_pubkey(s), key) != 1))
 		fail(a, SCEP_BAD_MESSAGE_CHECK);
-	else if (!known_tid(r, m, key, a)) {
+	else if (!known_tid(r, m, key, s, a)) {
 		/* grant auto rollover ca-cert: shadow requests (the rollover
 		 * CA opened them, pki/ca_rollover.c) are granted */
 		switch (r->cfg.grant_rollover && ca_rollover_is(r->cacert) ?
@@ -214,7 +245,7 @@ lookup(struct ca_ref *r, const struct scep_srv_msg *m, struct answer *a)
 			fail(a, SCEP_BAD_REQUEST);
 		else
 			a->rep.status = SCEP_SUCCESS;
-	} else if ((x = db_cert(r, serial)) == NULL)
+	} else if ((x = db_cert(r, serial, NULL)) == NULL)
 		fail(a, SCEP_BAD_CERT_ID);
 	else
 		success(a, x);
@@ -237,7 +268,8 @@ dispatch(struct ca_ref *r, const struct scep_srv_msg *m, const char *peer,
 		break;
 	case SCEP_MT_CERTPOLL:
 		ca_req_expire();
-		if (!known_tid(r, m, X509_get0_pubkey(m->signer_cert), a))
+		if (!known_tid(r, m, X509_get0_pubkey(m->signer_cert), NULL,
+		    a))
 			fail(a, SCEP_BAD_CERT_ID);
 		break;
 	case SCEP_MT_GETCERT:

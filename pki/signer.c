@@ -61,6 +61,24 @@ do_decrypt(void *arg, const unsigned char *in, size_t len,
 	return 0;
 }
 
+/* s over k (a reference taken) with k's SubjectPublicKeyInfo der
+ * (taken). */
+static int
+fill(EVP_PKEY *k, unsigned char *der, size_t len, struct signer *s,
+    struct err *e)
+{
+	if (!EVP_PKEY_up_ref(k)) {
+		OPENSSL_free(der);
+		return err_ssl(e, "key reference");
+	}
+	s->arg = k;
+	s->sign = do_sign;
+	s->decrypt = EVP_PKEY_is_a(k, "RSA") ? do_decrypt : NULL;
+	s->pub_der = der;
+	s->pub_len = len;
+	return 0;
+}
+
 int
 pki_signer_pkey(EVP_PKEY *k, struct signer *s, struct err *e)
 {
@@ -70,16 +88,19 @@ pki_signer_pkey(EVP_PKEY *k, struct signer *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	if ((n = i2d_PUBKEY(k, &der)) <= 0)
 		return err_ssl(e, "public key encoding");
-	if (!EVP_PKEY_up_ref(k)) {
-		OPENSSL_free(der);
-		return err_ssl(e, "key reference");
-	}
-	s->arg = k;
-	s->sign = do_sign;
-	s->decrypt = EVP_PKEY_is_a(k, "RSA") ? do_decrypt : NULL;
-	s->pub_der = der;
-	s->pub_len = (size_t)n;
-	return 0;
+	return fill(k, der, (size_t)n, s, e);
+}
+
+int
+pki_signer_pkey_der(EVP_PKEY *k, const unsigned char *der, size_t len,
+    struct signer *s, struct err *e)
+{
+	unsigned char *d;
+
+	memset(s, 0, sizeof(*s));
+	if ((d = OPENSSL_memdup(der, len)) == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	return fill(k, d, len, s, e);
 }
 
 int

@@ -27,6 +27,9 @@
 #     openssl against the CA; `openssl verify
 #     -crl_check` refuses the first certificate and accepts the second;
 #     `show crypto pki server CS crl` agrees. `unrevoke` takes it out again.
+#  4b. Renewal keeping the key (`auto-enroll 80` without regenerate): the
+#     same transactionID as the request of the certificate it renews, signed
+#     by that certificate: the CA issues a new one with a new serial.
 #  5. `write memory`, then the CA restarts as a daemon (--no-console): it
 #     comes back enabled without a dialog, serving the same CA certificate.
 # Env (tests/run.sh): PKISH, PKISH_PLAIN, TESTBIN, ROOT.
@@ -168,8 +171,9 @@ check "enroll: PENDING, polling announced" has r1.out \
 ca_send "show crypto pki server CS requests"
 ca_sync
 REQ=$(ca_after "show crypto pki server CS requests")
-check "CA: the request is pending" grep -qE \
-    '^1 +pending +[0-9A-F]{32} cn=r1.example.test,o=pkish$' <<<"$REQ"
+# the subject as the request has it (the dialog adds hostname=R1)
+check "CA: the request is pending" grep -qE '^1 +pending +[0-9A-F]{32} '\
+'cn=r1.example.test,o=pkish(,hostname=R1)?$' <<<"$REQ"
 check "R1: no certificate while pending" hasnt r1.out "%PKI-6-CERTRET"
 ca_send "crypto pki server CS grant all" "show crypto pki server CS requests"
 ca_sync
@@ -262,6 +266,38 @@ ca_send "crypto pki server CS unrevoke $S1" "show crypto pki server CS crl"
 ca_sync
 check "CA: unrevoke takes it off the CRL" test -z "$(ca_after \
     "show crypto pki server CS crl" | grep -E "Serial Number \(hex\): 0*$S1$")"
+
+###########################################################################
+# 4b. renewal keeping the key (auto-enroll 80, no regenerate): the same key,
+# so the same transactionID as the request that got id2; the RenewalReq is
+# signed by id2 itself, so the CA issues a new certificate, not id2 again.
+pk_send "configure terminal" "crypto pki trustpoint CS" " auto-enroll 80" \
+    end
+pk_sync
+NB=$(date -u -d "$(openssl x509 -in id2.pem -noout -startdate | cut -d= -f2)" +%s)
+NA=$(date -u -d "$(openssl x509 -in id2.pem -noout -enddate | cut -d= -f2)" +%s)
+both_clock $((NB + (NA - NB) * 85 / 100))
+pk_wait "%PKI-6-CERTRENEWAUTO" 2 60
+pk_wait "%PKI-6-CERT_INSTALL" 3 120
+check "R1 renews again, keeping its key (%PKI-6-CERTRENEWAUTO)" \
+    test "$(grep -cF "%PKI-6-CERTRENEWAUTO" "$PK_OUT")" -ge 2
+pk_send "show running-config"
+pk_sync
+after r1.out "show running-config" >rc3.txt
+chain_cert rc3.txt CS >id3.pem
+S3=$(serial_of id3.pem | ca_norm)
+check "same-key renewal: a new serial, not the old certificate ($S2 -> $S3)" \
+    test -n "$S3" -a "$S3" != "$S2" -a "$S3" != "$S1"
+check "same-key renewal: the same public key as id2" test \
+    "$(openssl x509 -in id2.pem -noout -pubkey)" = \
+    "$(openssl x509 -in id3.pem -noout -pubkey)"
+check "same-key renewal verifies against the CA (at the moved clock)" \
+    openssl verify -attime $((VNOW + 60)) -CAfile ca.pem id3.pem
+ca_send "show crypto pki server CS certificates"
+ca_sync
+check "CA: show ... certificates lists serial $S3" grep -qiE \
+    "^0*$S3 .*cn=r1.example.test" \
+    <<<"$(ca_after "show crypto pki server CS certificates")"
 
 ###########################################################################
 # 5. restart: the saved server comes back enabled, without a dialog

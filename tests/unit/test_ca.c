@@ -293,6 +293,59 @@ t_renew(struct rq *a)
 	X509_free(old);
 }
 
+/* Renewal keeping the key (the transactionID derived from it again): a
+ * RenewalReq signed by the certificate issued under that transactionID
+ * gets a new certificate; a resend of it gets that one again; a revoked
+ * certificate is never sent again; a queued renewal polls PENDING. */
+static int poll_req(struct rq *, int *);
+
+static void
+t_samekey(struct rq *a)
+{
+	struct err e = { 0 };
+	X509 *old = a->got ? X509_dup(a->got) : NULL, *cur;
+	uint64_t s1 = 0, s2 = 0;
+	time_t now = clock_now();
+	int fail = -1, st;
+
+	set_grant(CA_GRANT_MANUAL, "CS");
+	st = old ? enroll(a, "r1.example.test", NULL, old, a->key, NULL,
+	    &fail) : -1;
+	s1 = st == SCEP_SUCCESS && a->got ? serial_of(a->got) : 0;
+	check(s1 > 2 && s1 != serial_of(old), "same-key RenewalReq signed by "
+	    "the transactionID's certificate: a new serial (%llx)",
+	    (unsigned long long)s1);
+	st = enroll(a, "r1.example.test", NULL, old, a->key, NULL, &fail);
+	check(st == SCEP_SUCCESS && a->got && serial_of(a->got) == s1,
+	    "the renewal resent (signed by the old one): the new one again");
+	check(ca_revoke(s1, 0, &e) == 0, "revoke %llx: %s",
+	    (unsigned long long)s1, e.msg);
+	set_grant(CA_GRANT_AUTO, NULL);
+	st = enroll(a, "r1.example.test", NULL, NULL, NULL, NULL, &fail);
+	s2 = st == SCEP_SUCCESS && a->got ? serial_of(a->got) : 0;
+	check(s2 > s1, "PKCSReq under a revoked certificate's transactionID: "
+	    "a new certificate, not the revoked one (%llx)",
+	    (unsigned long long)s2);
+	set_grant(CA_GRANT_MANUAL, NULL);
+	clock_set(now + 10);
+	cur = a->got ? X509_dup(a->got) : NULL;
+	st = cur ? enroll(a, "r1.example.test", NULL, cur, a->key, NULL,
+	    &fail) : -1;
+	check(st == SCEP_PENDING, "same-key renewal under grant manual: "
+	    "PENDING");
+	check(poll_req(a, &fail) == SCEP_PENDING && a->got == NULL,
+	    "its CertPoll: PENDING, not the certificate it renews");
+	check(ca_req_grant(0, &e) == 0, "grant: %s", e.msg);
+	st = poll_req(a, &fail);
+	check(st == SCEP_SUCCESS && a->got && serial_of(a->got) > s2,
+	    "granted: CertPoll gets a new certificate");
+	clock_set(now);
+	set_grant(CA_GRANT_AUTO, NULL);
+	ca_revoke(s1, 1, &e);	/* t_revoke wants an empty CRL after */
+	X509_free(cur);
+	X509_free(old);
+}
+
 /* Poll by CertPoll under q's transactionID. */
 static int
 poll_req(struct rq *q, int *fail)
@@ -720,6 +773,7 @@ main(void)
 	t_renew(&a);
 	t_queue();
 	t_otp();
+	t_samekey(&a);
 	t_revoke(&a);
 	t_bad(&a);
 	t_getcert(&a);
