@@ -10,7 +10,6 @@
 #include <string.h>
 #include "pki/ca_int.h"
 #include "pki/key.h"
-#include "pki/signer.h"
 
 struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER };
 static char state_dir[1024];
@@ -138,18 +137,19 @@ ca_ref_get(struct ca_ref *r)
 	r->key = ca_g.key;
 	r->db = ca_g.db;
 	r->cfg = ca_g.cfg;
+	/* the callbacks of the CA's signer over this reference's key (the
+	 * public key DER stays with ca_g: scep/'s CA side does not need it) */
+	r->signer = ca_g.signer;
 	pthread_mutex_unlock(&ca_g.mu);
-	if (pki_signer_pkey(r->key, &r->signer, NULL) == -1) {
-		ca_ref_put(r);
-		return -1;
-	}
+	r->signer.arg = r->key;
+	r->signer.pub_der = NULL;
+	r->signer.pub_len = 0;
 	return 0;
 }
 
 void
 ca_ref_put(struct ca_ref *r)
 {
-	pki_signer_close(&r->signer);
 	X509_free(r->cacert);
 	EVP_PKEY_free(r->key);
 	memset(r, 0, sizeof(*r));

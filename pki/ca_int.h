@@ -31,6 +31,7 @@ struct ca_state {
 	struct ca_db	*db;
 	X509		*cacert;		/* active CA certificate */
 	EVP_PKEY	*key;			/* the CA key (label cfg.name) */
+	struct signer	 signer;		/* over key (pki/signer.c) */
 	X509		*rollover;		/* rollover CA certificate */
 	EVP_PKEY	*rollover_key;		/* its key (label cfg.name#) */
 	X509_CRL	*crl;			/* current CRL */
