@@ -11,7 +11,8 @@
 #include "pki/ca_int.h"
 #include "pki/key.h"
 
-struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER };
+struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER,
+    .unref = PTHREAD_COND_INITIALIZER };
 static char state_dir[1024];
 
 void
@@ -137,6 +138,7 @@ ca_ref_get(struct ca_ref *r)
 	r->key = ca_g.key;
 	r->db = ca_g.db;
 	r->cfg = ca_g.cfg;
+	ca_g.refs++;
 	/* the callbacks of the CA's signer over this reference's key (the
 	 * public key DER stays with ca_g: scep/'s CA side does not need it) */
 	r->signer = ca_g.signer;
@@ -150,6 +152,12 @@ ca_ref_get(struct ca_ref *r)
 void
 ca_ref_put(struct ca_ref *r)
 {
+	if (r->cacert == NULL)
+		return;
+	pthread_mutex_lock(&ca_g.mu);
+	if (--ca_g.refs == 0)
+		pthread_cond_broadcast(&ca_g.unref);
+	pthread_mutex_unlock(&ca_g.mu);
 	X509_free(r->cacert);
 	EVP_PKEY_free(r->key);
 	memset(r, 0, sizeof(*r));

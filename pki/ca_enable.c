@@ -312,7 +312,9 @@ ca_disable(void)
 	ca_scep_stop();
 	pthread_mutex_lock(&ca_g.mu);
 	was = ca_g.enabled;
-	ca_g.enabled = 0;
+	ca_g.enabled = 0;		/* no new references from here */
+	while (ca_g.refs > 0)		/* an EXEC command still at work */
+		pthread_cond_wait(&ca_g.unref, &ca_g.mu);
 	X509_free(ca_g.cacert);
 	EVP_PKEY_free(ca_g.key);
 	X509_free(ca_g.rollover);
