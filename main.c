@@ -149,7 +149,7 @@ start(struct opts *o)
 	}
 	sys_init();
 	pki_set_sysinfo(&(const struct pki_sysinfo){ sys_if_addr,
-	    sys_http_port });
+	    sys_http_port, sys_fqdn });
 	cmds_install_all();
 	sh_load_startup();
 	if (renew_start(o->state, &e) < 0) {

@@ -102,6 +102,26 @@ ask_ip(struct vty *v, struct dialog *d, int asa)
 	return 0;
 }
 
+/* The FQDN line: what the request carries as hostname= (IOS), the
+ * configured fqdn (ASA). */
+static void
+say_fqdn(struct vty *v, struct dialog *d, int asa)
+{
+	char buf[192];
+	const char *f;
+
+	if (asa) {
+		if (d->c.fqdn[0] && strcmp(d->c.fqdn, "none") != 0)
+			vty_out(v, "\n%% The fully-qualified domain name in the "
+			    "certificate will be: %s\n\n", d->c.fqdn);
+	} else if ((f = enroll_fqdn(&d->c, buf, sizeof(buf))) != NULL)
+		vty_out(v, "%% The subject name in the certificate will "
+		    "include: %s\n", f);
+	else
+		vty_out(v, "%% The fully-qualified domain name will not be "
+		    "included in the certificate\n");
+}
+
 /* The subject/serial/IP questions shared by every method. */
 static int
 ask_names(struct vty *v, struct dialog *d, int asa)
@@ -112,10 +132,7 @@ ask_names(struct vty *v, struct dialog *d, int asa)
 	if (d->c.subject[0])
 		vty_out(v, "%% The subject name in the certificate will %s: %s\n",
 		    inc, d->c.subject);
-	if (d->c.fqdn[0] && strcmp(d->c.fqdn, "none") != 0)
-		vty_out(v, asa ? "\n%% The fully-qualified domain name in the "
-		    "certificate will be: %s\n\n" : "%% The subject name in the "
-		    "certificate will include: %s\n", d->c.fqdn);
+	say_fqdn(v, d, asa);
 	if (d->c.serial == 0 && !d->noconfirm) {
 		r = vty_confirm(v, asa ? "% Include the device serial number in "
 		    "the subject name? [yes/no]: " : "% Include the router "

@@ -287,6 +287,9 @@ csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 	if (cp->serial != NULL && dn_add(nm, cp->serial, "serialNumber",
 	    cp->serial, e) == -1)
 		goto out;
+	if (cp->hostname != NULL && dn_add(nm, cp->hostname,
+	    "unstructuredName", cp->hostname, e) == -1)
+		goto out;
 	if (!X509_REQ_set_subject_name(req, nm)) {
 		err_ssl(e, "X509_REQ_set_subject_name");
 		goto out;

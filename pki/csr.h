@@ -12,6 +12,8 @@ struct csr_params {
 	const char *const	*ips;		/* SAN iPAddress entries (v4/v6) */
 	size_t			 nips;
 	const char		*serial;	/* adds serialNumber to subject, or NULL */
+	const char		*hostname;	/* adds unstructuredName (IOS
+						 * hostname=) after it, or NULL */
 	const char		*challenge;	/* challengePassword attribute, or NULL */
 	const char		*hash;		/* "sha256" (default), "sha384", ... */
 };

@@ -26,9 +26,14 @@ struct enroll_csr {
 	const char	*dns[TP_MAX_SANS + 1];
 	const char	*ips[1];
 	char		 serial[64];
+	char		 hostname[192];
 };
 void	enroll_csr_params(const struct tp_cfg *, const struct enroll_ctx *,
 	    struct enroll_csr *);
+/* The FQDN an IOS request (SCEP, terminal) carries as unstructuredName
+ * (IOS hostname=): `fqdn NAME`, else hostname[.domain]; NULL with
+ * `fqdn none` and for self-signed, PKCS#12 and ACME trustpoints. */
+const char *enroll_fqdn(const struct tp_cfg *, char *buf, size_t len);
 /* Make sure the trustpoint's key exists (generate it when missing);
  * with regenerate, generate a fresh key under a temporary label and
  * return that label in tmp (else tmp is the trustpoint's label). */

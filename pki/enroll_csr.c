@@ -4,6 +4,20 @@
 #include "lib/clock.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
+#include "pki/pki.h"
+
+const char *
+enroll_fqdn(const struct tp_cfg *c, char *buf, size_t len)
+{
+	if (c->enroll == TP_EN_SELFSIGNED || c->enroll == TP_EN_PKCS12 ||
+	    c->enroll == TP_EN_ACME || strcmp(c->fqdn, "none") == 0)
+		return NULL;
+	if (c->fqdn[0])
+		snprintf(buf, len, "%s", c->fqdn);
+	else
+		pki_fqdn(buf, len);
+	return buf[0] ? buf : NULL;
+}
 
 void
 enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,
@@ -35,6 +49,7 @@ enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,
 	else if (c->password[0])
 		r->p.challenge = c->password;
 	r->p.hash = c->hash[0] ? c->hash : NULL;
+	r->p.hostname = enroll_fqdn(c, r->hostname, sizeof(r->hostname));
 }
 
 int

@@ -67,3 +67,12 @@ pki_http_port(void)
 {
 	return sysinfo.http_port ? sysinfo.http_port() : 80;
 }
+
+void
+pki_fqdn(char *buf, size_t len)
+{
+	if (sysinfo.fqdn)
+		sysinfo.fqdn(buf, len);
+	else if (len)
+		buf[0] = '\0';
+}

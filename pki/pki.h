@@ -48,9 +48,12 @@ struct pki_sysinfo {
 	/* IPv4 address of an interface; 0 found, -1 not. */
 	int	(*if_addr)(const char *ifname, char *addr, size_t len);
 	int	(*http_port)(void);		/* `ip http port` */
+	/* hostname, ".domain" after it when `ip domain name` is set */
+	void	(*fqdn)(char *buf, size_t len);
 };
 void	pki_set_sysinfo(const struct pki_sysinfo *);	/* before threads */
 int	pki_if_addr(const char *ifname, char *addr, size_t len);
 int	pki_http_port(void);
+void	pki_fqdn(char *buf, size_t len);	/* "" when unset */
 
 #endif

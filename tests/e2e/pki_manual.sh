@@ -78,6 +78,8 @@ check "CSR verifies with openssl" \
     openssl req -in r1.csr -noout -verify
 check "CSR subject" sh -c "openssl req -in r1.csr -noout -subject |
     grep -q 'CN *= *r1.lab.test'"
+check "CSR subject carries hostname= (unstructuredName) R1.lab.test" sh -c \
+    "openssl req -in r1.csr -noout -subject | grep -q 'unstructuredName *= *R1.lab.test'"
 printf 'keyUsage=critical,digitalSignature,keyEncipherment\n' >ext.cnf
 openssl x509 -req -in r1.csr -CA ca.pem -CAkey ca.key -set_serial 0x1A2B \
     -days 365 -extfile ext.cnf -out r1.pem 2>/dev/null
