@@ -357,6 +357,27 @@ t_queue(void)
 	    "CertPoll of a rejected request: FAILURE badRequest");
 	rq_free(&q);
 	rq_free(&r);
+	/* lifetime enrollment-request 1 minute: the request expires */
+	pthread_mutex_lock(&ca_g.mu);
+	ca_g.cfg.life_req = 1;
+	pthread_mutex_unlock(&ca_g.mu);
+	rq_init(&q, "expiring.example.test");
+	st = enroll(&q, "expiring.example.test", NULL, NULL, NULL, NULL,
+	    &fail);
+	{
+		time_t now = clock_now();
+
+		clock_set(now + 120);
+		st = st == SCEP_PENDING ? poll_req(&q, &fail) : -1;
+		clock_set(now);
+	}
+	check(st == SCEP_FAILURE && fail == SCEP_BAD_REQUEST,
+	    "a pending request past lifetime enrollment-request is gone");
+	check(ca_req_grant(0, &e) == 0, "grant all: nothing pending is left");
+	rq_free(&q);
+	pthread_mutex_lock(&ca_g.mu);
+	ca_g.cfg.life_req = 0;
+	pthread_mutex_unlock(&ca_g.mu);
 	set_grant(CA_GRANT_NONE, NULL);
 	rq_init(&q, "refused.example.test");
 	st = enroll(&q, "refused.example.test", NULL, NULL, NULL, NULL, &fail);
