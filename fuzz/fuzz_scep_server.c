@@ -158,11 +158,17 @@ write_seeds(const char *dir)
 	}
 	X509_REQ_set_subject_name(r, n);
 	X509_REQ_set_pubkey(r, k);
+	X509_REQ_sign(r, k, EVP_sha256());
+	len = i2d_X509_REQ(r, &der);
+	seed_msg(dir, "pkcsreq", SCEP_MT_PKCSREQ, k, self, der, (size_t)len);
+	OPENSSL_free(der);
+	der = NULL;
 	X509_REQ_add1_attr_by_NID(r, NID_pkcs9_challengePassword,
 	    MBSTRING_ASC, (const unsigned char *)"not-a-password", -1);
 	X509_REQ_sign(r, k, EVP_sha256());
 	len = i2d_X509_REQ(r, &der);
-	seed_msg(dir, "pkcsreq", SCEP_MT_PKCSREQ, k, self, der, (size_t)len);
+	seed_msg(dir, "pkcsreq-pw", SCEP_MT_PKCSREQ, k, self, der,
+	    (size_t)len);
 	seed_msg(dir, "renewalreq", SCEP_MT_RENEWALREQ, k, self, der,
 	    (size_t)len);
 	scep_issuer_and_subject(X509_get_subject_name(cacert), n, &ias, &ilen,

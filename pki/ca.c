@@ -10,9 +10,9 @@
 #include <string.h>
 #include "pki/ca_int.h"
 #include "pki/key.h"
-#include "pki/signer.h"
 
-struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER };
+struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER,
+    .unref = PTHREAD_COND_INITIALIZER };
 static char state_dir[1024];
 
 void
@@ -140,20 +140,26 @@ ca_ref_get(struct ca_ref *r)
 	r->key = ca_g.key;
 	r->db = ca_g.db;
 	r->cfg = ca_g.cfg;
-	/* the public key encoded once at enable, not per request */
-	rc = ca_g.key_der == NULL ? pki_signer_pkey(r->key, &r->signer, NULL) :
-	    pki_signer_pkey_der(r->key, ca_g.key_der, ca_g.key_der_len,
-	    &r->signer, NULL);
+	ca_g.refs++;
+	/* the callbacks of the CA's signer over this reference's key (the
+	 * public key DER stays with ca_g: scep/'s CA side does not need it) */
+	r->signer = ca_g.signer;
 	pthread_mutex_unlock(&ca_g.mu);
-	if (rc == -1)
-		ca_ref_put(r);
-	return rc;
+	r->signer.arg = r->key;
+	r->signer.pub_der = NULL;
+	r->signer.pub_len = 0;
+	return 0;
 }
 
 void
 ca_ref_put(struct ca_ref *r)
 {
-	pki_signer_close(&r->signer);
+	if (r->cacert == NULL)
+		return;
+	pthread_mutex_lock(&ca_g.mu);
+	if (--ca_g.refs == 0)
+		pthread_cond_broadcast(&ca_g.unref);
+	pthread_mutex_unlock(&ca_g.mu);
 	X509_free(r->cacert);
 	EVP_PKEY_free(r->key);
 	memset(r, 0, sizeof(*r));

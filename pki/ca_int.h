@@ -31,14 +31,15 @@ struct ca_state {
 	struct ca_db	*db;
 	X509		*cacert;		/* active CA certificate */
 	EVP_PKEY	*key;			/* the CA key (label cfg.name) */
-	unsigned char	*key_der;		/* its SubjectPublicKeyInfo */
-	size_t		 key_der_len;
+	struct signer	 signer;		/* over key (pki/signer.c) */
 	X509		*rollover;		/* rollover CA certificate */
 	EVP_PKEY	*rollover_key;		/* its key (label cfg.name#) */
 	X509_CRL	*crl;			/* current CRL */
 	struct httpd	*httpd;			/* SCEP listener (pki/ca_scep.c) */
 	int		 port;			/* its port */
 	char		 cdp_path[512];		/* CRL route, "" none */
+	unsigned	 refs;			/* ca_ref outstanding */
+	pthread_cond_t	 unref;			/* signalled as refs drop */
 	struct ca_otp	 otp[CA_OTP_MAX];
 	unsigned char	 nonces[CA_NONCES][16];	/* ring of senderNonces */
 	unsigned	 nnonce;
@@ -46,7 +47,9 @@ struct ca_state {
 
 extern struct ca_state ca_g;
 
-/* References to what signing needs, taken under mu; -1 when disabled. */
+/* References to what signing needs, taken under mu; -1 when disabled.
+ * ca_disable() waits until every reference is put back: never call it
+ * while holding one. */
 struct ca_ref {
 	X509		*cacert;
 	EVP_PKEY	*key;

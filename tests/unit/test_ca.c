@@ -421,6 +421,27 @@ t_queue(void)
 	    "CertPoll of a rejected request: FAILURE badRequest");
 	rq_free(&q);
 	rq_free(&r);
+	/* lifetime enrollment-request 1 minute: the request expires */
+	pthread_mutex_lock(&ca_g.mu);
+	ca_g.cfg.life_req = 1;
+	pthread_mutex_unlock(&ca_g.mu);
+	rq_init(&q, "expiring.example.test");
+	st = enroll(&q, "expiring.example.test", NULL, NULL, NULL, NULL,
+	    &fail);
+	{
+		time_t now = clock_now();
+
+		clock_set(now + 120);
+		st = st == SCEP_PENDING ? poll_req(&q, &fail) : -1;
+		clock_set(now);
+	}
+	check(st == SCEP_FAILURE && fail == SCEP_BAD_REQUEST,
+	    "a pending request past lifetime enrollment-request is gone");
+	check(ca_req_grant(0, &e) == 0, "grant all: nothing pending is left");
+	rq_free(&q);
+	pthread_mutex_lock(&ca_g.mu);
+	ca_g.cfg.life_req = 0;
+	pthread_mutex_unlock(&ca_g.mu);
 	set_grant(CA_GRANT_NONE, NULL);
 	rq_init(&q, "refused.example.test");
 	st = enroll(&q, "refused.example.test", NULL, NULL, NULL, NULL, &fail);
@@ -744,6 +765,53 @@ on_log(void *ctx, int sev, const char *line)
 	printf("# log: %s\n", line);
 }
 
+/* A second server: archive pem with a configured password, level
+ * complete (a <serial>.cer per certificate), another database url. */
+static void
+t_pem_archive(void)
+{
+	struct ca_cfg c;
+	struct err e = { 0 };
+	char path[512], *pem;
+	size_t len;
+	EVP_PKEY *k;
+	struct rq q;
+	int created, fail;
+
+	check(ca_create("PEMCA", &created, &e) == 0 && created, "ca_create "
+	    "PEMCA after the delete");
+	ca_cfg_get(&c);
+	c.archive = CA_ARCH_PEM;
+	snprintf(c.archive_pw, sizeof(c.archive_pw), "Pem-Archive-2");
+	c.level = CA_LEVEL_COMPLETE;
+	c.grant = CA_GRANT_AUTO;
+	snprintf(c.db_url, sizeof(c.db_url), "%s/cadb/", tmp);
+	ca_cfg_set(&c, &e);
+	nsaid = 0;
+	check(!ca_needs_passphrase() && ca_enable(NULL, 0, say, NULL, &e) == 0,
+	    "archive password configured: enabled without asking (%s)", e.msg);
+	snprintf(path, sizeof(path), "%s/cadb/PEMCA.pem", tmp);
+	pem = file_read(path, 1 << 20, &len, &e);
+	k = pem ? key_pkey_from_pem(pem, len, "Pem-Archive-2", &e) : NULL;
+	check(k != NULL && strstr(pem, "BEGIN CERTIFICATE") != NULL,
+	    "PEMCA.pem in the database url: key (opens with the password) and "
+	    "certificate");
+	EVP_PKEY_free(k);
+	free(pem);
+	pthread_mutex_lock(&ca_g.mu);
+	X509_free(cacert);
+	cacert = X509_dup(ca_g.cacert);
+	pthread_mutex_unlock(&ca_g.mu);
+	rq_init(&q, "complete.example.test");
+	enroll(&q, "complete.example.test", NULL, NULL, NULL, NULL, &fail);
+	snprintf(path, sizeof(path), "%s/cadb/2.cer", tmp);
+	check(q.got != NULL && access(path, R_OK) == 0,
+	    "database level complete: 2.cer written");
+	rq_free(&q);
+	ca_disable();
+	check(ca_delete(&e) == 0, "delete PEMCA");
+}
+
 int
 main(void)
 {
@@ -784,6 +852,7 @@ main(void)
 	ca_disable();
 	check(ca_delete(&e) == 0 && !key_exists("CS") && !ca_cfg_get(NULL),
 	    "no crypto pki server: key and database gone");
+	t_pem_archive();
 	X509_free(cacert);
 	return t_finish();
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/e2e-pending/ca_interop.sh - the certificate server against other
+# tests/e2e/ca_interop.sh - the certificate server against other
 # SCEP clients, all inside a private network namespace (loopback only):
 # micromdm scepclient, strongswan `pki --scep`, certmonger's scep-submit
 # helper (run directly: GetCACaps, GetCACert, and a PKCSReq built by
@@ -16,8 +16,8 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../e2e/scep.bash"
-. "$HERE/../e2e/ca.bash"
+. "$HERE/scep.bash"
+. "$HERE/ca.bash"
 
 SUBMIT=/usr/lib/certmonger/scep-submit
 for c in scepserver scepclient pki openssl curl $SUBMIT; do

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/e2e-pending/ca_hostile.sh - bad input to the certificate server,
+# tests/e2e/ca_hostile.sh - bad input to the certificate server,
 # inside a private network namespace (loopback only). Each case sent by
 # scep_load -b must get a CertRep FAILURE or an HTTP 4xx, and the CA must
 # still answer afterwards: an 8 MiB body, a 256 KiB GET query, garbage
@@ -16,8 +16,8 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../e2e/scep.bash"
-. "$HERE/../e2e/ca.bash"
+. "$HERE/scep.bash"
+. "$HERE/ca.bash"
 
 for c in scepserver openssl curl; do
 	command -v $c >/dev/null && continue
