@@ -126,8 +126,6 @@ ca_cfg_set(const struct ca_cfg *n, struct err *e)
 int
 ca_ref_get(struct ca_ref *r)
 {
-	int rc;
-
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_lock(&ca_g.mu);
 	if (!ca_g.enabled || ca_g.cacert == NULL || ca_g.key == NULL) {
