@@ -10,6 +10,7 @@
 #include <string.h>
 #include "pki/ca_int.h"
 #include "pki/key.h"
+#include "pki/signer.h"
 
 struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER,
     .unref = PTHREAD_COND_INITIALIZER };
@@ -126,6 +127,8 @@ ca_cfg_set(const struct ca_cfg *n, struct err *e)
 int
 ca_ref_get(struct ca_ref *r)
 {
+	int rc;
+
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_lock(&ca_g.mu);
 	if (!ca_g.enabled || ca_g.cacert == NULL || ca_g.key == NULL) {
@@ -139,14 +142,14 @@ ca_ref_get(struct ca_ref *r)
 	r->db = ca_g.db;
 	r->cfg = ca_g.cfg;
 	ca_g.refs++;
-	/* the callbacks of the CA's signer over this reference's key (the
-	 * public key DER stays with ca_g: scep/'s CA side does not need it) */
-	r->signer = ca_g.signer;
+	/* the public key encoded once at enable, not per request */
+	rc = ca_g.key_der == NULL ? pki_signer_pkey(r->key, &r->signer, NULL) :
+	    pki_signer_pkey_der(r->key, ca_g.key_der, ca_g.key_der_len,
+	    &r->signer, NULL);
 	pthread_mutex_unlock(&ca_g.mu);
-	r->signer.arg = r->key;
-	r->signer.pub_der = NULL;
-	r->signer.pub_len = 0;
-	return 0;
+	if (rc == -1)
+		ca_ref_put(r);
+	return rc;
 }
 
 void
@@ -154,6 +157,7 @@ ca_ref_put(struct ca_ref *r)
 {
 	if (r->cacert == NULL)
 		return;
+	pki_signer_close(&r->signer);
 	pthread_mutex_lock(&ca_g.mu);
 	if (--ca_g.refs == 0)
 		pthread_cond_broadcast(&ca_g.unref);

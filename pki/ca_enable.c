@@ -22,7 +22,6 @@
 #include "pki/cert.h"
 #include "pki/key.h"
 #include "pki/p12.h"
-#include "pki/signer.h"
 #include "pki/tp.h"
 
 #define CA_KEY_BITS	2048
@@ -234,23 +233,22 @@ open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
 	return 0;
 }
 
-/* Publish the parts in ca_g; -1 when another enable won, -2 when no
- * signer could be made. */
+/* Publish the parts in ca_g; -1 when another enable won. */
 static int
 install(const char *dir, EVP_PKEY *key, X509 *x, struct ca_db *db)
 {
-	struct signer sg;
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(key, &der);	/* <= 0: encoded per request */
 
-	if (pki_signer_pkey(key, &sg, NULL) == -1)
-		return -2;
 	pthread_mutex_lock(&ca_g.mu);
 	if (ca_g.enabled) {
 		pthread_mutex_unlock(&ca_g.mu);
-		pki_signer_close(&sg);
+		OPENSSL_free(der);
 		return -1;
 	}
-	ca_g.signer = sg;
 	ca_g.key = key;
+	ca_g.key_der = n > 0 ? der : NULL;
+	ca_g.key_der_len = n > 0 ? (size_t)n : 0;
 	ca_g.cacert = x;
 	ca_g.db = db;
 	ca_g.enabled = 1;
@@ -270,7 +268,6 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
 	struct ca_db *db = NULL;
-	int rc;
 
 	if (!ca_cfg_get(&c))
 		return err_set(e, E_NOTFOUND, "Certificate server is not known");
@@ -281,11 +278,11 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 	ca_db_dir(&c, dir, sizeof(dir));
 	if (open_parts(&c, dir, pass, fn, arg, &key, &x, &db, e) == -1)
 		return -1;
-	if ((rc = install(dir, key, x, db)) < 0) {
+	if (install(dir, key, x, db) == -1) {
 		ca_db_close(db);
 		X509_free(x);
 		EVP_PKEY_free(key);
-		return rc == -1 ? 0 : err_set(e, E_NOMEM, "out of memory");
+		return 0;
 	}
 	if (ca_ref_get(&r) == 0) {
 		if (ca_crl_issue(&r, e) == -1)
@@ -326,7 +323,6 @@ ca_serve(int port, struct err *e)
 void
 ca_disable(void)
 {
-	struct signer sg;
 	int was;
 
 	ca_scep_stop();
@@ -337,6 +333,9 @@ ca_disable(void)
 		pthread_cond_wait(&ca_g.unref, &ca_g.mu);
 	X509_free(ca_g.cacert);
 	EVP_PKEY_free(ca_g.key);
+	OPENSSL_free(ca_g.key_der);
+	ca_g.key_der = NULL;
+	ca_g.key_der_len = 0;
 	X509_free(ca_g.rollover);
 	EVP_PKEY_free(ca_g.rollover_key);
 	X509_CRL_free(ca_g.crl);
@@ -345,10 +344,7 @@ ca_disable(void)
 	ca_g.key = ca_g.rollover_key = NULL;
 	ca_g.crl = NULL;
 	ca_g.db = NULL;
-	sg = ca_g.signer;
-	memset(&ca_g.signer, 0, sizeof(ca_g.signer));
 	pthread_mutex_unlock(&ca_g.mu);
-	pki_signer_close(&sg);
 	if (was)
 		log_msg(SEV_INFO, "PKI", "CS_DISABLED", "Certificate server "
 		    "now disabled.");

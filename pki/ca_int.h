@@ -31,7 +31,8 @@ struct ca_state {
 	struct ca_db	*db;
 	X509		*cacert;		/* active CA certificate */
 	EVP_PKEY	*key;			/* the CA key (label cfg.name) */
-	struct signer	 signer;		/* over key (pki/signer.c) */
+	unsigned char	*key_der;		/* its SubjectPublicKeyInfo */
+	size_t		 key_der_len;
 	X509		*rollover;		/* rollover CA certificate */
 	EVP_PKEY	*rollover_key;		/* its key (label cfg.name#) */
 	X509_CRL	*crl;			/* current CRL */
