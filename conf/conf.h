@@ -41,6 +41,7 @@ struct sys_conf {
 	int		*if_hash;	/* open addressing: index + 1, 0 free */
 	size_t		 if_hash_n;	/* slots, a power of two */
 	int		 http_port;		/* default 80 */
+	int		 http_metrics;		/* `ip http metrics` */
 	time_t		 changed;		/* last configuration change */
 	char		 changed_by[64];
 };

@@ -8,6 +8,7 @@
 #include "lib/secret.h"
 #include "parser/commands.h"
 #include "conf/conf.h"
+#include "pki/pki.h"
 #include "parser/vty.h"
 
 #define LEVELS "{<0-7>$level|emergencies|alerts|critical|errors|warnings|" \
@@ -278,11 +279,45 @@ cmd_if_set(struct vty *v, struct args *a)
 	return 0;
 }
 
+/* Serve /metrics on port; the configuration keeps the command when the
+ * port cannot be bound (it is tried again at the next `ip http port`). */
+static void
+metrics_on(struct vty *v, int port)
+{
+	struct err e = { 0 };
+
+	if (metrics_start(port, &e) < 0)
+		vty_err(v, "Metrics endpoint not started on port %d: %s", port,
+		    e.msg);
+}
+
 static int
 cmd_http_port(struct vty *v, struct args *a)
 {
-	sys_lock()->http_port = a->no ? 80 : (int)args_int(a, "port", 80);
+	struct sys_conf *c = sys_lock();
+	int port, metrics;
+
+	port = c->http_port = a->no ? 80 : (int)args_int(a, "port", 80);
+	metrics = c->http_metrics;
 	sys_unlock();
+	if (metrics)
+		metrics_on(v, port);
+	changed(v);
+	return 0;
+}
+
+static int
+cmd_http_metrics(struct vty *v, struct args *a)
+{
+	struct sys_conf *c = sys_lock();
+	int port = c->http_port;
+
+	c->http_metrics = !a->no;
+	sys_unlock();
+	if (a->no)
+		metrics_stop();
+	else
+		metrics_on(v, port);
 	changed(v);
 	return 0;
 }
@@ -396,6 +431,8 @@ static const struct cmd_def sys_cmds[] = {
 	    cmd_if_set, CMD_NO },
 	{ M(MODE_CONFIG), 15, "ip http port <1-65535>", "port=HTTP server port"
 	    "\n<1-65535>=Port number", cmd_http_port, CMD_NO },
+	{ M(MODE_CONFIG), 15, "ip http metrics", "metrics=Serve Prometheus "
+	    "metrics at /metrics", cmd_http_metrics, CMD_NO },
 	{ M(MODE_CONFIG), 15, "logging buffered [<4096-2147483647>] [" LEVELS
 	    "]", LEVEL_HELP "buffered=Set buffered logging parameters\n"
 	    "<4096-2147483647>=Logging buffer size", cmd_logging, CMD_NO },

@@ -19,6 +19,7 @@
  *   pki/p12.h        PKCS#12 archives and PEM bundles
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
  *   pki/cert_facts.h a certificate's fields as typed values (`| json`)
+ *   pki/metrics.h    the Prometheus endpoint (`ip http metrics`)
  */
 #ifndef PKI_PKI_H
 #define PKI_PKI_H
@@ -34,6 +35,7 @@
 #include "pki/p12.h"
 #include "pki/signer.h"
 #include "pki/cert_facts.h"
+#include "pki/metrics.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */
