@@ -7,8 +7,9 @@
 CC	?= cc
 # Every library pkish uses is linked through pkg-config (`ldd pkish`
 # lists them): OpenSSL (libcrypto, libssl), libcurl (every HTTP request),
-# json-c (ACME), libssh (the SSH server), libcrypt (type 5 secrets).
-PKGS	 = openssl libcurl json-c libssh libcrypt
+# json-c (ACME), libssh (the SSH server), libcrypt (type 5 secrets),
+# libmicrohttpd (the HTTP listener: HTTP-01, SCEP server).
+PKGS	 = openssl libcurl json-c libssh libcrypt libmicrohttpd
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	?= -O2 -g
@@ -39,7 +40,7 @@ CURLLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 all: pkish
 
 ifeq ($(SAN),1)
-all: $(BUILD)/pkish $(TBINS)
+all: $(BUILD)/pkish $(TBINS) $(BUILD)/pkish_drv
 else
 pkish: $(BUILD)/pkish
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -59,7 +60,16 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-unit: $(TBINS) $(BUILD)/scep_load
+unit: $(TBINS) $(BUILD)/scep_load $(BUILD)/pkish_drv
+
+# bench/httpd.sh and tests/e2e/limit_http.sh: the listener alone, and the
+# libevent evhttp build of the same it is measured against.
+$(BUILD)/pkish_drv: $(BUILD)/bench/httpd/pkish_drv.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/evhttp_drv: bench/httpd/evhttp_drv.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs libevent libevent_pthreads 2>/dev/null)
 
 deps:
 	@sh scripts/deps.sh run
@@ -81,7 +91,7 @@ test: test-deps
 	sh tests/run.sh
 
 bench: bench-deps
-	$(MAKE) pkish $(BUILD)/scep_load
+	$(MAKE) pkish $(BUILD)/scep_load $(BUILD)/pkish_drv $(BUILD)/evhttp_drv
 	@for b in bench/*.sh; do sh $$b; done
 
 clean:
@@ -113,4 +123,4 @@ uninstall:
 
 include fuzz/fuzz.mk
 
--include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(OBJS:.o=.d) $(LOADOBJS:.o=.d) $(BUILD)/main.d $(BUILD)/bench/httpd/pkish_drv.d $(TSRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

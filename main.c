@@ -142,6 +142,7 @@ start(struct opts *o)
 		fprintf(stderr, "pkish: board ID: %s\n", e.msg);
 	if (trustpool_init(o->state, &e) < 0)
 		fprintf(stderr, "pkish: trustpool: %s\n", e.msg);
+	ca_init(o->state);
 	if (pkish_init(&e) < 0) {
 		fprintf(stderr, "pkish: %s\n", e.msg);
 		return -1;

@@ -36,6 +36,7 @@ struct sys_conf {
 	int		 vty_login;		/* 1 login local, 0 no login */
 	int		 vty_transport;		/* TRANSPORT_* mask */
 	int		 vty_timeout;		/* seconds; default 600 */
+	int		 login_timeout;		/* timeout login response, s */
 	struct sys_if	*ifs;		/* nifs, in creation order; owned */
 	int		 nifs, cap_ifs;
 	int		*if_hash;	/* open addressing: index + 1, 0 free */

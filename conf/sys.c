@@ -33,6 +33,7 @@ sys_init(void)
 	conf.vty_login = 1;
 	conf.vty_transport = TRANSPORT_TELNET | TRANSPORT_SSH;
 	conf.vty_timeout = 600;
+	conf.login_timeout = 30;
 	conf.http_port = 80;
 	pthread_mutex_unlock(&mu);
 }
@@ -361,11 +362,14 @@ sys_render_lines(FILE *f)
 	fprintf(f, "line con 0\n");
 	if (conf.vty_present || conf.vty_login != 1 ||
 	    conf.vty_transport != (TRANSPORT_TELNET | TRANSPORT_SSH) ||
-	    conf.vty_timeout != 600) {
+	    conf.vty_timeout != 600 || conf.login_timeout != 30) {
 		fprintf(f, "line vty %d %d\n", conf.vty_first, conf.vty_last);
 		if (conf.vty_timeout != 600)
 			fprintf(f, " exec-timeout %d %d\n",
 			    conf.vty_timeout / 60, conf.vty_timeout % 60);
+		if (conf.login_timeout != 30)
+			fprintf(f, " timeout login response %d\n",
+			    conf.login_timeout);
 		fprintf(f, conf.vty_login ? " login local\n" : " no login\n");
 		switch (conf.vty_transport) {
 		case 0: fprintf(f, " transport input none\n"); break;

@@ -40,7 +40,7 @@ file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 	    ++seq) >= (int)sizeof(tmp))
 		return err_set(e, E_INVAL, "path too long");
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
-		return err_set(e, E_IO, "%s: %s", tmp, strerror(errno));
+		return err_set(e, E_IO, "%s: %s", path, strerror(errno));
 	fchmod(fd, mode);
 	while (len > 0) {
 		if ((n = write(fd, p, len)) < 0) {

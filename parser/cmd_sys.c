@@ -221,6 +221,20 @@ cmd_line_timeout(struct vty *v, struct args *a)
 	return 0;
 }
 
+/* `timeout login response N`: how long each login prompt waits for its
+ * whole answer (IOS default 30 s). */
+static int
+cmd_line_login_timeout(struct vty *v, struct args *a)
+{
+	if (!vty_line(v))
+		return -1;
+	sys_lock()->login_timeout = a->no ? 30 :
+	    (int)args_int(a, "seconds", 30);
+	sys_unlock();
+	changed(v);
+	return 0;
+}
+
 static int
 cmd_interface(struct vty *v, struct args *a)
 {
@@ -399,8 +413,8 @@ static const struct cmd_def sys_cmds[] = {
 	    "enable=Modify enable password parameters\nsecret=Assign the "
 	    "privileged level secret\nLINE=The UNENCRYPTED (cleartext) "
 	    "'enable' secret", cmd_enable_secret, CMD_NO },
-	{ M(MODE_CONFIG), 15, "line vty <0-15>$first [<0-15>$last]",
-	    "vty=Virtual terminal\n<0-15>=First Line number",
+	{ M(MODE_CONFIG), 15, "line vty <0-255>$first [<0-255>$last]",
+	    "vty=Virtual terminal\n<0-255>=First Line number",
 	    cmd_line, 0 },
 	{ M(MODE_CONFIG), 15, "line con 0", "con=Primary terminal line\n"
 	    "0=First Line number", cmd_line, 0 },
@@ -417,6 +431,10 @@ static const struct cmd_def sys_cmds[] = {
 	{ M(MODE_LINE), 15, "exec-timeout <0-35791>$min [<0-2147483>$sec]",
 	    "<0-35791>=Timeout in minutes\n<0-2147483>=Timeout in seconds",
 	    cmd_line_timeout, CMD_NO },
+	{ M(MODE_LINE), 15, "timeout login response <1-300>$seconds",
+	    "timeout=Timeouts\nlogin=Timeouts related to the login sequence\n"
+	    "response=Timeout for any user input during login sequences\n"
+	    "<1-300>=Timeout in seconds", cmd_line_login_timeout, CMD_NO },
 	{ M(MODE_CONFIG), 15, "interface WORD", "WORD=Interface name",
 	    cmd_interface, 0 },
 	{ M(MODE_CONFIG), 15, "interface WORD", "WORD=Interface name",

@@ -1,17 +1,16 @@
 /* pkish - ISC license, see LICENSE */
 /*
  * pki/ca.c - the certificate server's state: its configuration, the
- * references handed to request handlers, and the signer (lib/signer.h)
- * through which scep/ signs CertReps and opens envelopes with the CA key
- * without ever holding it.
+ * references handed to request handlers, and the signer (lib/signer.h,
+ * pki/signer.c) through which scep/ signs CertReps and opens envelopes
+ * with the CA key without ever holding it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/err.h>
-#include <openssl/rsa.h>
 #include "pki/ca_int.h"
 #include "pki/key.h"
+#include "pki/signer.h"
 
 struct ca_state ca_g = { .mu = PTHREAD_MUTEX_INITIALIZER };
 static char state_dir[1024];
@@ -78,9 +77,9 @@ ca_create(const char *name, int *created, struct err *e)
 	return rc;
 }
 
-/* The CA certificate file of c. */
-static void
-cert_path(const struct ca_cfg *c, char *buf, size_t len)
+/* The CA certificate file of c: <dir>/<name>.crt (PEM). */
+void
+ca_cert_path(const struct ca_cfg *c, char *buf, size_t len)
 {
 	char dir[1024];
 
@@ -97,7 +96,7 @@ ca_has_cert(void)
 
 	if (!ca_cfg_get(&c))
 		return 0;
-	cert_path(&c, p, sizeof(p));
+	ca_cert_path(&c, p, sizeof(p));
 	if ((f = fopen(p, "r")) == NULL)
 		return 0;
 	fclose(f);
@@ -124,56 +123,6 @@ ca_cfg_set(const struct ca_cfg *n, struct err *e)
 	return rc;
 }
 
-/* RSA PKCS#1 v1.5 or ECDSA over data with the CA key (signer.sign). */
-static int
-key_sign(void *arg, const char *md, const unsigned char *data, size_t len,
-    unsigned char **sig, size_t *siglen, struct err *e)
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	size_t n = 0;
-	int ok;
-
-	*sig = NULL;
-	ok = c != NULL && EVP_DigestSignInit_ex(c, NULL, md, NULL, NULL, arg,
-	    NULL) == 1 && EVP_DigestSign(c, NULL, &n, data, len) == 1 &&
-	    (*sig = malloc(n)) != NULL &&
-	    EVP_DigestSign(c, *sig, &n, data, len) == 1;
-	EVP_MD_CTX_free(c);
-	if (!ok) {
-		free(*sig);
-		*sig = NULL;
-		return err_ssl(e, "CA signature");
-	}
-	*siglen = n;
-	return 0;
-}
-
-/* RSA PKCS#1 v1.5 key transport with the CA key (signer.decrypt). */
-static int
-key_decrypt(void *arg, const unsigned char *in, size_t len,
-    unsigned char **out, size_t *outlen, struct err *e)
-{
-	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(NULL, arg, NULL);
-	size_t n = 0;
-	int ok;
-
-	*out = NULL;
-	ok = pc != NULL && EVP_PKEY_decrypt_init(pc) > 0 &&
-	    EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) > 0 &&
-	    EVP_PKEY_decrypt(pc, NULL, &n, in, len) > 0 &&
-	    (*out = malloc(n)) != NULL &&
-	    EVP_PKEY_decrypt(pc, *out, &n, in, len) > 0;
-	EVP_PKEY_CTX_free(pc);
-	if (!ok) {
-		free(*out);
-		*out = NULL;
-		ERR_clear_error();
-		return err_set(e, E_CRYPTO, "cannot decrypt with the CA key");
-	}
-	*outlen = n;
-	return 0;
-}
-
 int
 ca_ref_get(struct ca_ref *r)
 {
@@ -190,33 +139,18 @@ ca_ref_get(struct ca_ref *r)
 	r->db = ca_g.db;
 	r->cfg = ca_g.cfg;
 	pthread_mutex_unlock(&ca_g.mu);
-	r->signer.arg = r->key;
-	r->signer.sign = key_sign;
-	r->signer.decrypt = key_decrypt;
+	if (pki_signer_pkey(r->key, &r->signer, NULL) == -1) {
+		ca_ref_put(r);
+		return -1;
+	}
 	return 0;
 }
 
 void
 ca_ref_put(struct ca_ref *r)
 {
+	pki_signer_close(&r->signer);
 	X509_free(r->cacert);
 	EVP_PKEY_free(r->key);
 	memset(r, 0, sizeof(*r));
-}
-
-/* Stop serving and drop the key, certificate, CRL and database. */
-void
-ca_disable(void)
-{
-	pthread_mutex_lock(&ca_g.mu);
-	ca_g.enabled = 0;
-	X509_free(ca_g.cacert);
-	EVP_PKEY_free(ca_g.key);
-	X509_CRL_free(ca_g.crl);
-	ca_db_close(ca_g.db);
-	ca_g.cacert = NULL;
-	ca_g.key = NULL;
-	ca_g.crl = NULL;
-	ca_g.db = NULL;
-	pthread_mutex_unlock(&ca_g.mu);
 }

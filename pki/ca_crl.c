@@ -45,7 +45,7 @@ crl_fill(struct ca_ref *r, X509_CRL *crl, struct err *e)
 	ASN1_TIME *t2 = ASN1_TIME_set(NULL, now + life * 60);
 	int ok;
 
-	if (ca_db_certs(r->db, &cs, &n, e) == -1 ||
+	if (ca_db_revoked(r->db, &cs, &n, e) == -1 ||
 	    ca_db_crl_number(r->db, &num, e) == -1) {
 		ca_db_certs_free(cs, n);
 		ASN1_TIME_free(t1);

@@ -9,6 +9,8 @@
  * Records (first byte the type, integers little-endian):
  *   'S' u64 serial                      serial-number / highest taken
  *   'C' u64 serial, i64 nb, i64 na, DER  issued certificate
+ *   'D' u64 serial, i64 nb, i64 na, u8 tidlen, tid, DER  the same, issued
+ *       to SCEP transactionID tid (pki/ca_db_tid.c)
  *   'V' u64 serial, i64 when (0 = unrevoke)
  *   'N' u64 crl number
  *   'Q' u32 id, i64 created, u8 tidlen, tid, DER CSR
@@ -66,8 +68,8 @@ cert_find(struct ca_db *db, uint64_t serial)
 	return NULL;
 }
 
-static int
-apply_cert(struct ca_db *db, const unsigned char *p, size_t n)
+int
+ca_db_apply_cert(struct ca_db *db, const unsigned char *p, size_t n)
 {
 	struct ca_cert_rec *c;
 
@@ -133,7 +135,9 @@ apply(void *arg, const unsigned char *rec, size_t n)
 			db->serial = ca_db_get64(p);
 		return 0;
 	case 'C':
-		return apply_cert(db, p, n);
+		return ca_db_apply_cert(db, p, n);
+	case 'D':
+		return ca_db_apply_tidcert(db, p, n);
 	case 'V':
 		if (n != 16 || (c = cert_find(db, ca_db_get64(p))) == NULL)
 			return -1;
@@ -190,6 +194,7 @@ ca_db_close(struct ca_db *db)
 		free(db->reqs[i].csr);
 	free(db->certs);
 	free(db->reqs);
+	ca_db_tids_free(db);
 	pthread_mutex_destroy(&db->mu);
 	free(db);
 }
@@ -321,6 +326,29 @@ ca_db_certs(struct ca_db *db, struct ca_cert_rec **out, size_t *n,
 		*out = NULL;
 		return err_set(e, E_NOMEM, "out of memory");
 	}
+	qsort(*out, *n, sizeof(**out), by_serial);
+	return 0;
+}
+
+int
+ca_db_revoked(struct ca_db *db, struct ca_cert_rec **out, size_t *n,
+    struct err *e)
+{
+	size_t k = 0;
+
+	pthread_mutex_lock(&db->mu);
+	for (size_t i = 0; i < db->ncerts; i++)
+		k += db->certs[i].revoked != 0;
+	if ((*out = calloc(k ? k : 1, sizeof(**out))) != NULL)
+		for (size_t i = 0, j = 0; i < db->ncerts && j < k; i++)
+			if (db->certs[i].revoked != 0) {
+				(*out)[j] = db->certs[i];
+				(*out)[j++].der = NULL;
+			}
+	pthread_mutex_unlock(&db->mu);
+	*n = k;
+	if (*out == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
 	qsort(*out, *n, sizeof(**out), by_serial);
 	return 0;
 }

@@ -50,6 +50,13 @@ int		 ca_db_serial_set(struct ca_db *, uint64_t v, struct err *);
 int		 ca_db_cert_add(struct ca_db *, uint64_t serial, time_t nb,
 		    time_t na, const unsigned char *der, size_t len,
 		    struct err *);
+/* The same, remembering that SCEP transactionID tid got this serial. */
+int		 ca_db_cert_add_tid(struct ca_db *, uint64_t serial, time_t nb,
+		    time_t na, const unsigned char *der, size_t len,
+		    const char *tid, struct err *);
+/* The serial issued under transactionID tid: 0, or -1 (none). */
+int		 ca_db_tid_serial(struct ca_db *, const char *tid,
+		    uint64_t *serial);
 /* 0 and a copy, or -1 E_NOTFOUND. */
 int		 ca_db_cert_get(struct ca_db *, uint64_t serial,
 		    struct ca_cert_rec *, struct err *);
@@ -57,6 +64,9 @@ int		 ca_db_cert_get(struct ca_db *, uint64_t serial,
 int		 ca_db_certs(struct ca_db *, struct ca_cert_rec **out,
 		    size_t *n, struct err *);
 void		 ca_db_certs_free(struct ca_cert_rec *, size_t n);
+/* The revoked ones only, without their DER (der NULL), by serial. */
+int		 ca_db_revoked(struct ca_db *, struct ca_cert_rec **out,
+		    size_t *n, struct err *);
 /* revoked != 0 revokes at that time, 0 unrevokes. E_NOTFOUND: unknown
  * serial; E_EXISTS: already in that state. */
 int		 ca_db_revoke(struct ca_db *, uint64_t serial, time_t revoked,

@@ -15,10 +15,24 @@ struct ca_db {
 	size_t		 ncerts, capcerts;
 	struct ca_req_rec *reqs;		/* index id - 1 */
 	size_t		 nreqs, capreqs;
+	struct ca_tid	*tids;			/* open addressing, captids */
+	size_t		 ntids, captids;
+};
+
+/* transactionID -> serial of the certificate issued under it. */
+struct ca_tid {
+	char		*tid;			/* malloc'd, NULL: free slot */
+	uint64_t	 serial;
 };
 
 uint64_t	 ca_db_get64(const unsigned char *);
 unsigned char	*ca_db_put64(unsigned char *, uint64_t);
+/* 'C' payload (after the type byte) into the tables. */
+int		 ca_db_apply_cert(struct ca_db *, const unsigned char *, size_t);
+/* 'D' payload: a certificate and the transactionID it answered. */
+int		 ca_db_apply_tidcert(struct ca_db *, const unsigned char *,
+		    size_t);
+void		 ca_db_tids_free(struct ca_db *);
 int		 ca_db_grow(void **arr, size_t *cap, size_t n, size_t sz);
 /* Append and apply one record; caller holds db->mu, then syncs to *end
  * (journal_sync) after unlocking. */

@@ -9,14 +9,19 @@
 #include "pki/ca_db.h"
 
 #define CA_OTP_MAX	64
+#define CA_OTP_LEN	16		/* characters of a one-time password */
+#define CA_NONCES	4096		/* senderNonces remembered (replay) */
+#define CA_MAX_BODY	(256u << 10)	/* longest PKIOperation POST */
 
 struct ca_otp {
 	char		 pw[24];
-	time_t		 expires;
+	time_t		 expires;	/* 0: slot free */
 };
 
 /* One per device. mu guards every field; it is never held across a
- * private-key operation: handlers take references and let go. */
+ * private-key operation: handlers take references (ca_ref) and let go.
+ * The active CA is cacert/key; the rollover slot (CS#, pki/ca_rollover.c)
+ * is rollover/rollover_key, promoted when the active one expires. */
 struct ca_state {
 	pthread_mutex_t	 mu;
 	int		 exists;
@@ -25,11 +30,16 @@ struct ca_state {
 	char		 dir[1024];		/* database directory */
 	struct ca_db	*db;
 	X509		*cacert;		/* active CA certificate */
-	X509		*rollover;		/* rollover slot (CS#), unused */
 	EVP_PKEY	*key;			/* the CA key (label cfg.name) */
+	X509		*rollover;		/* rollover CA certificate */
+	EVP_PKEY	*rollover_key;		/* its key (label cfg.name#) */
 	X509_CRL	*crl;			/* current CRL */
-	struct httpd	*httpd;
+	struct httpd	*httpd;			/* SCEP listener (pki/ca_scep.c) */
+	int		 port;			/* its port */
+	char		 cdp_path[512];		/* CRL route, "" none */
 	struct ca_otp	 otp[CA_OTP_MAX];
+	unsigned char	 nonces[CA_NONCES][16];	/* ring of senderNonces */
+	unsigned	 nnonce;
 };
 
 extern struct ca_state ca_g;
@@ -47,9 +57,14 @@ void	 ca_ref_put(struct ca_ref *);
 
 /* The database directory of c. */
 void	 ca_db_dir(const struct ca_cfg *, char *, size_t);
+/* <dir>/<name>.crt, the CA certificate (PEM). */
+void	 ca_cert_path(const struct ca_cfg *, char *, size_t);
 /* pki/ca_issue.c */
 const EVP_MD *ca_md(const struct ca_cfg *);
 int	 ca_issue(struct ca_ref *, X509_REQ *, X509 **, struct err *);
+/* The same, the certificate recorded under SCEP transactionID tid. */
+int	 ca_issue_tid(struct ca_ref *, X509_REQ *, const char *tid, X509 **,
+	    struct err *);
 int	 ca_make_cacert(const struct ca_cfg *, EVP_PKEY *, X509 **,
 	    struct err *);
 /* pki/ca_crl.c: build, store and publish a new CRL. */
@@ -59,9 +74,28 @@ X509_CRL *ca_crl_current(struct err *);
 /* pki/ca_scep.c */
 int	 ca_scep_start(int port, struct err *);
 void	 ca_scep_stop(void);
+int	 ca_scep_port(void);		/* bound port, 0 when not serving */
+/* pki/ca_scep_op.c: one PKIOperation message (DER) to its answer:
+ * 200 and a CertRep, or an HTTP error status (400 not a pkiMessage,
+ * 503 disabled). *out malloc'd. peer for syslog. */
+int	 ca_scep_pkiop(const unsigned char *msg, size_t len, const char *peer,
+	    unsigned char **out, size_t *outlen);
 /* pki/ca_policy.c: one-time passwords. 1 matched (consumed). */
 int	 ca_otp_use(const char *pw);
 /* Challenge password of a CSR, or "" */
 void	 ca_csr_challenge(X509_REQ *, char *, size_t);
+/* A senderNonce seen before (then 1), else remembered (0). */
+int	 ca_nonce_seen(const unsigned char nonce[16]);
+
+/* What the policy says of an enrollment request. */
+enum ca_verdict { CA_V_ISSUE, CA_V_QUEUE, CA_V_REJECT, CA_V_BADPW };
+/* signer: the certificate that signed the pkiMessage (transient or a
+ * current one: renewal). */
+enum ca_verdict ca_policy(struct ca_ref *, X509_REQ *, X509 *signer);
+/* 1 when x was issued by the CA of r, is in force and not revoked. */
+int	 ca_cert_current(struct ca_ref *, X509 *x);
+/* Pending requests older than `lifetime enrollment-request` are
+ * removed (ER EXPIRE); called before the queue is shown or used. */
+void	 ca_req_expire(void);
 
 #endif

@@ -112,6 +112,39 @@ copy_san(X509 *x, X509_REQ *req)
 	return ok;
 }
 
+/* `eku client-auth server-auth ...` as OpenSSL names, comma separated. */
+static int
+eku_list(const char *eku, char *buf, size_t len)
+{
+	static const char *const map[][2] = {
+		{ "client-auth", "clientAuth" }, { "server-auth", "serverAuth" },
+		{ "code-signing", "codeSigning" },
+		{ "email-protection", "emailProtection" },
+		{ "ipsec-end-system", "ipsecEndSystem" },
+		{ "ipsec-tunnel", "ipsecTunnel" }, { "ipsec-user", "ipsecUser" },
+		{ "time-stamping", "timeStamping" },
+		{ "ocsp-signing", "OCSPSigning" },
+	};
+	const char *p = eku, *name;
+	size_t n, used = 0;
+
+	*buf = '\0';
+	while (*(p += strspn(p, " ,")) != '\0') {
+		n = strcspn(p, " ,");
+		name = NULL;
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (strlen(map[i][0]) == n && strncmp(p, map[i][0], n) == 0)
+				name = map[i][1];
+		used += (size_t)snprintf(buf + used, len - used, "%s%.*s",
+		    used ? "," : "", name ? (int)strlen(name) : (int)n,
+		    name ? name : p);
+		if (used >= len)
+			return -1;
+		p += n;
+	}
+	return 0;
+}
+
 static int
 leaf_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *c,
     struct err *e)
@@ -127,14 +160,9 @@ leaf_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *c,
 	    ext(x, &ctx, NID_subject_key_identifier, "hash", e) ||
 	    ext(x, &ctx, NID_authority_key_identifier, "keyid:always", e))
 		return -1;
-	if (*c->eku) {
-		snprintf(buf, sizeof(buf), "%s", c->eku);
-		for (char *p = buf; *p; p++)
-			if (*p == ' ')
-				*p = ',';
-		if (ext(x, &ctx, NID_ext_key_usage, buf, e))
-			return -1;
-	}
+	if (*c->eku && (eku_list(c->eku, buf, sizeof(buf)) == -1 ||
+	    ext(x, &ctx, NID_ext_key_usage, buf, e)))
+		return err_set(e, E_INVAL, "eku %s", c->eku);
 	if (*c->cdp_url) {
 		snprintf(buf, sizeof(buf), "URI:%s", c->cdp_url);
 		if (ext(x, &ctx, NID_crl_distribution_points, buf, e))
@@ -197,6 +225,13 @@ build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
 int
 ca_issue(struct ca_ref *r, X509_REQ *req, X509 **out, struct err *e)
 {
+	return ca_issue_tid(r, req, NULL, out, e);
+}
+
+int
+ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
+    struct err *e)
+{
 	uint64_t serial = ca_db_serial_take(r->db);
 	unsigned char *der = NULL;
 	time_t nb, na;
@@ -213,7 +248,8 @@ ca_issue(struct ca_ref *r, X509_REQ *req, X509 **out, struct err *e)
 	nb = clock_now();
 	ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm);
 	na = timegm(&tm);
-	if (ca_db_cert_add(r->db, serial, nb, na, der, (size_t)len, e) == -1) {
+	if (ca_db_cert_add_tid(r->db, serial, nb, na, der, (size_t)len, tid,
+	    e) == -1) {
 		OPENSSL_free(der);
 		X509_free(x);
 		return -1;

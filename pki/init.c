@@ -36,6 +36,7 @@ pkish_shutdown(void)
 {
 	metrics_stop();		/* its scrapes read the timers */
 	renew_stop();
+	ca_shutdown();
 	acme_cleanup();
 	scep_cleanup();
 	log_shutdown();

@@ -119,7 +119,9 @@ key_store_init(const char *dir, struct err *e)
 		return -1;
 	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 		return err_set(e, E_IO, "%s: not a directory", dir);
-	if (chmod(dir, 0700) == -1)
+	/* no chmod when it is right already: a read-only state directory
+	 * still starts, and then refuses each write with a % error */
+	if ((st.st_mode & 07777) != 0700 && chmod(dir, 0700) == -1)
 		return err_set(e, E_IO, "%s: %s", dir, strerror(errno));
 	pthread_mutex_lock(&ks_mu);
 	snprintf(ks_dir, sizeof(ks_dir), "%s", dir);

@@ -20,6 +20,7 @@
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
  *   pki/cert_facts.h a certificate's fields as typed values (`| json`)
  *   pki/metrics.h    the Prometheus endpoint (`ip http metrics`)
+ *   pki/ca.h         the certificate server (`crypto pki server`)
  */
 #ifndef PKI_PKI_H
 #define PKI_PKI_H
@@ -36,6 +37,7 @@
 #include "pki/signer.h"
 #include "pki/cert_facts.h"
 #include "pki/metrics.h"
+#include "pki/ca.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
 int	pkish_init(struct err *);	/* once, before threads */

@@ -191,4 +191,7 @@ char	*scep_url(const char *base, const char *op, const char *msg);
 /* Percent-encode everything but unreserved characters (RFC 3986). */
 char	*scep_url_escape(const char *);
 
+/* The CA side (pkish's certificate server): scep/scep_server.h. */
+#include "scep/scep_server.h"
+
 #endif

@@ -20,7 +20,7 @@ struct scep_srv_msg {
 	int		 have_ids;		/* tid+nonce: a CertRep can go */
 	X509		*signer_cert;		/* the requester's certificate */
 	const EVP_MD	*md;			/* digest the requester used */
-	const EVP_CIPHER *cipher;		/* its content cipher */
+	const EVP_CIPHER *cipher;		/* for the CertRep's envelope */
 	unsigned char	*content;		/* decrypted messageData */
 	size_t		 content_len;
 };
@@ -56,6 +56,12 @@ int	 scep_srv_degenerate(STACK_OF(X509) *certs, X509_CRL *crl,
  * malloc'd). 0, or -1 when the request is malformed. */
 int	 scep_srv_http_msg(const struct httpd_request *, const char **op,
 	    unsigned char **msg, size_t *len);
+
+/* The same from its parts: method "POST" takes body, otherwise message
+ * is the (URL-decoded) base64 GET argument. */
+int	 scep_srv_msg_decode(const char *method, const char *message,
+	    const unsigned char *body, size_t body_len, unsigned char **msg,
+	    size_t *len);
 
 /* IssuerAndSerialNumber (GetCert, GetCRL) from DER: issuer and serial
  * (owned by the caller). IssuerAndSubject (CertPoll): subject. */

@@ -29,11 +29,15 @@ digest_ok(const X509_ALGOR *alg)
 	}
 }
 
-/* Content ciphers the CA answers with: AES-128/192/256-CBC, DES-EDE3. */
+/* Content ciphers the CA accepts and the one it answers with: the
+ * requester's AES-128/192/256-CBC or DES-EDE3; single DES-CBC (micromdm's
+ * scepclient, old IOS) is opened through the legacy provider but
+ * answered with AES-128-CBC, which every such client also decrypts. */
 static const EVP_CIPHER *
 cipher_ok(const PKCS7 *env)
 {
 	switch (OBJ_obj2nid(env->d.enveloped->enc_data->algorithm->algorithm)) {
+	case NID_des_cbc: return EVP_aes_128_cbc();
 	case NID_aes_128_cbc: return EVP_aes_128_cbc();
 	case NID_aes_192_cbc: return EVP_aes_192_cbc();
 	case NID_aes_256_cbc: return EVP_aes_256_cbc();

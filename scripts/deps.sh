@@ -6,10 +6,10 @@
 set -e
 # The run-time libraries come as dependencies of their -dev packages.
 # libstrongswan-extra-plugins carries the curl fetcher `pki --scep` needs.
-RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libcrypt-dev ca-certificates"
+RUN="gcc make pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libcrypt-dev libmicrohttpd-dev ca-certificates"
 TEST="$RUN clang libclang-rt-14-dev openssl openssh-client telnet python3 python3-pexpect python3-cryptography expect valgrind pebble scep strongswan-pki libstrongswan-extra-plugins certmonger iproute2 util-linux netcat-openbsd procps curl xxd systemd man-db"
 # make bench: the peers it is measured against (a missing one is left out).
-BENCH="$TEST lego certbot uacme"
+BENCH="$TEST lego certbot uacme apache2-utils libevent-dev"
 case "$1" in
 test) want=$TEST ;;
 bench) want=$BENCH ;;

@@ -366,6 +366,9 @@ le_readline(struct vty *v, const char *prompt, char *out, size_t len,
 	if (!v->noecho)
 		vty_term_write(v, prompt, strlen(prompt));
 	for (;;) {
+		/* a deadline holds even for a peer that trickles bytes */
+		if (v->deadline > 0 && sh_mono() >= v->deadline)
+			return -2;
 		c = vty_getkey(v, 250);
 		if (c == -2) {
 			if ((rc = idle(&e)) < 0)

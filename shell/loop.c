@@ -136,6 +136,23 @@ sh_transport_allowed(enum sh_transport t)
 	return (m & (t == SH_SSH ? TRANSPORT_SSH : TRANSPORT_TELNET)) != 0;
 }
 
+/* One login prompt: its answer must be complete within the line's
+ * `timeout login response` (a silent or trickling peer is cut). */
+static int
+login_read(struct vty *v, const char *prompt, char *buf, size_t len,
+    int echo)
+{
+	int rc, secs = sys_lock()->login_timeout;
+
+	sys_unlock();
+	v->deadline = sh_mono() + (secs > 0 ? secs : 30);
+	rc = vty_read_line(v, prompt, buf, len, echo);
+	v->deadline = 0;
+	if (rc == -2 && !sh_stopping())
+		vty_out(v, "%% %s timeout expired!\n", prompt);
+	return rc;
+}
+
 static int
 login(struct vty *v)
 {
@@ -157,8 +174,8 @@ login(struct vty *v)
 	}
 	vty_puts(v, "\nUser Access Verification\n\n");
 	for (int tries = 0; tries < 3; tries++) {
-		if (vty_read_line(v, "Username: ", user, sizeof(user), 1) < 0 ||
-		    vty_read_line(v, "Password: ", pass, sizeof(pass), 0) < 0)
+		if (login_read(v, "Username: ", user, sizeof(user), 1) < 0 ||
+		    login_read(v, "Password: ", pass, sizeof(pass), 0) < 0)
 			return -1;
 		if (sh_auth_password(user, pass, &priv) == 0) {
 			/* show users reads it from other threads */
@@ -205,6 +222,23 @@ sh_console_loop(struct vty *v)
 	}
 }
 
+/* A vty session beyond the configured lines (line vty 0 N: N + 1 of
+ * them) is told so and closed; exec requests are never refused. */
+static int
+line_free(struct vty *v)
+{
+	int lines = sys_lock()->vty_last + 1;
+
+	sys_unlock();
+	if (v->transport == SH_CONSOLE || v->line_no < lines)
+		return 1;
+	vty_out(v, "%% All %d vty lines are in use; try again later\n",
+	    lines);
+	log_msg(SEV_WARN, "SYS", "VTY_BUSY", "vty connection from %s "
+	    "refused: all %d vty lines are in use", v->peer, lines);
+	return 0;
+}
+
 void
 sh_session_run(int fd, const struct sh_origin *o)
 {
@@ -217,7 +251,7 @@ sh_session_run(int fd, const struct sh_origin *o)
 	    o->transport == SH_CONSOLE);
 	if (v->telnet)
 		vty_telnet_start(v);
-	if (!sh_transport_allowed(o->transport))
+	if (!sh_transport_allowed(o->transport) || !line_free(v))
 		goto out;
 	if (o->transport != SH_CONSOLE) {
 		v->exec_timeout = sys_lock()->vty_timeout;

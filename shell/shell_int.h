@@ -51,6 +51,8 @@ struct vty {
 	int		 closing;	/* leave after this command */
 	int		 dead;		/* the peer went away */
 	int		 exec_timeout;	/* seconds, 0 = none */
+	time_t		 deadline;	/* sh_mono() when the line being read
+					   must be complete (login), 0 none */
 	size_t		 caret_shift;	/* columns before the parsed text:
 					   prompt, and `do ` */
 	/* output */

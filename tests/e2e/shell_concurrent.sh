@@ -15,7 +15,9 @@ from tnlib import Daemon, Checks, STARTUP
 
 N = 100
 c = Checks()
-d = Daemon(os.environ['PKISH'], STARTUP)
+# one vty line per session (line vty 0 15 would refuse the 17th)
+d = Daemon(os.environ['PKISH'], STARTUP.replace('line vty 0 15',
+                                                'line vty 0 127'))
 errors = {}
 users_seen = {}
 barrier = threading.Barrier(N, timeout=300)

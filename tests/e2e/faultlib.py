@@ -1,0 +1,148 @@
+"""tests/e2e/faultlib.py - shared by the peer-fault tests (fault_peer_*.sh):
+the fault proxy (tests/helpers/faultproxy.py) as a child process, IOS
+dialogs driven by what pkish asks, and state-directory snapshots."""
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tnlib  # noqa: E402
+
+
+class Proxy:
+    """faultproxy.py from port to target; set() writes the control line."""
+
+    def __init__(self, root, work, target):
+        self.ctl = os.path.join(work, 'proxy.ctl')
+        self.logf = os.path.join(work, 'proxy.log')
+        self.port = tnlib.free_port()
+        self.gen = 0
+        self.set('pass')
+        self.p = subprocess.Popen(
+            ['python3', os.path.join(root, 'tests/helpers/faultproxy.py'),
+             str(self.port), str(target), self.ctl, self.logf])
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(('127.0.0.1', self.port), 1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError('fault proxy did not start')
+
+    def set(self, line):
+        """A new control line (the byte count starts again at 0)."""
+        self.gen += 1
+        parts = line.split() + ['0']
+        with open(self.ctl + '.tmp', 'w') as f:
+            f.write('%s %s %d\n' % (parts[0], parts[1], self.gen))
+        os.replace(self.ctl + '.tmp', self.ctl)
+        self.mark = self.log_size()
+
+    def log_size(self):
+        try:
+            return os.path.getsize(self.logf)
+        except OSError:
+            return 0
+
+    def since(self):
+        """Log lines written since the last set()."""
+        try:
+            with open(self.logf) as f:
+                f.seek(self.mark)
+                return f.read().splitlines()
+        except OSError:
+            return []
+
+    def responses(self):
+        """(offset, length) of each HTTP response since the last set()."""
+        out = []
+        for ln in self.since():
+            p = ln.split(' ', 4)
+            if p[0] != 'down':
+                continue
+            off, n = int(p[2]), int(p[3])
+            if p[4].startswith("b'HTTP/") or not out:
+                out.append([off, n])
+            else:
+                out[-1][1] += n
+        return [tuple(x) for x in out]
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            self.p.wait()
+
+
+# question -> answer, for every dialog of enroll/authenticate
+ANSWERS = [
+    (r'Do you want to continue with re-enrollment\? \[yes/no\]: $', 'yes'),
+    (r'serial number in the subject name\? \[yes/no\]: $', 'no'),
+    (r'IP address in the subject name\? \[no\]: $', 'no'),
+    (r'Request certificate from CA\? \[yes/no\]: $', 'yes'),
+    (r'Do you accept this certificate\? \[yes/no\]: $', 'yes'),
+]
+
+
+def dialog(t, cmd, deadline):
+    """Run cmd, answering its questions, until the prompt; returns
+    (output, seconds)."""
+    t0 = time.time()
+    t.line(cmd)
+    out = ''
+    alts = '|'.join('(%s)' % q for q, _ in ANSWERS) + '|(%s)' % tnlib.PROMPT
+    while True:
+        left = deadline - (time.time() - t0)
+        got = t.expect(alts, max(left, 0.1))
+        out += got
+        for q, a in ANSWERS:
+            if re.search(q, got):
+                t.line(a)
+                break
+        else:
+            return out.replace('\r\n', '\n'), time.time() - t0
+
+
+def state_files(st):
+    """path -> sha256 of the files under the state directory that hold
+    keys and configuration (logs and poll state excluded)."""
+    out = {}
+    for dp, _, fs in os.walk(st):
+        for f in fs:
+            p = os.path.join(dp, f)
+            rel = os.path.relpath(p, st)
+            if rel.endswith('.log'):
+                continue
+            with open(p, 'rb') as fh:
+                out[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
+def temps(st):
+    return [os.path.join(dp, f) for dp, _, fs in os.walk(st)
+            for f in fs if '.tmp.' in f]
+
+
+def cert_serial(t, tp):
+    """Serial of tp's identity certificate, or None (t in a
+    configuration mode)."""
+    out = t.cmd('do show crypto pki certificates %s' % tp)
+    m = re.search(r'^Certificate\n  Status: Available\n  Certificate Serial '
+                  r'Number \(hex\): (\S+)', out.replace('\r', ''), re.M)
+    return m.group(1) if m else None
+
+
+DIALOG = ('% Start certificate', '% The subject name', '% Include ',
+          '% Certificate request sent', "% The 'show crypto",
+          '% Do you accept', '% Please answer')
+
+
+def errors(out):
+    """The % error lines of a command's output (dialog lines and
+    syslog lines left out)."""
+    return [ln for ln in out.split('\n') if ln.startswith('% ') and
+            not ln.startswith(DIALOG)]
