@@ -112,7 +112,9 @@ want(len(ident) == 1, 'one identity certificate')
 c = ident[0]
 want(c['serial'] == '5EED', 'serial 5EED: %s' % c['serial'])
 want(c['trustpoints'] == ['T'], 'trustpoint T')
-want(c['subject'] == 'O=pkish,CN=r1.json.test', 'subject ' + c['subject'])
+# the request carries the hostname as IOS does (hostname= unstructuredName)
+want(c['subject'] == 'unstructuredName=R1,O=pkish,CN=r1.json.test',
+     'subject ' + c['subject'])
 want(c['issuer'] == 'O=pkish,CN=Json Test Root', 'issuer ' + c['issuer'])
 want({(s['type'], s['value']) for s in c['sans']} ==
      {('dns', 'r1.json.test'), ('dns', 'alt.json.test'),
