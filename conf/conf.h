@@ -43,6 +43,7 @@ struct sys_conf {
 	size_t		 if_hash_n;	/* slots, a power of two */
 	int		 http_port;		/* default 80 */
 	int		 http_server;		/* `ip http server` */
+	int		 http_metrics;		/* `ip http metrics` */
 	time_t		 changed;		/* last configuration change */
 	char		 changed_by[64];
 };

@@ -361,7 +361,9 @@ sys_render(FILE *f)
 		fprintf(f, "ip http server\n");
 	if (conf.http_port != 80)
 		fprintf(f, "ip http port %d\n", conf.http_port);
-	if (conf.http_server || conf.http_port != 80)
+	if (conf.http_metrics)
+		fprintf(f, "ip http metrics\n");
+	if (conf.http_server || conf.http_port != 80 || conf.http_metrics)
 		fprintf(f, "!\n");
 	pthread_mutex_unlock(&mu);
 }

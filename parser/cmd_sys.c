@@ -8,6 +8,7 @@
 #include "lib/secret.h"
 #include "parser/commands.h"
 #include "conf/conf.h"
+#include "pki/pki.h"
 #include "parser/vty.h"
 #include "pki/pki.h"
 
@@ -305,13 +306,47 @@ http_follow(struct vty *v)
 	return -1;
 }
 
+/* Serve /metrics on port; the configuration keeps the command when the
+ * port cannot be bound (it is tried again at the next `ip http port`). */
+static void
+metrics_on(struct vty *v, int port)
+{
+	struct err e = { 0 };
+
+	if (metrics_start(port, &e) < 0)
+		vty_err(v, "Metrics endpoint not started on port %d: %s", port,
+		    e.msg);
+}
+
 static int
 cmd_http_port(struct vty *v, struct args *a)
 {
-	sys_lock()->http_port = a->no ? 80 : (int)args_int(a, "port", 80);
+	struct sys_conf *c = sys_lock();
+	int port, metrics;
+
+	port = c->http_port = a->no ? 80 : (int)args_int(a, "port", 80);
+	metrics = c->http_metrics;
 	sys_unlock();
+	if (metrics)
+		metrics_on(v, port);
 	changed(v);
 	return http_follow(v);
+}
+
+static int
+cmd_http_metrics(struct vty *v, struct args *a)
+{
+	struct sys_conf *c = sys_lock();
+	int port = c->http_port;
+
+	c->http_metrics = !a->no;
+	sys_unlock();
+	if (a->no)
+		metrics_stop();
+	else
+		metrics_on(v, port);
+	changed(v);
+	return 0;
 }
 
 static int
@@ -438,6 +473,8 @@ static const struct cmd_def sys_cmds[] = {
 	    "\n<1-65535>=Port number", cmd_http_port, CMD_NO },
 	{ M(MODE_CONFIG), 15, "ip http server", "server=Enable HTTP server "
 	    "(SCEP of the certificate server)", cmd_http_server, CMD_NO },
+	{ M(MODE_CONFIG), 15, "ip http metrics", "metrics=Serve Prometheus "
+	    "metrics at /metrics", cmd_http_metrics, CMD_NO },
 	{ M(MODE_CONFIG), 15, "logging buffered [<4096-2147483647>] [" LEVELS
 	    "]", LEVEL_HELP "buffered=Set buffered logging parameters\n"
 	    "<4096-2147483647>=Logging buffer size", cmd_logging, CMD_NO },

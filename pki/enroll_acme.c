@@ -245,6 +245,7 @@ enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
+	metrics_enroll_attempt(METRICS_ACME);
 	if (job_setup(j, tp, x, e) < 0)
 		goto out;
 	/* the directory first: an unreachable server leaves no key */
@@ -259,6 +260,7 @@ enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 	enroll_log_install(tp, sk_X509_value(res.chain, 0));
 	rc = 0;
 out:
+	metrics_enroll_result(METRICS_ACME, rc == 0);
 	if (rc < 0 && j->key[0] && strcmp(j->key, j->label) != 0)
 		key_zeroize(j->key, NULL);	/* the old key stays */
 	acme_result_free(&res);

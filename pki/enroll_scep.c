@@ -31,6 +31,7 @@
 #include "pki/csr.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
+#include "pki/metrics.h"
 #include "pki/renew.h"
 #include "pki/signer.h"
 #include "scep/scep.h"
@@ -376,6 +377,7 @@ enroll_scep(const char *tp, const struct enroll_ctx *x,
 	memset(pend, 0, sizeof(*pend));
 	if (j == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
+	metrics_enroll_attempt(METRICS_SCEP);
 	if (job_setup(j, tp, x, e) == 0) {
 		pend->include_serial = x->include_serial;
 		snprintf(pend->ip, sizeof(pend->ip), "%s", x->ip ? x->ip : "");
@@ -384,6 +386,8 @@ enroll_scep(const char *tp, const struct enroll_ctx *x,
 		else
 			tp_set_status(tp, TP_ST_FAILED);
 	}
+	if (rc < 0 || !pend->active)	/* PENDING: the poll tells */
+		metrics_enroll_result(METRICS_SCEP, rc == 0);
 	if (rc < 0 && j->key[0] && strcmp(j->key, j->label) != 0)
 		key_zeroize(j->key, NULL);	/* the old key stays */
 	scep_http_release();
@@ -431,6 +435,8 @@ poll_scep(const char *tp, const struct enroll_pending *p, int *granted,
 	if (scep_poll(&j->q, p->tid, &rs, e) == 0 &&
 	    (rc = outcome(tp, j, &rs, &again, e)) == 0)
 		*granted = rs.status == SCEP_SUCCESS;
+	if (*granted || (rc < 0 && e && e->code == E_PROTO))	/* final */
+		metrics_enroll_result(METRICS_SCEP, *granted);
 out:
 	scep_http_release();
 	scep_resp_free(&rs);

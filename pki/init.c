@@ -34,6 +34,7 @@ pkish_init(struct err *e)
 void
 pkish_shutdown(void)
 {
+	metrics_stop();		/* its scrapes read the timers */
 	renew_stop();
 	ca_shutdown();
 	acme_cleanup();

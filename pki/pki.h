@@ -20,6 +20,7 @@
  *   pki/p12.h        PKCS#12 archives and PEM bundles
  *   pki/signer.h     signers over a keystore label for acme/ and scep/
  *   pki/cert_facts.h a certificate's fields as typed values (`| json`)
+ *   pki/metrics.h    the Prometheus endpoint (`ip http metrics`)
  *   pki/ca.h         the certificate server (`crypto pki server`)
  *   pki/ca_view.h    its status snapshot and view hooks
  *   pki/crl.h        the client's CRL cache (`crypto pki crl request`)
@@ -39,6 +40,7 @@
 #include "pki/p12.h"
 #include "pki/signer.h"
 #include "pki/cert_facts.h"
+#include "pki/metrics.h"
 #include "pki/ca.h"
 #include "pki/ca_view.h"
 #include "pki/crl.h"

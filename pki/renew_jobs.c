@@ -14,6 +14,7 @@
 #include "acme/acme.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "pki/metrics.h"
 #include "pki/renew_int.h"
 #include "pki/trustpool.h"
 
@@ -124,6 +125,7 @@ job_renew(const char *tp)
 		failed(tp, &e);
 	else
 		succeeded(tp, !p.active);
+	metrics_renewal(tp, rc == 0);
 }
 
 static void
