@@ -2,7 +2,7 @@
 # tests/e2e/metrics.sh - `ip http metrics`: GET /metrics on the `ip http
 # port` listener, scraped with curl from a pkish daemon (telnet on
 # loopback) holding a self-signed trustpoint and a SCEP trustpoint
-# enrolled from the scripted responder (build/tests/test_scep_responder);
+# enrolled from the scripted responder (build/tests/helpers/scep_responder);
 # every value equals what `show crypto pki certificates` and `show crypto
 # pki timers | json` print; the text parses as exposition format 0.0.4;
 # an automatic renewal (clock set past the RENEW time) and a failed one
@@ -21,7 +21,7 @@ from tnlib import Daemon, Checks, STARTUP, PROMPT, free_port
 
 c = Checks()
 W = tempfile.mkdtemp(prefix='pkish-metrics.')
-resp_bin = os.path.join(os.environ['TESTBIN'], 'test_scep_responder')
+resp_bin = os.path.join(os.environ['TESTBIN'], 'helpers', 'scep_responder')
 if not os.access(resp_bin, os.X_OK):
     print('not ok 1 - no %s (make unit)' % resp_bin)
     sys.exit(1)
