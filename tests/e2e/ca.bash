@@ -1,5 +1,6 @@
 # tests/e2e/ca.bash - sourced by the certificate-server tests (ca_interop,
-# ca_hostile, ca_killloop) and bench/ca.sh; not a test itself.
+# ca_hostile, ca_killloop, ca_http, ca_pkish, ca_rollover) and bench/ca.sh;
+# not a test itself.
 # One SCEP CA under test, chosen by CA_TARGET:
 #   pkish     pkish's `crypto pki server CS` (default): an RSA 2048 key
 #             CS first (else `no shutdown` makes one), `ip http server`,
@@ -14,7 +15,10 @@
 # Provides: ca_setup DIR PORT (first start: sets CA_URL, CA_PEM,
 # CA_CHALLENGE), ca_start / ca_stop / ca_kill (same state), CA_PID,
 # ca_serials FILE (the CA database's serials, uppercase hex without
-# leading zeros, one a line, sorted), ca_crl FILE (PEM CRL, pkish only).
+# leading zeros, one a line, sorted), ca_crl FILE (PEM CRL, pkish only);
+# the CA as a long-running console (ca_con_start, ca_send, ca_wait,
+# ca_sync, ca_after, ca_con_stop, ca_con_kill); the scripts' common start
+# (ca_begin) and EXIT trap (ca_cleanup).
 CA_TARGET=${CA_TARGET:-pkish}
 CA_PID=
 CA_PASS=Ca-Archive-Pass-1
@@ -185,4 +189,112 @@ ca_no_san() {
 		[ -f "$f" ] && no_san "$f"
 	done
 	return 0
+}
+
+# The CA as a long-running pkish console (a router with hostname CA...)
+# fed through a FIFO on fd 8; a client console (pk_start, fd 7) is started
+# first and the CA's closes fd 7, so that each sees EOF when closed:
+# ca_con_start STATE OUT (sets CA_OUT, CAC_PID); ca_send LINE...;
+# ca_wait TEXT [N] [SECS]; ca_sync [SECS]; ca_after CMD;
+# ca_con_stop (EOF, waits; CA_RC); ca_con_kill (SIGKILL).
+CAC_PID=
+ca_con_start() {
+	CA_OUT=$2
+	rm -f "$CA_OUT.fifo"
+	mkfifo "$CA_OUT.fifo" || die mkfifo
+	"$PKISH" --state "$1" <"$CA_OUT.fifo" >>"$CA_OUT" 2>&1 7>&- &
+	CAC_PID=$!
+	exec 8>"$CA_OUT.fifo"
+}
+ca_send() { printf '%s\n' "$@" >&8; }
+# Wait until TEXT (fixed string) occurs N times in the CA's output.
+ca_wait() {	# ca_wait TEXT [N] [SECS]
+	local n=${2:-1} t=${3:-30} i=0
+	while [ "$(grep -cF -- "$1" "$CA_OUT")" -lt "$n" ]; do
+		i=$((i + 1))
+		[ $i -gt $((t * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+# A marker comment whose echo shows that everything before it ran.
+CAMARK=0
+ca_sync() {	# ca_sync [SECS]
+	CAMARK=$((CAMARK + 1))
+	ca_send "!casync$CAMARK!"
+	ca_wait "!casync$CAMARK!" 1 "${1:-60}"
+}
+ca_con_stop() {	# EOF; after 30 s SIGKILL (CA_RC 137)
+	local i=0
+	exec 8>&-
+	while kill -0 "$CAC_PID" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$CAC_PID" 2>/dev/null && kill -9 "$CAC_PID"
+	wait "$CAC_PID"
+	CA_RC=$?
+	CAC_PID=
+	no_san "$CA_OUT"
+}
+ca_con_kill() {
+	[ -n "$CAC_PID" ] || return 0
+	kill -9 "$CAC_PID" 2>/dev/null
+	wait "$CAC_PID" 2>/dev/null
+	exec 8>&-
+	CAC_PID=
+}
+# Output of the last CA command line (prompt "CA...") that is exactly CMD,
+# up to the next prompt line.
+ca_after() {	# ca_after CMD
+	awk -v c="$1" '
+	    /^CA[^#>]*[#>]/ { l = $0; sub(/^CA[^#>]*[#>] */, "", l)
+		if (l == c) { buf = ""; f = 1; next } else f = 0 }
+	    f { buf = buf $0 "\n" } END { printf "%s", buf }' "$CA_OUT"
+}
+
+# The start of every certificate-server script: ca_begin NAME "TOOLS" ARGS
+# - openssl and curl (a failure without them) and TOOLS (a skip without
+# them, a failure with CI=true), the private network namespace (scep_netns
+# ARGS), the binaries (scep_bins), then W: a fresh /tmp/NAME.XXXXXX, made
+# the current directory and removed at exit (ca_cleanup) unless KEEP is set.
+ca_begin() {
+	local name=$1 tools=$2 c
+	shift 2
+	for c in openssl curl; do
+		command -v $c >/dev/null || die "$c not installed"
+	done
+	for c in $tools; do
+		command -v "$c" >/dev/null && continue
+		[ "${CI:-}" = true ] && die "$c not installed (scripts/deps.sh test)"
+		skip "$c not installed"
+	done
+	scep_netns "$@"
+	scep_bins
+	W=$(mktemp -d "/tmp/$name.XXXXXX") || die mktemp
+	trap ca_cleanup EXIT
+	cd "$W" || die "cd $W"
+}
+# The EXIT trap: ends what was started through scep.bash and ca.bash (R1's
+# console, the CA's console, the CA daemon) and removes W (KEEP keeps it).
+# A script with processes of its own traps a function that ends them and
+# then calls ca_cleanup.
+ca_cleanup() {
+	[ -n "$PK_PID" ] && pk_kill
+	ca_con_kill
+	ca_stop
+	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
+}
+
+# The load client (bench/scep_load, built by `make unit`): LOAD.
+ca_need_load() {
+	LOAD=$ROOT/build/scep_load
+	[ -x "$LOAD" ] || die "no $LOAD (make unit)"
+}
+# ca_up DIR PORT: ca_setup, the target on the output, and CH: the
+# challenge option for scep_load (none without a challenge).
+ca_up() {
+	ca_setup "$1" "$2"
+	echo "# target $CA_TARGET at $CA_URL"
+	CH=()
+	[ -n "$CA_CHALLENGE" ] && CH=(-p "$CA_CHALLENGE")
 }

@@ -10,24 +10,14 @@
 # Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
-. "$(dirname "$0")/scep.bash"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/scep.bash"
+. "$HERE/ca.bash"
 
-for c in openssl curl; do
-	command -v $c >/dev/null || die "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-
-W=$(mktemp -d /tmp/ca_http.XXXXXX) || die mktemp
+ca_begin ca_http "" "$@"
 PORT=8080
 URL=http://127.0.0.1:$PORT/cgi-bin/pkiclient.exe
 PASS=Lab-Archive-Pass-1
-cleanup() {
-	[ -n "$PK_PID" ] && pk_kill
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || die "cd $W"
 code() { curl -s -o /dev/null -w '%{http_code}' "$URL?operation=$1"; }
 
 # 1. enabled without an HTTP server

@@ -36,79 +36,22 @@
 # Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
-. "$(dirname "$0")/scep.bash"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/scep.bash"
+. "$HERE/ca.bash"
 
-for c in openssl curl; do
-	command -v $c >/dev/null || die "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-
-W=$(mktemp -d /tmp/ca_pkish.XXXXXX) || die mktemp
+DAEMON_PID=
+cleanup() {
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null &&
+	    wait "$DAEMON_PID" 2>/dev/null
+	ca_cleanup
+}
+ca_begin ca_pkish "" "$@"
+trap cleanup EXIT
 PORT=8080
 CAURL=http://127.0.0.1:$PORT/cgi-bin/pkiclient.exe
 CDP=http://127.0.0.1:$PORT/crl/CS.crl
 PASS=Lab-Archive-Pass-1
-CA_OUT=$W/ca.out
-CAC_PID=
-DAEMON_PID=
-cleanup() {
-	[ -n "$PK_PID" ] && pk_kill
-	[ -n "$CAC_PID" ] && kill -9 "$CAC_PID" 2>/dev/null &&
-	    wait "$CAC_PID" 2>/dev/null
-	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null &&
-	    wait "$DAEMON_PID" 2>/dev/null
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || die "cd $W"
-
-# The CA's console: fd 8 (the client's console, fd 7, is started first and
-# the CA is started without it, so that each sees EOF when closed).
-ca_start() {
-	rm -f "$CA_OUT.fifo"
-	mkfifo "$CA_OUT.fifo" || die mkfifo
-	"$PKISH" --state "$W/ca" <"$CA_OUT.fifo" >>"$CA_OUT" 2>&1 7>&- &
-	CAC_PID=$!
-	exec 8>"$CA_OUT.fifo"
-}
-ca_send() { printf '%s\n' "$@" >&8; }
-ca_wait() {	# ca_wait TEXT [N] [SECS]
-	local n=${2:-1} t=${3:-30} i=0
-	while [ "$(grep -cF -- "$1" "$CA_OUT")" -lt "$n" ]; do
-		i=$((i + 1))
-		[ $i -gt $((t * 10)) ] && return 1
-		sleep 0.1
-	done
-}
-CAMARK=0
-ca_sync() {
-	CAMARK=$((CAMARK + 1))
-	ca_send "!casync$CAMARK!"
-	ca_wait "!casync$CAMARK!" 1 "${1:-60}"
-}
-ca_stop() {
-	local i=0
-	exec 8>&-
-	while kill -0 "$CAC_PID" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 "$CAC_PID" 2>/dev/null && kill -9 "$CAC_PID"
-	wait "$CAC_PID"
-	CA_RC=$?
-	CAC_PID=
-	no_san "$CA_OUT"
-}
-# Output of the last CA command line CMD up to the next prompt.
-ca_after() {
-	awk -v c="$1" '
-	    /^CA[^#>]*[#>]/ { l = $0; sub(/^CA[^#>]*[#>] */, "", l)
-		if (l == c) { buf = ""; f = 1; next } else f = 0 }
-	    f { buf = buf $0 "\n" } END { printf "%s", buf }' "$CA_OUT"
-}
-# Serials: upper-case hex without leading zeros.
-ca_norm() { tr a-f A-F | sed 's/^0*\([0-9A-F]\)/\1/'; }
 VNOW=$(date +%s)
 both_clock() {	# both_clock EPOCH: clock set on the CA and on R1
 	VNOW=$1
@@ -119,7 +62,7 @@ both_clock() {	# both_clock EPOCH: clock set on the CA and on R1
 ###########################################################################
 # 1. the CA
 pk_start "$W/r1" "$W/r1.out"
-ca_start
+ca_con_start "$W/ca" "$W/ca.out"
 ca_send enable "configure terminal" "hostname CA" \
     "crypto key generate rsa label CS modulus 2048 exportable" \
     "ip http server" "ip http port $PORT" "crypto pki server CS" \
@@ -303,7 +246,7 @@ check "CA: show ... certificates lists serial $S3" grep -qiE \
 # 5. restart: the saved server comes back enabled, without a dialog
 ca_send "write memory"
 ca_sync
-ca_stop
+ca_con_stop
 check "CA console exits 0" test "$CA_RC" -eq 0
 check "startup-config: the server block ends in no shutdown" grep -qzF \
     $'crypto pki server CS\n issuer-name CN=Lab Root CA,O=pkish\n grant auto trustpoint CS\n lifetime certificate 10\n cdp-url '"$CDP"$'\n no shutdown\n!' \

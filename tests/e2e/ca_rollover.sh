@@ -24,74 +24,15 @@
 # Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
-. "$(dirname "$0")/scep.bash"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/scep.bash"
+. "$HERE/ca.bash"
 
-for c in openssl curl scepclient; do
-	command -v $c >/dev/null && continue
-	[ "${CI:-}" = true ] && die "$c not installed (scripts/deps.sh test)"
-	skip "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-
-W=$(mktemp -d /tmp/ca_rollover.XXXXXX) || die mktemp
+ca_begin ca_rollover scepclient "$@"
 PORT=8080
 CAURL=http://127.0.0.1:$PORT/cgi-bin/pkiclient.exe
 PASS=Lab-Archive-Pass-1
-CA_OUT=$W/ca.out
-CAC_PID=
 DAY=86400
-cleanup() {
-	[ -n "$PK_PID" ] && pk_kill
-	[ -n "$CAC_PID" ] && kill -9 "$CAC_PID" 2>/dev/null &&
-	    wait "$CAC_PID" 2>/dev/null
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || die "cd $W"
-
-# The CA's console on fd 8 (R1's is fd 7, started first).
-ca_start() {
-	rm -f "$CA_OUT.fifo"
-	mkfifo "$CA_OUT.fifo" || die mkfifo
-	"$PKISH" --state "$W/ca" <"$CA_OUT.fifo" >>"$CA_OUT" 2>&1 7>&- &
-	CAC_PID=$!
-	exec 8>"$CA_OUT.fifo"
-}
-ca_send() { printf '%s\n' "$@" >&8; }
-ca_wait() {	# ca_wait TEXT [N] [SECS]
-	local n=${2:-1} t=${3:-30} i=0
-	while [ "$(grep -cF -- "$1" "$CA_OUT")" -lt "$n" ]; do
-		i=$((i + 1))
-		[ $i -gt $((t * 10)) ] && return 1
-		sleep 0.1
-	done
-}
-CAMARK=0
-ca_sync() {
-	CAMARK=$((CAMARK + 1))
-	ca_send "!casync$CAMARK!"
-	ca_wait "!casync$CAMARK!" 1 "${1:-60}"
-}
-ca_stop() {
-	local i=0
-	exec 8>&-
-	while kill -0 "$CAC_PID" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 "$CAC_PID" 2>/dev/null && kill -9 "$CAC_PID"
-	wait "$CAC_PID"
-	CA_RC=$?
-	CAC_PID=
-	no_san "$CA_OUT"
-}
-ca_after() {	# output of the last CA command line CMD
-	awk -v c="$1" '
-	    /^CA[^#>]*[#>]/ { l = $0; sub(/^CA[^#>]*[#>] */, "", l)
-		if (l == c) { buf = ""; f = 1; next } else f = 0 }
-	    f { buf = buf $0 "\n" } END { printf "%s", buf }' "$CA_OUT"
-}
 epoch() { date -u -d "$(openssl x509 -in "$1" -noout "-$2" | cut -d= -f2)" +%s; }
 both_clock() {
 	ca_send "clock set $(clockarg "$1")"
@@ -103,12 +44,12 @@ restart() {
 	ca_send "write memory"
 	pk_send "write memory"
 	ca_sync && pk_sync
-	ca_stop
+	ca_con_stop
 	pk_stop
 	check "restart: both consoles exit 0 ($CA_RC, $PK_RC)" \
 	    test "$CA_RC" = 0 -a "$PK_RC" = 0
 	pk_start "$W/r1" "$W/r1.out"
-	ca_start
+	ca_con_start "$W/ca" "$W/ca.out"
 	pk_send enable
 	ca_send enable
 	both_clock "$1"
@@ -139,7 +80,7 @@ r1_valid() {	# r1_valid TAG T CA-PEM
 }
 
 pk_start "$W/r1" "$W/r1.out"
-ca_start
+ca_con_start "$W/ca" "$W/ca.out"
 T0=$(date +%s)
 both_clock "$T0"
 ca_send enable "configure terminal" "hostname CA" \
@@ -269,7 +210,7 @@ pk_wait "%PKI-6-CERT_INSTALL" $((n + 1)) 120 || bad "no RENEW under the new CA"
 r1_valid final "$AT" ca2.pem
 check "the renewed certificate has a new serial" test \
     "$(serial_of id.final.pem)" != "$(serial_of id.after.pem)"
-ca_stop
+ca_con_stop
 pk_stop
 check "both consoles exit 0 ($CA_RC, $PK_RC)" test "$CA_RC" = 0 -a "$PK_RC" = 0
 finish
