@@ -9,7 +9,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "lib/log.h"
 #include "parser/pki_cli.h"
 #include "parser/vty.h"
 #include "pki/pki.h"
@@ -84,15 +83,6 @@ cmd_rollover(struct vty *v, struct args *a)
 	return 0;
 }
 
-/* `debug crypto pki server`: the CRYPTO_CS lines (ios-pki.md 10.2). */
-static int
-cmd_debug_cs(struct vty *v, struct args *a)
-{
-	(void)v;
-	log_dbg_set(DBG_PKI_CA, a->no ? 0 : 1);
-	return 0;
-}
-
 static const struct cmd_def rollover_cmds[] = {
 	{ M(MODE_CS), 15, "auto-rollover [<0-1825>$days [<0-23>$hours "
 	    "[<0-59>$minutes]]]", "auto-rollover=Enable the automatic "
@@ -105,8 +95,6 @@ static const struct cmd_def rollover_cmds[] = {
 	{ M(MODE_EXEC), 15, "crypto pki server WORD$server rollover [cancel]",
 	    "rollover=Generate the rollover CA certificate now\ncancel="
 	    "Delete the rollover CA certificate and key", cmd_rollover, 0 },
-	{ M(MODE_EXEC), 15, "[no] debug crypto pki server", "server="
-	    "Certificate server debugging", cmd_debug_cs, 0 },
 	{ 0, 0, NULL, NULL, NULL, 0 }
 };
 

@@ -1,5 +1,5 @@
 /* parser/cmd_show.c - show clock/users/running-config/
- * startup-config/logging, clear logging, debug */
+ * startup-config/logging, clear logging */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,44 +224,6 @@ cmd_clear_logging(struct vty *v, struct args *a)
 	return 0;
 }
 
-static int
-cmd_debug(struct vty *v, struct args *a)
-{
-	int on = !a->no && !args_has(a, "undebug");
-	const char *onoff = on ? "on" : "off";
-
-	if (args_has(a, "all")) {
-		for (int d = 0; d < DBG__MAX; d++)
-			log_dbg_set(d, 0);
-		vty_out(v, "All possible debugging has been turned off\n");
-		return 0;
-	}
-	if (args_has(a, "acme")) {
-		log_dbg_set(DBG_ACME, on ? (int)args_int(a, "acme", 1) : 0);
-		vty_out(v, "Crypto CA ACME debugging is %s\n", onoff);
-	} else if (args_has(a, "transactions")) {
-		log_dbg_set(DBG_PKI_TRANS, on);
-		vty_out(v, "Crypto PKI Trans debugging is %s\n", onoff);
-	} else if (args_has(a, "messages")) {
-		log_dbg_set(DBG_PKI_MSG, on);
-		vty_out(v, "Crypto PKI Msg debugging is %s\n", onoff);
-	}
-	return 0;
-}
-
-static int
-cmd_show_debugging(struct vty *v, struct args *a)
-{
-	if (log_dbg_level(DBG_ACME))
-		vty_out(v, "Crypto CA ACME debugging is on (level %d)\n",
-		    log_dbg_level(DBG_ACME));
-	if (log_dbg_level(DBG_PKI_TRANS))
-		vty_out(v, "Crypto PKI Trans debugging is on\n");
-	if (log_dbg_level(DBG_PKI_MSG))
-		vty_out(v, "Crypto PKI Msg debugging is on\n");
-	return 0;
-}
-
 static const struct cmd_def show_cmds[] = {
 	{ M(MODE_EXEC), 1, "show clock [detail]", "clock=Display the system "
 	    "clock\ndetail=Display detailed information", cmd_show_clock, 0 },
@@ -280,17 +242,6 @@ static const struct cmd_def show_cmds[] = {
 	    "logging buffers", cmd_show_logging, 0 },
 	{ M(MODE_EXEC), 15, "clear logging", "logging=Clear logging buffer",
 	    cmd_clear_logging, 0 },
-	{ M(MODE_EXEC), 15, "[no] debug crypto ca acme <1-255>",
-	    "ca=Certification authority\nacme=ACME debugging\n"
-	    "<1-255>=Debug level", cmd_debug, 0 },
-	{ M(MODE_EXEC), 15, "[no] debug crypto pki {transactions|messages}",
-	    "transactions=PKI transactions\nmessages=PKI messages",
-	    cmd_debug, 0 },
-	{ M(MODE_EXEC), 15, "{undebug|no debug} all", "undebug=Disable "
-	    "debugging functions (see also 'debug')\nall=Disable all "
-	    "debugging", cmd_debug, 0 },
-	{ M(MODE_EXEC), 15, "show debugging", "debugging=State of each "
-	    "debugging option", cmd_show_debugging, 0 },
 	{ 0, 0, NULL, NULL, NULL, 0 }
 };
 

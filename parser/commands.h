@@ -4,6 +4,7 @@
 
 void	cmds_exec_install(void);	/* cmd_exec.c */
 void	cmds_show_install(void);	/* cmd_show.c */
+void	cmds_debug_install(void);	/* cmd_debug.c */
 void	cmds_version_install(void);	/* cmd_version.c */
 void	cmds_sys_install(void);		/* cmd_sys.c */
 void	cmds_pki_install(void);		/* cmd_pki*.c */

@@ -10,6 +10,7 @@ cmds_install_all(void)
 	render_register(90, sys_render_lines);
 	cmds_exec_install();
 	cmds_show_install();
+	cmds_debug_install();
 	cmds_version_install();
 	cmds_sys_install();
 	cmds_pki_install();
