@@ -19,23 +19,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/scep.bash"
 . "$HERE/ca.bash"
 
-for c in scepserver openssl curl; do
-	command -v $c >/dev/null && continue
-	[ "${CI:-}" = true ] && die "$c not installed (scripts/deps.sh test)"
-	skip "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-LOAD=$ROOT/build/scep_load
-[ -x "$LOAD" ] || die "no $LOAD (make unit)"
-
-W=$(mktemp -d /tmp/ca_hostile.XXXXXX) || die mktemp
-trap 'ca_stop; [ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"' EXIT
-cd "$W" || die "cd $W"
-ca_setup "$W/ca" 2081
-echo "# target $CA_TARGET at $CA_URL"
-CH=()
-[ -n "$CA_CHALLENGE" ] && CH=(-p "$CA_CHALLENGE")
+ca_begin ca_hostile "scepserver" "$@"
+ca_need_load
+ca_up "$W/ca" 2081
 alive() { curl -s -o /dev/null -w '%{http_code}' "$(ca_url_caps)" | grep -qx 200; }
 
 ca_serials before

@@ -20,23 +20,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/ca.bash"
 
 SUBMIT=/usr/lib/certmonger/scep-submit
-for c in scepserver scepclient pki openssl curl $SUBMIT; do
-	command -v $c >/dev/null && continue
-	[ "${CI:-}" = true ] && die "$c not installed (scripts/deps.sh test)"
-	skip "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-LOAD=$ROOT/build/scep_load
-[ -x "$LOAD" ] || die "no $LOAD (make unit)"
-
-W=$(mktemp -d /tmp/ca_interop.XXXXXX) || die mktemp
-trap 'ca_stop; [ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"' EXIT
-cd "$W" || die "cd $W"
-ca_setup "$W/ca" 2080
-echo "# target $CA_TARGET at $CA_URL"
-CH=()
-[ -n "$CA_CHALLENGE" ] && CH=(-p "$CA_CHALLENGE")
+ca_begin ca_interop "scepserver scepclient pki $SUBMIT" "$@"
+ca_need_load
+ca_up "$W/ca" 2080
 vfy() { openssl verify -CAfile "$CA_PEM" "$1" >/dev/null 2>&1; }
 : >received
 

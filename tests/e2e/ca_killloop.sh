@@ -16,32 +16,19 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/scep.bash"
 . "$HERE/ca.bash"
 
-for c in scepserver openssl curl; do
-	command -v $c >/dev/null && continue
-	[ "${CI:-}" = true ] && die "$c not installed (scripts/deps.sh test)"
-	skip "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-LOAD=$ROOT/build/scep_load
-[ -x "$LOAD" ] || die "no $LOAD (make unit)"
-KILLS=${KILLS:-32}
-[ "$KILLS" -ge 30 ] || KILLS=30
-
-W=$(mktemp -d /tmp/ca_killloop.XXXXXX) || die mktemp
 LOAD_PID=
 cleanup() {
 	[ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null &&
 	    wait "$LOAD_PID" 2>/dev/null
-	ca_stop
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
+	ca_cleanup
 }
+ca_begin ca_killloop "scepserver" "$@"
 trap cleanup EXIT
-cd "$W" || die "cd $W"
-ca_setup "$W/ca" 2082
-echo "# target $CA_TARGET at $CA_URL, $KILLS kills"
-CH=()
-[ -n "$CA_CHALLENGE" ] && CH=(-p "$CA_CHALLENGE")
+ca_need_load
+KILLS=${KILLS:-32}
+[ "$KILLS" -ge 30 ] || KILLS=30
+ca_up "$W/ca" 2082
+echo "# $KILLS kills"
 
 mkdir recv
 "$LOAD" -u "$CA_URL" "${CH[@]}" -t 300 -c 4 -n 100000 -k 8 -o recv \
