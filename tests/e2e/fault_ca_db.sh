@@ -40,18 +40,19 @@ mount -t tmpfs -o size=2m,mode=0700 tmpfs "$T/m" ||
 mkdir "$T/m/state"
 export T
 python3 - <<'EOF'
-import os, re, subprocess, sys, time, urllib.request
+import os, re, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
-from tnlib import Checks, STARTUP, PROMPT
+from tnlib import Checks, STARTUP
+from faultlib import Scep, cs, cs_no_shutdown as no_shutdown, cs_serials
 
 T = os.environ['T']
 M = os.path.join(T, 'm')
 ST = os.path.join(M, 'state')
 DB = os.path.join(M, 'db')
-PASS = 'Ca-Archive-Pass-1'
 HTTP = tnlib.free_port()
-URL = 'http://127.0.0.1:%d/cgi-bin/pkiclient.exe' % HTTP
+scep = Scep(os.environ['LOAD'], HTTP, T)
+received = scep.received
 
 
 class Daemon(tnlib.Daemon):
@@ -74,32 +75,6 @@ def session(d):
     t.login('admin', 'cisco')
     t.cmd('terminal length 0')
     return t
-
-
-def cs(t, *lines):
-    """Lines in `crypto pki server CS` mode; the output of the last."""
-    t.cmd('configure terminal')
-    t.cmd('crypto pki server CS')
-    out = ''
-    for ln in lines:
-        out = t.cmd(ln, 120)
-    t.cmd('end')
-    return out
-
-
-def no_shutdown(t):
-    """`no shutdown`, answering the passphrase dialog when asked."""
-    t.cmd('configure terminal')
-    t.cmd('crypto pki server CS')
-    t.line('no shutdown')
-    out = t.expect(r'Password: |' + PROMPT, 180)
-    if out.endswith('Password: '):
-        t.line(PASS)
-        out += t.expect(r'Re-enter password: ', 30)
-        t.line(PASS)
-        out += t.expect(PROMPT, 180)
-    t.cmd('end')
-    return out
 
 
 FILL = os.path.join(M, 'fill')
@@ -129,56 +104,6 @@ def files(top):
     return sorted(os.path.relpath(os.path.join(dp, f), top)
                   for dp, _, fs in os.walk(top) for f in fs
                   if os.path.join(dp, f) != FILL)
-
-
-received = []           # serials (int) clients received, in order
-
-
-def enroll(n, tag):
-    """scep_load: n enrollments over one connection; its counts."""
-    out = os.path.join(T, 'load-%s' % tag)
-    os.mkdir(out)
-    r = subprocess.run([os.environ['LOAD'], '-u', URL, '-n', str(n), '-c',
-                        '1', '-k', '1', '-o', out], capture_output=True,
-                       text=True, timeout=120)
-    m = dict(re.findall(r'(\w+)=(\d+)', r.stdout))
-    rec = os.path.join(out, 'received')
-    if os.path.exists(rec):
-        received.extend(int(ln.split()[0], 16) for ln in open(rec)
-                        if ln.strip())
-    return {k: int(v) for k, v in m.items()}, r.stdout + r.stderr
-
-
-def http(op):
-    try:
-        with urllib.request.urlopen('%s?operation=%s' % (URL, op),
-                                    timeout=10) as r:
-            return r.status, r.read()
-    except OSError as e:
-        return getattr(e, 'code', None), b''
-
-
-def der_int(v):
-    """DER INTEGER v (v > 0)."""
-    b = v.to_bytes((v.bit_length() + 8) // 8, 'big')
-    return bytes([2, len(b)]) + b
-
-
-def crl_has(serial):
-    """True when the CRL served by GetCRL lists serial: its DER holds
-    the revokedCertificates entry (the INTEGER, then the UTCTime)."""
-    st, der = http('GetCRL')
-    if st != 200:
-        return None
-    return der_int(serial) + b'\x17\x0d' in der
-
-
-def db_serials(t):
-    """Serials listed by `show crypto pki server CS certificates`, and
-    that output."""
-    out = t.cmd('show crypto pki server CS certificates', 60)
-    body = out.split('Subject Name\n', 1)[-1]
-    return [int(m, 16) for m in re.findall(r'(?m)^([0-9A-F]+) ', body)], out
 
 
 c = Checks()
@@ -250,29 +175,29 @@ try:
 
     phase('ENOSPC at enrollments')
     # --- ENOSPC at the database write of enrollments
-    got, log = enroll(3, 'a')
+    got, log = scep.enroll(3)
     c.ok(got.get('ok') == 3, '3 enrollments on a free disk', log)
     fill()
     fails = 0
     for i in range(8):      # the journal's last page may hold a few more
-        got, log = enroll(1, 'b%d' % i)
+        got, log = scep.enroll(1)
         if got.get('ok') != 1:
             fails += 1
             break
     c.ok(fails and got.get('fail') == 1 and got.get('http') == 0,
          'full disk: an enrollment gets a CertRep FAILURE (after %d '
          'that still fit)' % i, log)
-    got, log = enroll(3, 'c')
+    got, log = scep.enroll(3)
     c.ok(got.get('fail') == 3 and got.get('ok') == 0,
          'and so do the next 3, no certificate handed out', log)
     out = t.cmd('show logging | include CS_ISSUE')
     c.ok(re.search(r'%PKI-3-CS_ISSUE: Certificate not issued: .*No space '
                    r'left on device', out), 'the daemon logs a %PKI-3 error',
          out)
-    st, body = http('GetCACaps')
+    st, body = scep.get('GetCACaps')
     c.ok(st == 200 and b'POSTPKIOperation' in body,
          'GetCACaps answered on the full disk', (st, body))
-    st, body = http('GetCACert')
+    st, body = scep.get('GetCACert')
     c.ok(st == 200 and len(body) > 100, 'GetCACert answered', st)
     phase('revoke loop')
     # revoke/unrevoke until the journal's last page is full too: each
@@ -286,7 +211,7 @@ try:
                     ('un' if revoked else '', x))
         if 'succesfully' in out:
             revoked = not revoked
-            crl_ok = crl_ok and crl_has(x) == revoked
+            crl_ok = crl_ok and scep.crl_has(x) == revoked
         else:
             refused = out
             break
@@ -294,15 +219,15 @@ try:
          'revoke on the full disk: a %% error once the journal is full '
          '(after %d recorded)' % i, refused or out)
     c.ok(crl_ok, 'each revocation recorded meanwhile is in the CRL served')
-    ser, out = db_serials(t)
+    ser, out = cs_serials(t)
     c.ok(set(received) <= set(ser), 'every certificate received is in '
          'the database', out)
     unfill()
-    got, log = enroll(2, 'd')
+    got, log = scep.enroll(2)
     c.ok(got.get('ok') == 2, 'space back: the next enrollments succeed',
          log)
-    c.ok(crl_has(x) == revoked, 'the CRL served agrees with the database '
-         '(%s)' % ('revoked' if revoked else 'not revoked'))
+    c.ok(scep.crl_has(x) == revoked, 'the CRL served agrees with the '
+         'database (%s)' % ('revoked' if revoked else 'not revoked'))
     if not revoked:
         out = t.cmd('crypto pki server CS revoke %X' % x)
         revoked = 'succesfully revoked' in out
@@ -316,7 +241,7 @@ try:
     c.ok(re.search(r'^% .*Read-only file system', out, re.M) and
          'Certificate Server enabled' not in out,
          'read-only: no shutdown gives a % error', out)
-    st, _ = http('GetCACaps')
+    st, _ = scep.get('GetCACaps')
     c.ok(d.alive() and st != 200, 'daemon alive, SCEP not served (%s)' % st)
     cs(t, 'no shutdown')
     out = t.cmd('write memory')
@@ -338,15 +263,15 @@ try:
     out = no_shutdown(t)
     c.ok('Certificate Server enabled' in out and 'Password' not in out,
          'writable again: no shutdown enables it, no question asked', out)
-    got, log = enroll(2, 'e')
+    got, log = scep.enroll(2)
     c.ok(got.get('ok') == 2, 'enrollments succeed', log)
-    ser, out = db_serials(t)
+    ser, out = cs_serials(t)
     c.ok(set(received) <= set(ser), 'the reloaded database lists every '
          'certificate received (%d)' % len(received), out)
     c.ok(len(ser) == len(set(ser)) and len(received) == len(set(received)),
          'no serial twice, in the database or among received', out)
     c.ok(received == sorted(received), 'serials only went up', received)
-    c.ok(crl_has(x), 'the revocation survived, in the CRL served')
+    c.ok(scep.crl_has(x), 'the revocation survived, in the CRL served')
     t.line('exit')
     rc, _ = d.term(30)
     c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
