@@ -4,7 +4,10 @@
  * the database, thisUpdate now, nextUpdate after `lifetime crl`, a CRL
  * number counted by the database. Issued at enable, on revoke and
  * unrevoke, and again when served after its nextUpdate; stored as
- * <dir>/<name>.crl (DER) for the cdp-url path and GetCRL.
+ * <dir>/<name>.crl (DER), served from memory (the cdp-url path, GetCRL).
+ * A revocation takes its CRL number before it is recorded, so one the
+ * database holds is in the CRL served even on a full disk (the file
+ * write may fail: the CRL is served all the same).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,8 @@
 #include "lib/clock.h"
 #include "lib/fileio.h"
 #include "pki/ca_int.h"
+
+static pthread_mutex_t crl_mu = PTHREAD_MUTEX_INITIALIZER; /* one issue */
 
 static int
 add_revoked(X509_CRL *crl, const struct ca_cert_rec *c)
@@ -33,11 +38,10 @@ add_revoked(X509_CRL *crl, const struct ca_cert_rec *c)
 }
 
 static int
-crl_fill(struct ca_ref *r, X509_CRL *crl, struct err *e)
+crl_fill(struct ca_ref *r, X509_CRL *crl, uint64_t num, struct err *e)
 {
 	struct ca_cert_rec *cs = NULL;
 	size_t n = 0;
-	uint64_t num;
 	ASN1_INTEGER *ai = NULL;
 	time_t now = clock_now();
 	long life = r->cfg.life_crl ? r->cfg.life_crl : CA_LIFE_CRL;
@@ -45,9 +49,7 @@ crl_fill(struct ca_ref *r, X509_CRL *crl, struct err *e)
 	ASN1_TIME *t2 = ASN1_TIME_set(NULL, now + life * 60);
 	int ok;
 
-	if (ca_db_revoked(r->db, &cs, &n, e) == -1 ||
-	    ca_db_crl_number(r->db, &num, e) == -1) {
-		ca_db_certs_free(cs, n);
+	if (ca_db_revoked(r->db, &cs, &n, e) == -1) {
 		ASN1_TIME_free(t1);
 		ASN1_TIME_free(t2);
 		return -1;
@@ -69,17 +71,18 @@ crl_fill(struct ca_ref *r, X509_CRL *crl, struct err *e)
 	return ok ? 0 : err_ssl(e, "CRL");
 }
 
-int
-ca_crl_issue(struct ca_ref *r, struct err *e)
+/* Build, sign, publish and store CRL number num; crl_mu held. */
+static int
+crl_issue_num(struct ca_ref *r, uint64_t num, struct err *e)
 {
 	X509_CRL *crl = X509_CRL_new();
 	unsigned char *der = NULL;
 	char dir[1024], path[1100];
 	X509V3_CTX ctx;
 	X509_EXTENSION *aki;
-	int len;
+	int len, rc;
 
-	if (crl == NULL || crl_fill(r, crl, e) == -1) {
+	if (crl == NULL || crl_fill(r, crl, num, e) == -1) {
 		X509_CRL_free(crl);
 		return -1;
 	}
@@ -97,17 +100,41 @@ ca_crl_issue(struct ca_ref *r, struct err *e)
 	}
 	ca_db_dir(&r->cfg, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/%s.crl", dir, r->cfg.name);
-	if (file_write_atomic(path, der, (size_t)len, 0644, e) == -1) {
-		OPENSSL_free(der);
-		X509_CRL_free(crl);
-		return -1;
-	}
+	rc = file_write_atomic(path, der, (size_t)len, 0644, e);
 	OPENSSL_free(der);
 	pthread_mutex_lock(&ca_g.mu);
 	X509_CRL_free(ca_g.crl);
 	ca_g.crl = crl;
 	pthread_mutex_unlock(&ca_g.mu);
-	return 0;
+	return rc;
+}
+
+int
+ca_crl_issue(struct ca_ref *r, struct err *e)
+{
+	uint64_t num;
+	int rc;
+
+	pthread_mutex_lock(&crl_mu);
+	rc = ca_db_crl_number(r->db, &num, e) == -1 ? -1 :
+	    crl_issue_num(r, num, e);
+	pthread_mutex_unlock(&crl_mu);
+	return rc;
+}
+
+int
+ca_crl_revoke(struct ca_ref *r, uint64_t serial, time_t when, int *crl_rc,
+    struct err *e)
+{
+	uint64_t num;
+	int rc;
+
+	pthread_mutex_lock(&crl_mu);
+	if ((rc = ca_db_crl_number(r->db, &num, e)) == 0 &&
+	    (rc = ca_db_revoke(r->db, serial, when, e)) == 0)
+		*crl_rc = crl_issue_num(r, num, e);
+	pthread_mutex_unlock(&crl_mu);
+	return rc;
 }
 
 X509_CRL *

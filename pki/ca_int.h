@@ -94,6 +94,10 @@ int	 ca_make_cacert_at(const struct ca_cfg *, EVP_PKEY *, uint64_t serial,
 time_t	 ca_time(const ASN1_TIME *);
 /* pki/ca_crl.c: build, store and publish a new CRL. */
 int	 ca_crl_issue(struct ca_ref *, struct err *);
+/* ca_db_revoke and a CRL numbered before it (a revocation recorded is in
+ * the CRL served); *crl_rc: 0, or -1 when the CRL file (e) failed. */
+int	 ca_crl_revoke(struct ca_ref *, uint64_t serial, time_t when,
+	    int *crl_rc, struct err *);
 /* The current CRL (re-issued when expired), up-ref'd, or NULL. */
 X509_CRL *ca_crl_current(struct err *);
 /* pki/ca_scep.c */

@@ -131,7 +131,7 @@ ca_revoke(uint64_t serial, int unrevoke, struct err *e)
 {
 	struct ca_ref r;
 	uint64_t own = 0;
-	int rc;
+	int rc, crl = 0;
 
 	if (ca_ref_get(&r) == -1)
 		return err_set(e, E_INVAL, "Certificate server is disabled");
@@ -139,8 +139,9 @@ ca_revoke(uint64_t serial, int unrevoke, struct err *e)
 	if (serial == own)
 		rc = err_set(e, E_PERM, "The CA certificate cannot be revoked");
 	else
-		rc = ca_db_revoke(r.db, serial, unrevoke ? 0 : clock_now(), e);
-	if (rc == 0 && ca_crl_issue(&r, e) == -1)
+		rc = ca_crl_revoke(&r, serial, unrevoke ? 0 : clock_now(), &crl,
+		    e);
+	if (rc == 0 && crl == -1)
 		log_msg(SEV_WARN, "PKI", "CS_CRL", "CRL: %s", e->msg);
 	ca_ref_put(&r);
 	return rc;

@@ -8,7 +8,7 @@
 # left; a daemon restarted on the directory (read-only too) shows the
 # same running-config, certificates and keys as before the faults; with
 # the disk back, the next write succeeds. The certificate server's
-# database write is not covered: `crypto pki server` is not in pkish yet.
+# database on such a disk: fault_ca_db.sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (tmpfs mounts)"; exit 77; }

@@ -1,6 +1,9 @@
-"""tests/e2e/faultlib.py - shared by the peer-fault tests (fault_peer_*.sh):
+"""tests/e2e/faultlib.py - shared by the fault and limit tests
+(fault_peer_*.sh, fault_ca_db.sh, limit_http_daemon.sh, ca_valgrind.sh):
 the fault proxy (tests/helpers/faultproxy.py) as a child process, IOS
-dialogs driven by what pkish asks, and state-directory snapshots."""
+dialogs driven by what pkish asks, state-directory snapshots, and the
+certificate server CS (configuration, `no shutdown` with its passphrase
+dialog, enrollments by build/scep_load, GetCRL)."""
 import hashlib
 import os
 import re
@@ -146,3 +149,105 @@ def errors(out):
     syslog lines left out)."""
     return [ln for ln in out.split('\n') if ln.startswith('% ') and
             not ln.startswith(DIALOG)]
+
+
+CS_PASS = 'Ca-Archive-Pass-1'
+
+
+def cs(t, *lines):
+    """Lines in `crypto pki server CS` mode (t at the EXEC prompt); the
+    output of the last."""
+    t.cmd('configure terminal')
+    t.cmd('crypto pki server CS')
+    out = ''
+    for ln in lines:
+        out = t.cmd(ln, 300)
+    t.cmd('end')
+    return out
+
+
+def cs_no_shutdown(t, timeout=300):
+    """`no shutdown` of CS, answering the passphrase dialog if asked."""
+    t.cmd('configure terminal')
+    t.cmd('crypto pki server CS')
+    t.line('no shutdown')
+    out = t.expect(r'Password: |' + tnlib.PROMPT, timeout)
+    if out.endswith('Password: '):
+        t.line(CS_PASS)
+        out += t.expect(r'Re-enter password: ', 60)
+        t.line(CS_PASS)
+        out += t.expect(tnlib.PROMPT, timeout)
+    t.cmd('end')
+    return out
+
+
+class Scep:
+    """The CA's SCEP URL on 127.0.0.1:port: scep_load enrollments (every
+    serial received kept in .received) and plain GETs."""
+
+    def __init__(self, load, port, work):
+        self.load = load
+        self.port = port
+        self.url = 'http://127.0.0.1:%d/cgi-bin/pkiclient.exe' % port
+        self.work = work
+        self.runs = 0
+        self.received = []
+
+    def enroll(self, n, timeout=120):
+        """n enrollments over one connection: (counts, output)."""
+        self.runs += 1
+        out = os.path.join(self.work, 'load-%d' % self.runs)
+        os.mkdir(out)
+        r = subprocess.run([self.load, '-u', self.url, '-n', str(n), '-c',
+                            '1', '-k', '1', '-o', out], capture_output=True,
+                           text=True, timeout=timeout)
+        got = {k: int(v) for k, v in re.findall(r'(\w+)=(\d+)', r.stdout)}
+        rec = os.path.join(out, 'received')
+        if os.path.exists(rec):
+            with open(rec) as f:
+                self.received.extend(int(ln.split()[0], 16) for ln in f
+                                     if ln.strip())
+        return got, r.stdout + r.stderr
+
+    def get(self, op, src=None, timeout=10):
+        """GET ?operation=op (from address src): (status, body)."""
+        s = socket.socket()
+        try:
+            s.settimeout(timeout)
+            if src:
+                s.bind((src, 0))
+            s.connect(('127.0.0.1', self.port))
+            s.sendall(('GET /cgi-bin/pkiclient.exe?operation=%s HTTP/1.1\r\n'
+                       'Host: 127.0.0.1\r\nConnection: close\r\n\r\n' %
+                       op).encode())
+            data = b''
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+        except OSError:
+            return None, b''
+        finally:
+            s.close()
+        head, _, body = data.partition(b'\r\n\r\n')
+        m = re.match(rb'HTTP/1\.[01] (\d+)', head)
+        return (int(m.group(1)) if m else None), body
+
+    def crl_has(self, serial):
+        """True when the CRL GetCRL serves lists serial (its DER holds the
+        revokedCertificates entry: the INTEGER, then the UTCTime); None
+        without a CRL."""
+        st, der = self.get('GetCRL')
+        if st != 200:
+            return None
+        b = serial.to_bytes((serial.bit_length() + 8) // 8, 'big')
+        return bytes([2, len(b)]) + b + b'\x17\x0d' in der
+
+
+def cs_serials(t):
+    """Serials `show crypto pki server CS certificates` lists, and that
+    output."""
+    out = t.cmd('show crypto pki server CS certificates', 60)
+    body = out.split('Subject Name\n', 1)[-1]
+    return [int(m, 16) for m in re.findall(r'(?m)^([0-9A-F]+) ', body)], out

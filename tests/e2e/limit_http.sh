@@ -9,6 +9,7 @@
 # 200 ms (cut at the deadline though never idle) while requests from
 # another address are answered within a second. The listener
 # process stays up and exits 0 when told. Loopback (127.0.0.0/8) only.
+# The same listener in the daemon, serving SCEP: limit_http_daemon.sh.
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 ROOT=${ROOT:-$(pwd)}
 # the sanitizer build when there is one (make SAN=1 builds it)
