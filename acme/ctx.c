@@ -101,19 +101,22 @@ acme_progress(struct acme_ctx *ctx, const char *fmt, ...)
 }
 
 /* The public key of the CSR pki/ made, to check the issued certificate
- * against (RFC 8555 section 7.4.2). */
+ * against (RFC 8555 section 7.4.2): its SubjectPublicKeyInfo as sent, so
+ * the check compares bytes and decodes no key (OpenSSL 3 decoding a
+ * public key costs more than signing a JWS). */
 static int
 csr_pub(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
 {
-	const unsigned char *der = p->csr_der;
-	X509_REQ *req = d2i_X509_REQ(NULL, &der, (long)p->csr_len);
+	size_t off, len;
 
-	if (req == NULL)
-		return err_ssl(e, "RFC 8555 section 7.4: CSR");
-	ctx->cert_pub = X509_REQ_get_pubkey(req);
-	X509_REQ_free(req);
-	return ctx->cert_pub ? 0 : err_ssl(e, "RFC 8555 section 7.4: CSR "
-	    "public key");
+	if (acme_csr_spki(p->csr_der, p->csr_len, &off, &len) == -1)
+		return err_set(e, E_CRYPTO, "RFC 8555 section 7.4: CSR is not "
+		    "DER (RFC 2986)");
+	if ((ctx->cert_spki = malloc(len)) == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	memcpy(ctx->cert_spki, p->csr_der + off, len);
+	ctx->cert_spki_len = len;
+	return 0;
 }
 
 /*
@@ -157,7 +160,7 @@ acme_ctx_free(struct acme_ctx *ctx)
 	acme_dir_free(&ctx->dir);
 	acme_nonce_free(&ctx->nonces);
 	EVP_PKEY_free(ctx->akey);
-	EVP_PKEY_free(ctx->cert_pub);
+	free(ctx->cert_spki);
 	free(ctx->kid);
 	free(ctx->thumb);
 	memset(ctx, 0, sizeof(*ctx));
