@@ -18,7 +18,7 @@ struct httpd;
 #define ACME_RATELIMIT_TRIES	3	/* waits on rateLimited / 503 */
 #define ACME_MAX_BODY		(512 * 1024)	/* any response */
 #define ACME_REQ_TIMEOUT_MS	30000	/* one request */
-#define ACME_POLL_START_MS	2	/* first poll delay */
+#define ACME_POLL_START_MS	1	/* first poll delay */
 #define ACME_POLL_MAX_MS	2000	/* poll delay cap */
 #define ACME_RETRY_AFTER_MAX	60	/* seconds honoured per wait */
 #define ACME_ERROR_NS		"urn:ietf:params:acme:error:"
