@@ -8,9 +8,12 @@
  * (termsOfServiceAgreed, the URL is logged at debug level). The account
  * URL ("kid") is cached process-wide per (directory URL, contact, key
  * label) together with the key's thumbprint, so later exchanges skip
- * newAccount entirely; the cache is the one shared structure of acme/ and
- * is guarded by a mutex.
+ * newAccount entirely. The account key's public half is decoded once per
+ * process too (an OpenSSL 3 public key decode costs more than signing a
+ * JWS): decoded keys and their thumbprints are kept by their DER, at most
+ * AKEYS_MAX of them. Both caches are guarded by one mutex.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,85 @@ struct acct {
 	struct acct	*next;
 };
 
+struct akey {
+	unsigned char	*der;		/* SubjectPublicKeyInfo, owned */
+	size_t		 len;
+	EVP_PKEY	*pk;		/* decoded once, one reference */
+	char		*thumb;		/* RFC 7638 thumbprint, owned */
+	struct akey	*next;
+};
+
+#define AKEYS_MAX	8
+
 static pthread_mutex_t	 cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct acct	*cache;		/* guarded by cache_mu */
+static struct akey	*akeys;		/* guarded by cache_mu, newest first */
+
+static void
+akey_free(struct akey *k)
+{
+	struct akey *n;
+
+	for (; k != NULL; k = n) {
+		n = k->next;
+		EVP_PKEY_free(k->pk);
+		free(k->der);
+		free(k->thumb);
+		free(k);
+	}
+}
+
+/* The decoded key and thumbprint of DER "der" when known: 0 with a
+ * reference in *pk and a copy in *thumb, else -1. */
+static int
+akey_get(const unsigned char *der, size_t len, EVP_PKEY **pk, char **thumb)
+{
+	struct akey	*k;
+	int		 rc = -1;
+
+	pthread_mutex_lock(&cache_mu);
+	for (k = akeys; k != NULL; k = k->next)
+		if (k->len == len && memcmp(k->der, der, len) == 0)
+			break;
+	if (k != NULL && (*thumb = strdup(k->thumb)) != NULL &&
+	    EVP_PKEY_up_ref(k->pk)) {
+		*pk = k->pk;
+		rc = 0;
+	} else if (k != NULL) {
+		free(*thumb);
+		*thumb = NULL;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return rc;
+}
+
+/* Remember the key and thumbprint of DER "der"; the oldest beyond
+ * AKEYS_MAX are dropped. Best effort: nothing is kept if short of memory. */
+static void
+akey_put(const unsigned char *der, size_t len, EVP_PKEY *pk,
+    const char *thumb)
+{
+	struct akey	*k = calloc(1, sizeof(*k)), **pp, *dead = NULL;
+	int		 n = 0;
+
+	if (k == NULL || (k->der = malloc(len)) == NULL ||
+	    (k->thumb = strdup(thumb)) == NULL || !EVP_PKEY_up_ref(pk)) {
+		akey_free(k);
+		return;
+	}
+	memcpy(k->der, der, len);
+	k->len = len;
+	k->pk = pk;
+	pthread_mutex_lock(&cache_mu);
+	k->next = akeys;
+	akeys = k;
+	for (pp = &akeys; *pp != NULL && ++n <= AKEYS_MAX; pp = &(*pp)->next)
+		;
+	dead = *pp;
+	*pp = NULL;
+	pthread_mutex_unlock(&cache_mu);
+	akey_free(dead);
+}
 
 static char *
 cache_key(const struct acme_params *p)
@@ -88,10 +168,15 @@ acme_account_flush(void)
 {
 	struct acct *a, *n;
 
+	struct akey *k;
+
 	pthread_mutex_lock(&cache_mu);
 	a = cache;
 	cache = NULL;
+	k = akeys;
+	akeys = NULL;
 	pthread_mutex_unlock(&cache_mu);
+	akey_free(k);
 	for (; a != NULL; a = n) {
 		n = a->next;
 		free(a->key);
@@ -197,6 +282,7 @@ account_key(struct acme_ctx *ctx, const struct acme_params *p,
 {
 	const char *label = p->account_key_label;
 	const unsigned char *der;
+	size_t len;
 	int created = ctx->account_new;
 
 	ctx->account_new = 0;
@@ -204,15 +290,19 @@ account_key(struct acme_ctx *ctx, const struct acme_params *p,
 		return err_set(e, E_INVAL, "ACME: no signer for account key %s",
 		    label);
 	der = p->account_signer->pub_der;
+	len = p->account_signer->pub_len;
 	ctx->asigner = p->account_signer;
-	if ((ctx->akey = d2i_PUBKEY(NULL, &der,
-	    (long)p->account_signer->pub_len)) == NULL)
+	if (akey_get(der, len, &ctx->akey, &ctx->thumb) == 0)
+		return created;
+	if (len > LONG_MAX ||
+	    (ctx->akey = d2i_PUBKEY(NULL, &der, (long)len)) == NULL)
 		return err_ssl(e, "ACME account key %s", label);
 	if (acme_jws_alg(ctx->akey) == NULL)
 		return err_set(e, E_CRYPTO, "RFC 7518 section 3.1: account key "
 		    "%s is neither RSA nor EC P-256/P-384", label);
 	if ((ctx->thumb = acme_jwk_thumbprint(ctx->akey, e)) == NULL)
 		return -1;
+	akey_put(p->account_signer->pub_der, len, ctx->akey, ctx->thumb);
 	return created;
 }
 

@@ -18,7 +18,7 @@ struct httpd;
 #define ACME_RATELIMIT_TRIES	3	/* waits on rateLimited / 503 */
 #define ACME_MAX_BODY		(512 * 1024)	/* any response */
 #define ACME_REQ_TIMEOUT_MS	30000	/* one request */
-#define ACME_POLL_START_MS	2	/* first poll delay */
+#define ACME_POLL_START_MS	1	/* first poll delay */
 #define ACME_POLL_MAX_MS	2000	/* poll delay cap */
 #define ACME_RETRY_AFTER_MAX	60	/* seconds honoured per wait */
 #define ACME_ERROR_NS		"urn:ietf:params:acme:error:"
@@ -48,7 +48,9 @@ struct acme_ctx {
 	const struct signer *asigner;	/* account key, borrowed */
 	EVP_PKEY	*akey;		/* its public key, owned */
 	int		 account_new;	/* key just made (first lookup) */
-	EVP_PKEY	*cert_pub;	/* public key of the CSR sent, owned */
+	unsigned char	*cert_spki;	/* SubjectPublicKeyInfo DER of the
+					 * CSR sent, owned */
+	size_t		 cert_spki_len;
 	char		*kid;		/* account URL, owned */
 	char		*thumb;		/* RFC 7638 thumbprint, owned */
 	int		 from_cache;	/* kid came from the process cache */
@@ -173,8 +175,12 @@ void	 acme_http01_release(struct httpd *);
 int	 acme_finalize(struct acme_ctx *, struct acme_order *,
 	    const struct acme_params *, struct err *);
 STACK_OF(X509) *acme_chain_parse(const char *, size_t, struct err *);
-int	 acme_chain_check(STACK_OF(X509) *, EVP_PKEY *want,
-	    const struct acme_params *, struct err *);
+int	 acme_chain_check(STACK_OF(X509) *, const unsigned char *spki,
+	    size_t spki_len, const struct acme_params *, struct err *);
+/* The SubjectPublicKeyInfo inside a DER CSR (RFC 2986 section 4.1):
+ * its offset in *off and length in *len; -1 if the CSR is malformed. */
+int	 acme_csr_spki(const unsigned char *, size_t, size_t *off,
+	    size_t *len);
 STACK_OF(X509) *acme_cert_fetch(struct acme_ctx *, const char *url,
 	    struct err *);
 

@@ -8,6 +8,7 @@
  * the certificate key's public key and every requested name and address.
  * The returned STACK is owned by the caller.
  */
+#include <limits.h>
 #include <string.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -53,18 +54,90 @@ acme_chain_parse(const char *pem, size_t len, struct err *e)
 	return sk;
 }
 
+/* One DER TLV at p (RFC 2986 is DER: definite lengths, one-byte tags
+ * here): its tag in *tag, the header length in *hdr; the whole TLV's
+ * length, or 0 if it does not fit in len. */
+static size_t
+der_tlv(const unsigned char *p, size_t len, int *tag, size_t *hdr)
+{
+	size_t	n, body = 0, h = 2;
+
+	if (len < 2 || (p[0] & 0x1f) == 0x1f)
+		return 0;
+	*tag = p[0];
+	if (p[1] < 0x80)
+		body = p[1];
+	else {
+		if ((n = p[1] & 0x7f) == 0 || n > 4 || len < 2 + n)
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			body = body << 8 | p[2 + i];
+		h += n;
+	}
+	if (body > len - h)
+		return 0;
+	*hdr = h;
+	return h + body;
+}
+
+int
+acme_csr_spki(const unsigned char *der, size_t len, size_t *off,
+    size_t *spki_len)
+{
+	const unsigned char	*p = der;
+	size_t			 n, h, want[] = { 0x30, 0x30, 0x02, 0x30, 0x30 };
+	int			 tag;
+
+	/* CertificationRequest { info { version, subject, spki, ... } } */
+	for (size_t i = 0; i < 5; i++) {
+		if (der == NULL || (n = der_tlv(p, len - (size_t)(p - der),
+		    &tag, &h)) == 0 || (size_t)tag != want[i])
+			return -1;
+		if (i < 2)		/* into the two SEQUENCEs */
+			p += h;
+		else if (i < 4)		/* past version and subject */
+			p += n;
+		else {
+			*off = (size_t)(p - der);
+			*spki_len = n;
+		}
+	}
+	return 0;
+}
+
+/* 1 if the leaf's public key is the one of SubjectPublicKeyInfo "spki":
+ * the same bytes, else (another encoding of a key) the same key. */
+static int
+same_key(X509 *leaf, const unsigned char *spki, size_t len)
+{
+	unsigned char	*der = NULL;
+	const unsigned char *p = spki;
+	EVP_PKEY	*want;
+	int		 n, eq;
+
+	n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(leaf), &der);
+	eq = n > 0 && (size_t)n == len && memcmp(der, spki, len) == 0;
+	OPENSSL_free(der);
+	if (eq || len > LONG_MAX ||
+	    (want = d2i_PUBKEY(NULL, &p, (long)len)) == NULL)
+		return eq;
+	eq = EVP_PKEY_eq(X509_get0_pubkey(leaf), want) == 1;
+	EVP_PKEY_free(want);
+	return eq;
+}
+
 /*
- * Check the leaf against the request "p": its public key is "want" (the
- * key of the CSR sent), and it names every DNS identifier and IP address.
+ * Check the leaf against the request "p": its public key is the one of
+ * "spki" (the CSR sent), and it names every DNS identifier and IP address.
  */
 int
-acme_chain_check(STACK_OF(X509) *sk, EVP_PKEY *want,
-    const struct acme_params *p, struct err *e)
+acme_chain_check(STACK_OF(X509) *sk, const unsigned char *spki,
+    size_t spki_len, const struct acme_params *p, struct err *e)
 {
 	X509		*leaf = sk_X509_value(sk, 0);
 	size_t		 i;
 
-	if (want == NULL || EVP_PKEY_eq(X509_get0_pubkey(leaf), want) != 1)
+	if (spki == NULL || !same_key(leaf, spki, spki_len))
 		return err_set(e, E_PROTO, "RFC 8555 section 7.4.2: issued "
 		    "certificate is not for key %s", p->cert_key_label);
 	for (i = 0; i < p->ndns; i++)

@@ -4,7 +4,9 @@
  * handle, so one keep-alive connection, taken over from an earlier
  * exchange when one is parked, see session.c), directory, nonce pool,
  * account and deadline. Also the waits between polls: they start short
- * (ACME_POLL_START_MS), double up to ACME_POLL_MAX_MS, honour Retry-After
+ * (ACME_POLL_START_MS) and grow by half up to ACME_POLL_MAX_MS (1, 2, 3,
+ * 5, 8 ... ms: a server that validates or issues in a few milliseconds,
+ * as pebble does, is not waited for twice as long), honour Retry-After
  * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
  * sleep past the deadline, which ends the exchange with E_TIMEOUT and
  * detail 124 (the ASA "ACME processing timed out" code). A context is
@@ -51,8 +53,8 @@ acme_remaining_ms(const struct acme_ctx *ctx, struct err *e)
 
 /*
  * Sleep before the next poll: the larger of *delay_ms and the server's
- * Retry-After (seconds, -1 if none; capped), then double *delay_ms up to
- * ACME_POLL_MAX_MS. A wait that would pass the deadline is shortened to
+ * Retry-After (seconds, -1 if none; capped), then grow *delay_ms by half
+ * (at least 1 ms) up to ACME_POLL_MAX_MS. A wait that would pass the deadline is shortened to
  * allow one last poll; -1 (timeout) once there is no time left for one.
  */
 int
@@ -80,8 +82,8 @@ acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
 	if (*delay_ms < ACME_POLL_START_MS)
 		*delay_ms = ACME_POLL_START_MS;
 	else
-		*delay_ms = *delay_ms * 2 > ACME_POLL_MAX_MS ?
-		    ACME_POLL_MAX_MS : *delay_ms * 2;
+		*delay_ms = *delay_ms + (*delay_ms + 1) / 2 > ACME_POLL_MAX_MS ?
+		    ACME_POLL_MAX_MS : *delay_ms + (*delay_ms + 1) / 2;
 	return 0;
 }
 
@@ -101,19 +103,22 @@ acme_progress(struct acme_ctx *ctx, const char *fmt, ...)
 }
 
 /* The public key of the CSR pki/ made, to check the issued certificate
- * against (RFC 8555 section 7.4.2). */
+ * against (RFC 8555 section 7.4.2): its SubjectPublicKeyInfo as sent, so
+ * the check compares bytes and decodes no key (OpenSSL 3 decoding a
+ * public key costs more than signing a JWS). */
 static int
 csr_pub(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
 {
-	const unsigned char *der = p->csr_der;
-	X509_REQ *req = d2i_X509_REQ(NULL, &der, (long)p->csr_len);
+	size_t off, len;
 
-	if (req == NULL)
-		return err_ssl(e, "RFC 8555 section 7.4: CSR");
-	ctx->cert_pub = X509_REQ_get_pubkey(req);
-	X509_REQ_free(req);
-	return ctx->cert_pub ? 0 : err_ssl(e, "RFC 8555 section 7.4: CSR "
-	    "public key");
+	if (acme_csr_spki(p->csr_der, p->csr_len, &off, &len) == -1)
+		return err_set(e, E_CRYPTO, "RFC 8555 section 7.4: CSR is not "
+		    "DER (RFC 2986)");
+	if ((ctx->cert_spki = malloc(len)) == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	memcpy(ctx->cert_spki, p->csr_der + off, len);
+	ctx->cert_spki_len = len;
+	return 0;
 }
 
 /*
@@ -157,7 +162,7 @@ acme_ctx_free(struct acme_ctx *ctx)
 	acme_dir_free(&ctx->dir);
 	acme_nonce_free(&ctx->nonces);
 	EVP_PKEY_free(ctx->akey);
-	EVP_PKEY_free(ctx->cert_pub);
+	free(ctx->cert_spki);
 	free(ctx->kid);
 	free(ctx->thumb);
 	memset(ctx, 0, sizeof(*ctx));

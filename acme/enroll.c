@@ -88,6 +88,29 @@ authorize(struct acme_ctx *ctx, const struct acme_order *o,
 	return rc;
 }
 
+/*
+ * Finalize the order once every authorization is valid, without polling
+ * it for "ready" first (RFC 8555 section 7.4): a server that has not
+ * moved it yet answers orderNotReady, and then the order is polled until
+ * it is ready (or further) and finalized.
+ */
+static int
+finalize_now(struct acme_ctx *ctx, struct acme_order *o,
+    const struct acme_params *p, struct err *e)
+{
+	if (acme_finalize(ctx, o, p, e) == 0)
+		return 0;
+	if (e->code != E_PROTO || strstr(e->msg, "orderNotReady") == NULL)
+		return -1;
+	log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: order not ready yet (%s), "
+	    "polling it", e->msg);
+	memset(e, 0, sizeof(*e));
+	if (acme_order_poll(ctx, o, "ready", 0, e) == -1)
+		return -1;
+	return strcmp(o->status, "ready") == 0 ? acme_finalize(ctx, o, p, e) :
+	    0;
+}
+
 /* newOrder; a cached account that the server no longer knows (for
  * instance after a server reset) is looked up once more. */
 static int
@@ -140,14 +163,15 @@ enroll_run(struct acme_ctx *ctx, const struct acme_params *p,
 	acme_progress(ctx, "Order for %zu identifier(s) is %s", p->ndns +
 	    p->nips, o.status);
 	if (strcmp(o.status, "pending") == 0 &&
-	    (authorize(ctx, &o, p, e) == -1 ||
-	    acme_order_poll(ctx, &o, "ready", 0, e) == -1))
+	    (authorize(ctx, &o, p, e) == -1 || finalize_now(ctx, &o, p, e) ==
+	    -1))
 		goto out;
 	if (strcmp(o.status, "ready") == 0 && acme_finalize(ctx, &o, p, e) == -1)
 		goto out;
 	if (acme_order_poll(ctx, &o, "valid", ACME_POLL_START_MS, e) == -1 ||
 	    (sk = acme_cert_fetch(ctx, o.cert, e)) == NULL ||
-	    acme_chain_check(sk, ctx->cert_pub, p, e) == -1)
+	    acme_chain_check(sk, ctx->cert_spki,
+	    ctx->cert_spki_len, p, e) == -1)
 		goto out;
 	if ((res->cert_url = strdup(o.cert)) == NULL) {
 		err_set(e, E_NOMEM, "out of memory");

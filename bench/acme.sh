@@ -7,7 +7,10 @@
 #  - pkish in a running daemon (a console pipe that enrolls N times):
 #    first enrollment (a new contact, so a new account) and re-enrollment
 #    (existing account, a new name, full HTTP-01), each timed from the
-#    command to the next prompt; peak RSS of the daemon (VmHWM);
+#    command to the next prompt; peak RSS of the daemon (VmHWM); the CPU
+#    time per enrollment of the daemon and of pebble (user + system over
+#    the series, which a loaded machine does not inflate as it does the
+#    wall time);
 #  - pkish as a whole process: start, load the startup-config, enroll,
 #    `write memory`, exit; first (fresh state dir) and re-enrollment
 #    (account key present, new name); peak RSS (wait4);
@@ -40,7 +43,7 @@ echo "bench/acme.sh: pkish, uacme, lego, certbot against pebble, $N runs" \
 ap_setup || { echo "bench/acme.sh: pebble set-up failed"; exit 1; }
 ap_start || { echo "bench/acme.sh: pebble did not start"; exit 1; }
 
-export ROOT T N PKISH AP_DIR AP_CA AP_HTTP
+export ROOT T N PKISH AP_DIR AP_CA AP_HTTP AP_PID
 export BENCH_PEERS=${BENCH_PEERS:-uacme lego certbot}
 cat >"$T/hook.sh" <<'EOF'
 #!/bin/sh
@@ -143,6 +146,12 @@ BASE = ['enable', 'configure terminal', 'logging buffered 65536',
         'ip address 127.0.0.1 255.0.0.0', 'exit']
 
 
+def cpu_ms(pid):
+    """User + system CPU time of process pid so far, ms."""
+    f = open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000.0 / os.sysconf('SC_CLK_TCK')
+
+
 def enroll_ok(out, what):
     if '717068' not in out and '% ' in out and 'failed' in out:
         fail(what, out)
@@ -156,6 +165,8 @@ def pkish_daemon():
             + ['crypto ca enroll W noconfirm']:
         c.cmd(l.strip())
     first, again = [], []
+    peb = int(os.environ['AP_PID'])
+    c0, p0 = cpu_ms(c.p.pid), cpu_ms(peb)
     for i in range(N):
         for l in tp_lines('F%d' % i, 'f%d@example.test' % i,
                           'first%d.example.test' % i):
@@ -170,6 +181,7 @@ def pkish_daemon():
         ms, out = c.cmd('crypto ca enroll W noconfirm')
         enroll_ok(out, 'pkish daemon re-enrollment')
         again.append(ms)
+    cpu = ((cpu_ms(c.p.pid) - c0) / (2 * N), (cpu_ms(peb) - p0) / (2 * N))
     c.cmd('end')
     _, log = c.cmd('show logging | include 71706[89]')
     ok = log.count('%ASA-5-717068')
@@ -178,7 +190,8 @@ def pkish_daemon():
              log)
     rss = c.hwm_kib()
     c.close()
-    rows.append(('pkish, running daemon', med(first), med(again), rss, ''))
+    rows.append(('pkish, running daemon', med(first), med(again), rss,
+                 'CPU per enrollment: pkish %.1f ms, pebble %.1f ms' % cpu))
 
 
 # ------------------------------------------------ pkish whole process

@@ -227,19 +227,21 @@ httpd_start(struct httpd *h, const char *addr, int port, struct err *e)
 	return rc;
 }
 
+/*
+ * Stop the library, which closes the listening socket it was handed.
+ * No MHD_quiesce_daemon() first: with a thread pool, 0.9.75 sets each
+ * worker's quiesced flag before it takes the socket out of that worker's
+ * epoll set, and a worker that sees the flag first removes it itself,
+ * so the library's own removal fails and it aborts the process.
+ */
 void
 httpd_stop(struct httpd *h)
 {
-	MHD_socket fd;
-
 	if (h == NULL)
 		return;
 	pthread_mutex_lock(&h->run_mu);
 	if (h->d != NULL) {
-		fd = MHD_quiesce_daemon(h->d);	/* ours to close, after */
 		MHD_stop_daemon(h->d);
-		if (fd != MHD_INVALID_SOCKET)
-			close(fd);
 		httpd_reaper_stop(h);
 		h->d = NULL;
 		log_dbg(DBG_ACME, 3, "CRYPTO_PKI: ACME: http-01 responder on "
