@@ -15,6 +15,10 @@
 enum ca_grant { CA_GRANT_MANUAL, CA_GRANT_AUTO, CA_GRANT_NONE };
 enum ca_level { CA_LEVEL_MINIMUM, CA_LEVEL_NAMES, CA_LEVEL_COMPLETE };
 enum ca_archive { CA_ARCH_PKCS12, CA_ARCH_PEM, CA_ARCH_NONE };
+/* `mode`: a root CA (default), `mode sub-cs` (the CA certificate is
+ * enrolled from the upstream CA of the trustpoint of the same name,
+ * pki/ca_sub.c), `mode ra [transparent]`. */
+enum ca_mode { CA_MODE_ROOT, CA_MODE_SUB, CA_MODE_RA };
 
 struct ca_cfg {
 	char		 name[CA_NAME_MAX + 1];
@@ -38,6 +42,10 @@ struct ca_cfg {
 	int		 rollover_set;		/* auto-rollover configured */
 	long		 rollover_min;		/* its overlap, minutes */
 	int		 grant_rollover;	/* grant auto rollover ca-cert */
+	enum ca_mode	 mode;			/* defines the CA certificate */
+	int		 ra_transparent;	/* mode ra transparent */
+	char		 db_user[64];		/* database username */
+	char		 db_pw[128];		/* its password (clear) */
 };
 
 #define CA_LIFE_CERT	(365L * 24 * 60)
@@ -84,6 +92,16 @@ int	 ca_revoke(uint64_t serial, int unrevoke, struct err *);
 int	 ca_password_generate(int minutes, char **pw, struct err *);
 /* Sign a CSR (request pkcs10); *cert owned by the caller. */
 int	 ca_sign_csr(X509_REQ *, X509 **cert, struct err *);
+
+/* pki/ca_sub.c. 1 while a `mode sub-cs` server waits for its CA
+ * certificate from the upstream CA (State: enrolling). */
+int	 ca_sub_enrolling(void);
+/* The certificate of trustpoint tp was installed (pki/enroll_log.c): a
+ * waiting sub-CA takes it as its CA certificate and is enabled. */
+void	 ca_sub_arrived(const char *tp);
+/* CSR settings of trustpoint tp when it is the CA certificate request of
+ * a `mode sub-cs` server: 1 and the subject (the issuer-name), else 0. */
+int	 ca_sub_csr(const char *tp, char *subject, size_t len);
 
 /* Views (malloc'd text, IOS layouts). */
 char	*ca_show_server(void);

@@ -159,6 +159,8 @@ leaf_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *c,
 	char buf[600];
 	EVP_PKEY *pk = X509_REQ_get0_pubkey(req);	/* x's, decoded */
 
+	if (ca_req_wants_ca(req))	/* a subordinate CA (pki/ca_sub.c) */
+		return ca_sub_exts(x, ca, req, c, e);
 	X509V3_set_ctx(&ctx, ca, x, NULL, NULL, 0);
 	if (ext(x, &ctx, NID_key_usage, pk && EVP_PKEY_is_a(pk, "RSA") ?
 	    "critical,digitalSignature,keyEncipherment" :
