@@ -93,9 +93,12 @@ cs_sub_authenticate(struct vty *v, const struct ca_cfg *c)
 	X509 *x = NULL;
 	int have, rc;
 
-	if (c->mode != CA_MODE_SUB || ca_has_cert() || ca_sub_enrolling() ||
-	    tp_get_cfg(c->name, &t, NULL) < 0 || t.url[0] == '\0')
-		return 0;	/* nothing to authenticate (or ca_enable says) */
+	if (c->mode != CA_MODE_SUB || ca_has_cert() || ca_sub_enrolling())
+		return 0;	/* nothing to authenticate */
+	if (ca_sub_check(c, &e) < 0 || tp_get_cfg(c->name, &t, &e) < 0) {
+		vty_err(v, "%s", e.msg);
+		return -1;
+	}
 	if (tp_get_certs(c->name, &k, NULL) < 0)
 		return 0;
 	have = k.ca != NULL;

@@ -99,6 +99,9 @@ int	 ca_sub_enrolling(void);
 /* The certificate of trustpoint tp was installed (pki/enroll_log.c): a
  * waiting sub-CA takes it as its CA certificate and is enabled. */
 void	 ca_sub_arrived(const char *tp);
+/* The trustpoint of a `mode sub-cs` server c is usable: it has the
+ * enrollment url of the issuing CA and certifies the server's key. */
+int	 ca_sub_check(const struct ca_cfg *c, struct err *);
 /* CSR settings of trustpoint tp when it is the CA certificate request of
  * a `mode sub-cs` server: 1 and the subject (the issuer-name), else 0. */
 int	 ca_sub_csr(const char *tp, char *subject, size_t len);

@@ -211,8 +211,8 @@ ca_chain_reply(unsigned char **der, size_t *len)
 }
 
 /* The trustpoint of a sub-CA: enrollment url, the server's key. */
-static int
-check_tp(const struct ca_cfg *c, struct err *e)
+int
+ca_sub_check(const struct ca_cfg *c, struct err *e)
 {
 	struct tp_cfg t;
 	char label[160];
@@ -327,7 +327,7 @@ ca_sub_cert(const struct ca_cfg *c, const char *dir, const char *pass,
 	(void)dir;
 	*x = NULL;
 	*chain = NULL;
-	if (check_tp(c, e) < 0)
+	if (ca_sub_check(c, e) < 0)
 		return -1;
 	pthread_mutex_lock(&sub.mu);
 	sub.busy = 1;
