@@ -67,6 +67,11 @@ setup(struct err *e)
 	    ca_g.key, &ca_g.cacert, e) == 0;
 	if (ca_g.db)
 		ca_db_serial_take(ca_g.db);	/* serial 1: the CA's */
+	/* pkish's clock runs on from clock_set(): under load the key
+	 * generation above can take seconds, so the CA's start is what its
+	 * certificate says, not t0 as set. */
+	if (ca_g.enabled)
+		t0 = ca_time(X509_get0_notBefore(ca_g.cacert));
 	pthread_mutex_unlock(&ca_g.mu);
 	return ca_g.enabled ? 0 : -1;
 }
