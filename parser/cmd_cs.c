@@ -121,6 +121,8 @@ apply_grant(struct vty *v, struct args *a, struct ca_cfg *c)
 		snprintf(c->grant_tp, sizeof(c->grant_tp), "%s", tp);
 	} else if (args_has(a, "none"))
 		c->grant = CA_GRANT_NONE;
+	else if (args_has(a, "ra-auto"))
+		c->grant = CA_GRANT_RA_AUTO;
 	else {
 		c->grant = CA_GRANT_AUTO;
 		log_msg(SEV_INFO, "PKI", "CS_GRANT_AUTO", "All enrollment "
@@ -347,9 +349,11 @@ static const struct cmd_def cs_cmds[] = {
 	{ M(MODE_CS), 15, "issuer-name LINE", "issuer-name=Set issuer name\n"
 	    "LINE=Issuer name (X.500 distinguished name)", cmd_issuer,
 	    CMD_NO },
-	{ M(MODE_CS), 15, "grant {auto|none}", "grant=Grant enrollment "
-	    "requests\nauto=Automatically grant incoming enrollment requests"
-	    "\nnone=Automatically reject any enrollment request", cmd_grant,
+	{ M(MODE_CS), 15, "grant {auto|none|ra-auto}", "grant=Grant "
+	    "enrollment requests\nauto=Automatically grant incoming "
+	    "enrollment requests\nnone=Automatically reject any enrollment "
+	    "request\nra-auto=Automatically grant requests forwarded by an "
+	    "RA", cmd_grant,
 	    CMD_NO },
 	{ M(MODE_CS), 15, "grant", NULL, cmd_grant, CMD_NOONLY },
 	{ M(MODE_CS), 15, "grant auto trustpoint WORD$trustpoint",

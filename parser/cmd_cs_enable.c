@@ -83,9 +83,9 @@ enable(struct vty *v)
 
 	if (cs_cfg_cur(v, &c) < 0)
 		return -1;
-	if (c.mode == CA_MODE_RA) {
-		vty_err(v, "RA mode is not available in this release; configure "
-		    "\"no mode\" or \"mode sub-cs\"");
+	if (c.mode == CA_MODE_RA && c.ra_transparent) {
+		vty_err(v, "mode ra transparent is not available in this "
+		    "release; configure \"mode ra\"");
 		return -1;
 	}
 	if (!ca_has_cert() && !ca_sub_enrolling())

@@ -93,7 +93,7 @@ cs_sub_authenticate(struct vty *v, const struct ca_cfg *c)
 	X509 *x = NULL;
 	int have, rc;
 
-	if (c->mode != CA_MODE_SUB || ca_has_cert() || ca_sub_enrolling())
+	if (c->mode == CA_MODE_ROOT || ca_has_cert() || ca_sub_enrolling())
 		return 0;	/* nothing to authenticate */
 	if (ca_sub_check(c, &e) < 0 || tp_get_cfg(c->name, &t, &e) < 0) {
 		vty_err(v, "%s", e.msg);

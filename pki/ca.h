@@ -12,7 +12,10 @@
 
 #define CA_NAME_MAX	64
 
-enum ca_grant { CA_GRANT_MANUAL, CA_GRANT_AUTO, CA_GRANT_NONE };
+/* CA_GRANT_RA_AUTO: `grant ra-auto`, requests an RA forwards (signed by
+ * an RA certificate of this CA) are granted, the rest wait. */
+enum ca_grant { CA_GRANT_MANUAL, CA_GRANT_AUTO, CA_GRANT_NONE,
+	CA_GRANT_RA_AUTO };
 enum ca_level { CA_LEVEL_MINIMUM, CA_LEVEL_NAMES, CA_LEVEL_COMPLETE };
 enum ca_archive { CA_ARCH_PKCS12, CA_ARCH_PEM, CA_ARCH_NONE };
 /* `mode`: a root CA (default), `mode sub-cs` (the CA certificate is
@@ -102,9 +105,10 @@ void	 ca_sub_arrived(const char *tp);
 /* The trustpoint of a `mode sub-cs` server c is usable: it has the
  * enrollment url of the issuing CA and certifies the server's key. */
 int	 ca_sub_check(const struct ca_cfg *c, struct err *);
-/* CSR settings of trustpoint tp when it is the CA certificate request of
- * a `mode sub-cs` server: 1 and the subject (the issuer-name), else 0. */
-int	 ca_sub_csr(const char *tp, char *subject, size_t len);
+/* CSR settings of trustpoint tp when it requests the certificate of a
+ * `mode sub-cs` server (*ca 1, subject the issuer-name) or of a `mode ra`
+ * one (*ca 0, subject with "OU=ioscs RA"): 1, else 0. */
+int	 ca_sub_csr(const char *tp, char *subject, size_t len, int *ca);
 
 /* Views (malloc'd text, IOS layouts). */
 char	*ca_show_server(void);

@@ -213,11 +213,11 @@ get_cert(const struct ca_cfg *c, const char *dir, const char *pass,
 	ca_cert_path(c, path, sizeof(path));
 	*chain = NULL;
 	if (access(path, F_OK) == 0) {
-		if (c->mode == CA_MODE_SUB)
+		if (c->mode != CA_MODE_ROOT)
 			*chain = ca_chain_load(c);
 		return (*x = cert_load(path, key, e)) ? 0 : -1;
 	}
-	if (c->mode != CA_MODE_SUB)
+	if (c->mode == CA_MODE_ROOT)
 		rc = ca_make_cacert(c, key, x, e);
 	else if ((rc = ca_sub_cert(c, dir, pass, key, port, fn, arg, x, chain,
 	    e)) != 0)
@@ -247,7 +247,7 @@ open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
 		return -1;
 	if ((rc = get_cert(c, dir, pass, port, fn, arg, *key, x, chain,
 	    e)) != 0 || (*db = ca_db_open(dir, e)) == NULL ||
-	    (c->mode != CA_MODE_SUB && record_cacert(*db, *x, e) == -1)) {
+	    (c->mode == CA_MODE_ROOT && record_cacert(*db, *x, e) == -1)) {
 		ca_db_close(*db);
 		*db = NULL;
 		X509_free(*x);
@@ -325,12 +325,12 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 		EVP_PKEY_free(key);
 		return 0;
 	}
-	if (ca_ref_get(&r) == 0) {
+	if (c.mode != CA_MODE_RA && ca_ref_get(&r) == 0) {	/* RA: no CRL */
 		if (ca_crl_issue(&r, e) == -1)
 			log_msg(SEV_WARN, "PKI", "CS_CRL", "CRL: %s", e->msg);
 		ca_ref_put(&r);
 	}
-	if (c.mode != CA_MODE_SUB)	/* a sub-CA's holds its issuer */
+	if (c.mode == CA_MODE_ROOT)	/* a sub-CA's, RA's: the issuer */
 		own_trustpoint(c.name, x);
 	if (http_port >= 0 && ca_scep_start(http_port, e) == -1) {
 		ca_disable();

@@ -137,6 +137,12 @@ int	 ca_sub_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *,
 int	 ca_sub_cert(const struct ca_cfg *, const char *dir, const char *pass,
 	    EVP_PKEY *key, int http_port, ca_say_fn, void *, X509 **x,
 	    STACK_OF(X509) **chain, struct err *);
+/* pki/ca_ra.c: `mode ra`. 1 when x names "ioscs RA" (an RA certificate). */
+int	 ca_cert_is_ra(X509 *x);
+/* In place of issuing: req forwarded to the issuing CA, signed by the RA
+ * (r); the certificate returned is recorded under tid (may be NULL). */
+int	 ca_ra_forward(struct ca_ref *r, X509_REQ *req, const char *tid,
+	    X509 **out, struct err *);
 /* Enrolling stops (shutdown, delete). */
 void	 ca_sub_cancel(void);
 /* The archive passphrase kept while enrolling ("" none). */

@@ -285,13 +285,16 @@ int
 ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
     struct err *e)
 {
-	uint64_t serial = ca_db_serial_take(r->db);
+	uint64_t serial;
 	unsigned char *der = NULL;
 	time_t nb, na;
 	struct tm tm;
 	int len;
 	X509 *x;
 
+	if (r->cfg.mode == CA_MODE_RA)	/* the issuing CA's (pki/ca_ra.c) */
+		return ca_ra_forward(r, req, tid, out, e);
+	serial = ca_db_serial_take(r->db);
 	if ((x = build(r, req, serial, e)) == NULL)
 		return -1;
 	if ((len = i2d_X509(x, &der)) <= 0) {

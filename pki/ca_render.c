@@ -96,6 +96,8 @@ grant(FILE *f, const struct ca_cfg *c)
 		fprintf(f, " grant none\n");
 	else if (c->grant == CA_GRANT_AUTO)
 		fprintf(f, " grant auto\n");
+	else if (c->grant == CA_GRANT_RA_AUTO)
+		fprintf(f, " grant ra-auto\n");
 	if (c->grant_tp[0])
 		fprintf(f, " grant auto trustpoint %s\n", c->grant_tp);
 }

@@ -17,7 +17,7 @@ const char *
 ca_grant_name(const struct ca_cfg *c)
 {
 	return c->grant == CA_GRANT_AUTO ? "auto" : c->grant == CA_GRANT_NONE ?
-	    "none" : "manual";
+	    "none" : c->grant == CA_GRANT_RA_AUTO ? "ra-auto" : "manual";
 }
 
 const char *
@@ -83,7 +83,7 @@ status_sub(struct ca_status *s)
 {
 	STACK_OF(X509) *sk;
 
-	if (s->cfg.mode != CA_MODE_SUB)
+	if (s->cfg.mode == CA_MODE_ROOT)
 		return;
 	s->enrolling = ca_sub_enrolling();
 	if ((sk = ca_chain_load(&s->cfg)) == NULL)
@@ -141,9 +141,16 @@ show_server(FILE *f, const struct ca_status *s)
 		fprintf(f, "    Server's configuration is locked  (enter "
 		    "\"shut\" to unlock it)\n");
 	fprintf(f, "    Issuer name: %s\n", s->issuer);
-	if (s->fingerprint[0])
+	if (s->cfg.mode == CA_MODE_RA) {	/* its certificate is the RA's */
+		fprintf(f, "    Server configured in RA mode\n");
+		if (s->fingerprint[0])
+			fprintf(f, "    RA cert fingerprint: %s\n",
+			    s->fingerprint);
+		if (s->upper_fp[0])
+			fprintf(f, "    CA cert fingerprint: %s\n", s->upper_fp);
+	} else if (s->fingerprint[0])
 		fprintf(f, "    CA cert fingerprint: %s\n", s->fingerprint);
-	if (s->upper_fp[0])
+	if (s->cfg.mode == CA_MODE_SUB && s->upper_fp[0])
 		fprintf(f, "    Upper CA cert fingerprint: %s\n", s->upper_fp);
 	fprintf(f, "    Granting mode is: %s\n", ca_grant_name(&s->cfg));
 	if (s->cfg.grant_tp[0])

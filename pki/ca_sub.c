@@ -17,6 +17,7 @@
  * subordinate CA's; pkish's CA never grants it automatically (`grant
  * auto`, a trustpoint or a one-time password): it waits for the
  * operator's `crypto pki server CS grant ID`, and `grant none` rejects it.
+ * A `mode ra` server gets its RA certificate the same way (pki/ca_ra.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,16 +114,21 @@ ca_sub_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *c,
 }
 
 int
-ca_sub_csr(const char *tp, char *subject, size_t len)
+ca_sub_csr(const char *tp, char *subject, size_t len, int *ca)
 {
 	struct ca_cfg c;
 
-	if (!ca_cfg_get(&c) || c.mode != CA_MODE_SUB || strcmp(c.name, tp))
+	if (!ca_cfg_get(&c) || c.mode == CA_MODE_ROOT || strcmp(c.name, tp))
 		return 0;
+	*ca = c.mode == CA_MODE_SUB;
 	if (c.issuer[0])
 		snprintf(subject, len, "%s", c.issuer);
 	else
 		snprintf(subject, len, "CN=%s", c.name);
+	/* IOS: an RA certificate names "ioscs RA" (grant ra-auto) */
+	if (!*ca && strcasestr(subject, "ioscs RA") == NULL)
+		snprintf(subject + strlen(subject), len - strlen(subject),
+		    ",OU=ioscs RA");
 	return 1;
 }
 
@@ -219,9 +225,10 @@ ca_sub_check(const struct ca_cfg *c, struct err *e)
 
 	if (tp_get_cfg(c->name, &t, NULL) < 0 || (t.enroll != TP_EN_URL &&
 	    t.enroll != TP_EN_SCEP) || t.url[0] == '\0')
-		return err_set(e, E_INVAL, "A subordinate certificate server "
-		    "needs the trustpoint %s with the enrollment url of its "
-		    "issuing CA", c->name);
+		return err_set(e, E_INVAL, "A%s certificate server needs the "
+		    "trustpoint %s with the enrollment url of its issuing CA",
+		    c->mode == CA_MODE_SUB ? " subordinate" : "n RA mode",
+		    c->name);
 	tp_key_label(&t, label, sizeof(label));
 	if (strcmp(label, c->name) != 0)
 		return err_set(e, E_INVAL, "Trustpoint %s must certify the "
@@ -245,9 +252,10 @@ take_cert(const struct ca_cfg *c, EVP_PKEY *key, X509 **x,
 	    key) != 1)
 		rc = err_set(e, E_NOTFOUND, "Trustpoint %s holds no "
 		    "certificate for the key %s", c->name, c->name);
-	else if (!cert_is_ca(k.cert))
+	else if (cert_is_ca(k.cert) != (c->mode == CA_MODE_SUB))
 		rc = err_set(e, E_PROTO, "The issuing CA of %s granted a "
-		    "certificate that is not a CA certificate", c->name);
+		    "certificate that is %s CA certificate", c->name,
+		    c->mode == CA_MODE_SUB ? "not a" : "a");
 	else if (X509_check_issued(k.ca, k.cert) != X509_V_OK)
 		rc = err_set(e, E_PROTO, "The certificate of trustpoint %s is "
 		    "not issued by its CA", c->name);
@@ -311,8 +319,9 @@ request(const struct ca_cfg *c, const char *pass, int port, ca_say_fn fn,
 	snprintf(sub.pass, sizeof(sub.pass), "%s", pass ? pass : "");
 	pthread_mutex_unlock(&sub.mu);
 	say(fn, arg, "% Enrollment in progress...");
-	log_msg(SEV_INFO, "PKI", "CS_SUB_ENROLL", "Certificate server %s: CA "
-	    "certificate request pending at the issuing CA", c->name);
+	log_msg(SEV_INFO, "PKI", "CS_SUB_ENROLL", "Certificate server %s: %s "
+	    "certificate request pending at the issuing CA", c->name,
+	    c->mode == CA_MODE_SUB ? "CA" : "RA");
 	return 1;
 }
 
@@ -372,7 +381,7 @@ ca_sub_arrived(const char *tp)
 	char pass[sizeof(sub.pass)];
 	int port, go;
 
-	if (!ca_cfg_get(&c) || c.mode != CA_MODE_SUB || strcmp(c.name, tp))
+	if (!ca_cfg_get(&c) || c.mode == CA_MODE_ROOT || strcmp(c.name, tp))
 		return;
 	pthread_mutex_lock(&sub.mu);
 	go = sub.enrolling && !sub.busy;

@@ -182,17 +182,18 @@ t_chain(void)
 	char path[400];
 	X509 *ca = NULL;
 	struct err e = { 0 };
+	int isca = -1;
 
 	ca_cfg_get(&c);
-	check(ca_sub_csr("ROOT", path, sizeof(path)) == 0, "a root CA's "
+	check(ca_sub_csr("ROOT", path, sizeof(path), &isca) == 0, "a root CA's "
 	    "trustpoint requests no CA certificate");
 	c.mode = CA_MODE_SUB;
 	snprintf(c.issuer, sizeof(c.issuer), "CN=Lab Sub,O=pkish");
 	ca_cfg_replay(&c, &e);
-	check(ca_sub_csr("ROOT", path, sizeof(path)) == 1 &&
+	check(ca_sub_csr("ROOT", path, sizeof(path), &isca) == 1 && isca == 1 &&
 	    strcmp(path, "CN=Lab Sub,O=pkish") == 0, "a sub-CA's trustpoint "
 	    "requests a CA certificate named by the issuer-name");
-	check(ca_sub_csr("OTHER", path, sizeof(path)) == 0, "other "
+	check(ca_sub_csr("OTHER", path, sizeof(path), &isca) == 0, "other "
 	    "trustpoints do not");
 	check(ca_chain_reply(&der, &len) == 0, "no chain: GetCACert stays "
 	    "one certificate");
