@@ -23,7 +23,7 @@ hex_only(const char *s, char *out, size_t len)
 
 /* Configured fingerprint (hex, any of MD5/SHA1/SHA256; spaces or colons
  * between groups ignored) vs certificate. */
-static int
+int
 fingerprint_matches(X509 *x, const char *want)
 {
 	static const char *const mds[] = { "md5", "sha1", "sha256" };

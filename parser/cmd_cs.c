@@ -48,15 +48,15 @@ cs_cfg_store(struct vty *v, const struct ca_cfg *c)
 }
 
 /* Copy, check the lock, apply, store. */
-static int
-edit(struct vty *v, struct args *a, int live,
+int
+cs_edit(struct vty *v, struct args *a, int live,
     int (*apply)(struct vty *, struct args *, struct ca_cfg *))
 {
 	struct ca_cfg c;
 
 	if (cs_cfg_cur(v, &c) < 0)
 		return -1;
-	if (!live && ca_enabled()) {
+	if (!live && (ca_enabled() || ca_sub_enrolling())) {
 		vty_err(v, "%s", LOCKED_MSG);
 		return -1;
 	}
@@ -121,6 +121,8 @@ apply_grant(struct vty *v, struct args *a, struct ca_cfg *c)
 		snprintf(c->grant_tp, sizeof(c->grant_tp), "%s", tp);
 	} else if (args_has(a, "none"))
 		c->grant = CA_GRANT_NONE;
+	else if (args_has(a, "ra-auto"))
+		c->grant = CA_GRANT_RA_AUTO;
 	else {
 		c->grant = CA_GRANT_AUTO;
 		log_msg(SEV_INFO, "PKI", "CS_GRANT_AUTO", "All enrollment "
@@ -189,8 +191,11 @@ apply_db_url(struct vty *v, struct args *a, struct ca_cfg *c)
 	return 0;
 }
 
-static int
-archive_pw(struct vty *v, struct args *a, char *pw, size_t len)
+/* The password of `... password [<0-7>$type] LINE$pw` into pw ("" when
+ * not given): type 7 is decoded; min..max characters. */
+int
+cs_password_arg(struct vty *v, struct args *a, char *pw, size_t len,
+    size_t min, size_t max, const char *what)
 {
 	const char *p = args_get(a, "pw");
 	long type = args_int(a, "type", 0);
@@ -207,8 +212,10 @@ archive_pw(struct vty *v, struct args *a, char *pw, size_t len)
 		return -1;
 	} else if (type == 0)
 		snprintf(pw, len, "%s", strlen(p) < len ? p : "");
-	if (strlen(pw) < 8 || strlen(pw) > 200) {
-		vty_err(v, "The passphrase must be 8 to 200 characters long");
+	if (strlen(pw) < min || strlen(pw) > max) {
+		explicit_bzero(pw, len);
+		vty_err(v, "The %s must be %zu to %zu characters long", what,
+		    min, max);
 		return -1;
 	}
 	return 0;
@@ -224,7 +231,7 @@ apply_archive(struct vty *v, struct args *a, struct ca_cfg *c)
 		c->archive_pw[0] = '\0';
 		return 0;
 	}
-	if (archive_pw(v, a, pw, sizeof(pw)) < 0)
+	if (cs_password_arg(v, a, pw, sizeof(pw), 8, 200, "passphrase") < 0)
 		return -1;
 	c->archive = args_has(a, "pem") ? CA_ARCH_PEM : CA_ARCH_PKCS12;
 	snprintf(c->archive_pw, sizeof(c->archive_pw), "%s", pw);
@@ -305,7 +312,7 @@ apply_serial(struct vty *v, struct args *a, struct ca_cfg *c)
 
 #define EDIT_FN(name, live, fn) \
 	static int name(struct vty *v, struct args *a) \
-	{ return edit(v, a, live, fn); }
+	{ return cs_edit(v, a, live, fn); }
 EDIT_FN(cmd_issuer, 0, apply_issuer)
 EDIT_FN(cmd_grant, 1, apply_grant)
 EDIT_FN(cmd_lifetime, 0, apply_lifetime)
@@ -342,9 +349,11 @@ static const struct cmd_def cs_cmds[] = {
 	{ M(MODE_CS), 15, "issuer-name LINE", "issuer-name=Set issuer name\n"
 	    "LINE=Issuer name (X.500 distinguished name)", cmd_issuer,
 	    CMD_NO },
-	{ M(MODE_CS), 15, "grant {auto|none}", "grant=Grant enrollment "
-	    "requests\nauto=Automatically grant incoming enrollment requests"
-	    "\nnone=Automatically reject any enrollment request", cmd_grant,
+	{ M(MODE_CS), 15, "grant {auto|none|ra-auto}", "grant=Grant "
+	    "enrollment requests\nauto=Automatically grant incoming "
+	    "enrollment requests\nnone=Automatically reject any enrollment "
+	    "request\nra-auto=Automatically grant requests forwarded by an "
+	    "RA", cmd_grant,
 	    CMD_NO },
 	{ M(MODE_CS), 15, "grant", NULL, cmd_grant, CMD_NOONLY },
 	{ M(MODE_CS), 15, "grant auto trustpoint WORD$trustpoint",
@@ -404,4 +413,5 @@ cmds_cs_install(void)
 	cmds_cs_enable_install();
 	cmds_cs_exec_install();
 	cmds_cs_show_install();
+	cmds_cs_sub_install();
 }

@@ -79,7 +79,16 @@ enable(struct vty *v)
 	int port = sys_http_server() ? sys_http_port() : -1;
 	struct err e = { 0 };
 
-	if (!ca_has_cert())
+	struct ca_cfg c;
+
+	if (cs_cfg_cur(v, &c) < 0)
+		return -1;
+	if (c.mode == CA_MODE_RA && c.ra_transparent) {
+		vty_err(v, "mode ra transparent is not available in this "
+		    "release; configure \"mode ra\"");
+		return -1;
+	}
+	if (!ca_has_cert() && !ca_sub_enrolling())
 		vty_out(v, "%%Some server settings cannot be changed after CA "
 		    "certificate generation.\n");
 	if (need && vty_noecho(v)) {
@@ -90,6 +99,10 @@ enable(struct vty *v)
 	}
 	if (need && ask_passphrase(v, pw, sizeof(pw)) < 0)
 		return -1;
+	if (cs_sub_authenticate(v, &c) < 0) {
+		explicit_bzero(pw, sizeof(pw));
+		return -1;
+	}
 	rc = ca_enable(need ? pw : NULL, port, say, v, &e);
 	explicit_bzero(pw, sizeof(pw));
 	if (rc < 0) {
@@ -99,7 +112,7 @@ enable(struct vty *v)
 		return -1;
 	}
 	mark_shutdown(v, 0);	/* ca_enable said "% Certificate Server enabled." */
-	if (port < 0)
+	if (port < 0 && ca_enabled())
 		vty_out(v, "%% SCEP is not served until \"ip http server\" is "
 		    "configured\n");
 	return 0;
@@ -114,7 +127,7 @@ cmd_shutdown(struct vty *v, struct args *a)
 		return -1;
 	if (a->no)
 		return ca_enabled() ? 0 : enable(v);
-	if (ca_enabled())
+	if (ca_enabled() || ca_sub_enrolling())
 		ca_disable();	/* logs %PKI-6-CS_DISABLED */
 	mark_shutdown(v, 1);
 	return 0;

@@ -12,6 +12,7 @@ void	cmds_cs_install(void);		/* cmd_cs.c: all of them */
 void	cmds_cs_enable_install(void);	/* cmd_cs_enable.c */
 void	cmds_cs_exec_install(void);	/* cmd_cs_exec.c */
 void	cmds_cs_show_install(void);	/* cmd_cs_show.c */
+void	cmds_cs_sub_install(void);	/* cmd_cs_sub.c: mode, username */
 
 /* The configuration of the mode's server (vty_ctx), or -1 after a %
  * error when it is gone. */
@@ -23,5 +24,17 @@ int	cs_delete_dialog(struct vty *, const char *name);
 /* EXEC `crypto pki server NAME ...`: the server exists by that name;
  * else "% Certificate server 'NAME' is not known". */
 int	cs_need_server(struct vty *, const char *name);
+
+/* Copy the server's configuration, refuse while it is locked (enabled or
+ * enrolling) unless live, apply, store (cmd_cs.c). */
+int	cs_edit(struct vty *, struct args *, int live,
+	    int (*apply)(struct vty *, struct args *, struct ca_cfg *));
+/* `password [<0-7>$type] LINE$pw` of length min..max; "" when absent. */
+int	cs_password_arg(struct vty *, struct args *, char *pw, size_t len,
+	    size_t min, size_t max, const char *what);
+/* Before `no shutdown` of a `mode sub-cs` server: the trustpoint of the
+ * server's name has its CA certificate, authenticated now if needed
+ * (fingerprint, question). -1 after a % message, 0 go on. */
+int	cs_sub_authenticate(struct vty *, const struct ca_cfg *);
 
 #endif

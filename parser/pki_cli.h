@@ -23,6 +23,9 @@ int	tp_delete_dialog(struct vty *, const char *name);
 void	tp_show_cfg(struct vty *, const struct tp_cfg *);
 /* Print IOS fingerprint lines of a CA certificate (authenticate). */
 void	pki_print_fingerprints(struct vty *, X509 *);
+/* 1 when want (hex MD5, SHA1 or SHA256; spaces, colons ignored) is a
+ * fingerprint of x (cmd_auth.c). */
+int	fingerprint_matches(X509 *x, const char *want);
 /* Read a pasted certificate (PEM/base64) ending in "quit" or a blank
  * line; NULL after printing a % error. */
 STACK_OF(X509) *pki_read_pasted_certs(struct vty *, const char *what);

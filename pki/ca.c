@@ -114,7 +114,7 @@ ca_cfg_set(const struct ca_cfg *n, struct err *e)
 	if (!ca_g.exists)
 		rc = err_set(e, E_NOTFOUND, "Certificate server is not known");
 	else if (locked && (strcmp(n->issuer, ca_g.cfg.issuer) != 0 ||
-	    n->life_ca != ca_g.cfg.life_ca ||
+	    n->life_ca != ca_g.cfg.life_ca || n->mode != ca_g.cfg.mode ||
 	    strcmp(n->db_url, ca_g.cfg.db_url) != 0))
 		rc = err_set(e, E_PERM, "Some server settings cannot be "
 		    "changed after CA certificate generation.");

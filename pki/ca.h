@@ -12,9 +12,16 @@
 
 #define CA_NAME_MAX	64
 
-enum ca_grant { CA_GRANT_MANUAL, CA_GRANT_AUTO, CA_GRANT_NONE };
+/* CA_GRANT_RA_AUTO: `grant ra-auto`, requests an RA forwards (signed by
+ * an RA certificate of this CA) are granted, the rest wait. */
+enum ca_grant { CA_GRANT_MANUAL, CA_GRANT_AUTO, CA_GRANT_NONE,
+	CA_GRANT_RA_AUTO };
 enum ca_level { CA_LEVEL_MINIMUM, CA_LEVEL_NAMES, CA_LEVEL_COMPLETE };
 enum ca_archive { CA_ARCH_PKCS12, CA_ARCH_PEM, CA_ARCH_NONE };
+/* `mode`: a root CA (default), `mode sub-cs` (the CA certificate is
+ * enrolled from the upstream CA of the trustpoint of the same name,
+ * pki/ca_sub.c), `mode ra [transparent]`. */
+enum ca_mode { CA_MODE_ROOT, CA_MODE_SUB, CA_MODE_RA };
 
 struct ca_cfg {
 	char		 name[CA_NAME_MAX + 1];
@@ -38,6 +45,10 @@ struct ca_cfg {
 	int		 rollover_set;		/* auto-rollover configured */
 	long		 rollover_min;		/* its overlap, minutes */
 	int		 grant_rollover;	/* grant auto rollover ca-cert */
+	enum ca_mode	 mode;			/* defines the CA certificate */
+	int		 ra_transparent;	/* mode ra transparent */
+	char		 db_user[64];		/* database username */
+	char		 db_pw[128];		/* its password (clear) */
 };
 
 #define CA_LIFE_CERT	(365L * 24 * 60)
@@ -84,6 +95,20 @@ int	 ca_revoke(uint64_t serial, int unrevoke, struct err *);
 int	 ca_password_generate(int minutes, char **pw, struct err *);
 /* Sign a CSR (request pkcs10); *cert owned by the caller. */
 int	 ca_sign_csr(X509_REQ *, X509 **cert, struct err *);
+
+/* pki/ca_sub.c. 1 while a `mode sub-cs` server waits for its CA
+ * certificate from the upstream CA (State: enrolling). */
+int	 ca_sub_enrolling(void);
+/* The certificate of trustpoint tp was installed (pki/enroll_log.c): a
+ * waiting sub-CA takes it as its CA certificate and is enabled. */
+void	 ca_sub_arrived(const char *tp);
+/* The trustpoint of a `mode sub-cs` server c is usable: it has the
+ * enrollment url of the issuing CA and certifies the server's key. */
+int	 ca_sub_check(const struct ca_cfg *c, struct err *);
+/* CSR settings of trustpoint tp when it requests the certificate of a
+ * `mode sub-cs` server (*ca 1, subject the issuer-name) or of a `mode ra`
+ * one (*ca 0, subject with "OU=ioscs RA"): 1, else 0. */
+int	 ca_sub_csr(const char *tp, char *subject, size_t len, int *ca);
 
 /* Views (malloc'd text, IOS layouts). */
 char	*ca_show_server(void);

@@ -50,7 +50,7 @@ ca_needs_passphrase(void)
 	struct ca_cfg c;
 
 	return ca_cfg_get(&c) && !ca_has_cert() && c.archive != CA_ARCH_NONE &&
-	    c.archive_pw[0] == '\0';
+	    c.archive_pw[0] == '\0' && !ca_sub_enrolling();
 }
 
 /* The key CS: the one in the keystore, or a new RSA key. */
@@ -124,18 +124,16 @@ archive(const struct ca_cfg *c, const char *dir, const char *pass,
 	return rc;
 }
 
-/* A new CA certificate, archived, then written to path. */
+/* A new CA certificate x, archived, then written to path; x is freed
+ * on failure. */
 static X509 *
-cert_new(const struct ca_cfg *c, const char *dir, const char *path,
-    const char *pass, EVP_PKEY *key, ca_say_fn fn, void *arg,
+cert_keep(const struct ca_cfg *c, const char *dir, const char *path,
+    const char *pass, EVP_PKEY *key, X509 *x, ca_say_fn fn, void *arg,
     struct err *e)
 {
-	X509 *x = NULL;
 	char *pem;
 	int rc;
 
-	if (ca_make_cacert(c, key, &x, e) == -1)
-		return NULL;
 	if (c->archive != CA_ARCH_NONE && c->archive_pw[0] != '\0') {
 		say(fn, arg, "% Exporting Certificate Server signing "
 		    "certificate and keys...");
@@ -177,7 +175,8 @@ asn1_time(const ASN1_TIME *t)
 	return ASN1_TIME_to_tm(t, &tm) ? timegm(&tm) : 0;
 }
 
-/* The CA certificate is the database's first (serial 1, as on IOS). */
+/* The CA certificate is the database's first (serial 1, as on IOS); a
+ * sub-CA's has a serial of its issuer and is not recorded. */
 static int
 record_cacert(struct ca_db *db, X509 *x, struct err *e)
 {
@@ -201,32 +200,63 @@ record_cacert(struct ca_db *db, X509 *x, struct err *e)
 	return rc;
 }
 
-/* Key, certificate, database: everything but the service. */
+/* The CA certificate: on disk, else self-signed, else (sub-CA) from the
+ * issuing CA; 1 while that one has the request pending. */
 static int
-open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
-    ca_say_fn fn, void *arg, EVP_PKEY **key, X509 **x, struct ca_db **db,
-    struct err *e)
+get_cert(const struct ca_cfg *c, const char *dir, const char *pass,
+    int port, ca_say_fn fn, void *arg, EVP_PKEY *key, X509 **x,
+    STACK_OF(X509) **chain, struct err *e)
 {
 	char path[1200];
-	int have;
+	int rc;
+
+	ca_cert_path(c, path, sizeof(path));
+	*chain = NULL;
+	if (access(path, F_OK) == 0) {
+		if (c->mode != CA_MODE_ROOT)
+			*chain = ca_chain_load(c);
+		return (*x = cert_load(path, key, e)) ? 0 : -1;
+	}
+	if (c->mode == CA_MODE_ROOT)
+		rc = ca_make_cacert(c, key, x, e);
+	else if ((rc = ca_sub_cert(c, dir, pass, key, port, fn, arg, x, chain,
+	    e)) != 0)
+		return rc;
+	if (rc == 0 && (*x = cert_keep(c, dir, path, pass, key, *x, fn, arg,
+	    e)) == NULL)
+		rc = -1;
+	return rc;
+}
+
+/* Key, certificate, database: everything but the service; 1 while a
+ * sub-CA waits for its certificate. */
+static int
+open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
+    int port, ca_say_fn fn, void *arg, EVP_PKEY **key, X509 **x,
+    STACK_OF(X509) **chain, struct ca_db **db, struct err *e)
+{
+	char path[1200];
+	int rc = -1;
 
 	*db = NULL;
+	*x = NULL;
+	*chain = NULL;
 	ca_cert_path(c, path, sizeof(path));
-	have = access(path, F_OK) == 0;
-	if (file_mkdirs(dir, 0700, e) == -1 ||
-	    (*key = ca_key(c, have, fn, arg, e)) == NULL)
+	if (file_mkdirs(dir, 0700, e) == -1 || (*key = ca_key(c,
+	    access(path, F_OK) == 0, fn, arg, e)) == NULL)
 		return -1;
-	*x = have ? cert_load(path, *key, e) :
-	    cert_new(c, dir, path, pass, *key, fn, arg, e);
-	if (*x == NULL || (*db = ca_db_open(dir, e)) == NULL ||
-	    record_cacert(*db, *x, e) == -1) {
+	if ((rc = get_cert(c, dir, pass, port, fn, arg, *key, x, chain,
+	    e)) != 0 || (*db = ca_db_open(dir, e)) == NULL ||
+	    (c->mode == CA_MODE_ROOT && record_cacert(*db, *x, e) == -1)) {
 		ca_db_close(*db);
 		*db = NULL;
 		X509_free(*x);
 		EVP_PKEY_free(*key);
+		sk_X509_pop_free(*chain, X509_free);
 		*x = NULL;
 		*key = NULL;
-		return -1;
+		*chain = NULL;
+		return rc == 1 ? 1 : -1;
 	}
 	if (c->serial_set && c->serial > ca_db_serial_last(*db))
 		ca_db_serial_set(*db, c->serial, NULL);
@@ -235,7 +265,8 @@ open_parts(const struct ca_cfg *c, const char *dir, const char *pass,
 
 /* Publish the parts in ca_g; -1 when another enable won. */
 static int
-install(const char *dir, EVP_PKEY *key, X509 *x, struct ca_db *db)
+install(const char *dir, EVP_PKEY *key, X509 *x, STACK_OF(X509) *chain,
+    struct ca_db *db)
 {
 	unsigned char *der = NULL;
 	int n = i2d_PUBKEY(key, &der);	/* <= 0: encoded per request */
@@ -250,6 +281,7 @@ install(const char *dir, EVP_PKEY *key, X509 *x, struct ca_db *db)
 	ca_g.key_der = n > 0 ? der : NULL;
 	ca_g.key_der_len = n > 0 ? (size_t)n : 0;
 	ca_g.cacert = x;
+	ca_g.chain = chain;
 	ca_g.db = db;
 	ca_g.enabled = 1;
 	ca_g.cfg.shutdown = 0;
@@ -264,10 +296,12 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 {
 	struct ca_cfg c;
 	struct ca_ref r;
-	char dir[1024];
+	char dir[1024], kept[208];
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
+	STACK_OF(X509) *chain = NULL;
 	struct ca_db *db = NULL;
+	int rc;
 
 	if (!ca_cfg_get(&c))
 		return err_set(e, E_NOTFOUND, "Certificate server is not known");
@@ -275,21 +309,29 @@ ca_enable(const char *pass, int http_port, ca_say_fn fn, void *arg,
 		return 0;
 	if (ca_needs_passphrase() && (pass == NULL || *pass == '\0'))
 		return err_set(e, E_INVAL, "Aborted.");
+	ca_sub_pass(kept, sizeof(kept));
+	if (pass == NULL && kept[0])
+		pass = kept;	/* given at the first `no shutdown` */
 	ca_db_dir(&c, dir, sizeof(dir));
-	if (open_parts(&c, dir, pass, fn, arg, &key, &x, &db, e) == -1)
-		return -1;
-	if (install(dir, key, x, db) == -1) {
+	rc = open_parts(&c, dir, pass, http_port, fn, arg, &key, &x, &chain,
+	    &db, e);
+	OPENSSL_cleanse(kept, sizeof(kept));
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;	/* 1: enrolling */
+	if (install(dir, key, x, chain, db) == -1) {
 		ca_db_close(db);
 		X509_free(x);
+		sk_X509_pop_free(chain, X509_free);
 		EVP_PKEY_free(key);
 		return 0;
 	}
-	if (ca_ref_get(&r) == 0) {
+	if (c.mode != CA_MODE_RA && ca_ref_get(&r) == 0) {	/* RA: no CRL */
 		if (ca_crl_issue(&r, e) == -1)
 			log_msg(SEV_WARN, "PKI", "CS_CRL", "CRL: %s", e->msg);
 		ca_ref_put(&r);
 	}
-	own_trustpoint(c.name, x);
+	if (c.mode == CA_MODE_ROOT)	/* a sub-CA's, RA's: the issuer */
+		own_trustpoint(c.name, x);
 	if (http_port >= 0 && ca_scep_start(http_port, e) == -1) {
 		ca_disable();
 		return -1;
@@ -326,6 +368,7 @@ ca_disable(void)
 	int was;
 
 	ca_scep_stop();
+	ca_sub_cancel();
 	pthread_mutex_lock(&ca_g.mu);
 	was = ca_g.enabled;
 	ca_g.enabled = 0;		/* no new references from here */
@@ -339,6 +382,8 @@ ca_disable(void)
 	X509_free(ca_g.rollover);
 	EVP_PKEY_free(ca_g.rollover_key);
 	X509_CRL_free(ca_g.crl);
+	sk_X509_pop_free(ca_g.chain, X509_free);
+	ca_g.chain = NULL;
 	ca_db_close(ca_g.db);
 	ca_g.cacert = ca_g.rollover = NULL;
 	ca_g.key = ca_g.rollover_key = NULL;
@@ -354,7 +399,7 @@ ca_disable(void)
 static void
 remove_files(const struct ca_cfg *c)
 {
-	static const char *const ext[] = { "crt", "crl" };
+	static const char *const ext[] = { "crt", "crl", "chain" };
 	char dir[1024], path[1200];
 
 	ca_db_dir(c, dir, sizeof(dir));

@@ -44,6 +44,7 @@ struct ca_state {
 	struct ca_otp	 otp[CA_OTP_MAX];
 	unsigned char	 nonces[CA_NONCES][16];	/* ring of senderNonces */
 	unsigned	 nnonce;
+	STACK_OF(X509)	*chain;			/* sub-CA: the CAs above cacert */
 };
 
 extern struct ca_state ca_g;
@@ -126,5 +127,34 @@ int	 ca_cert_current(struct ca_ref *, X509 *x);
 /* Pending requests older than `lifetime enrollment-request` are
  * removed (ER EXPIRE); called before the queue is shown or used. */
 void	 ca_req_expire(void);
+
+/* pki/ca_sub.c: `mode sub-cs`. */
+/* 1 when req asks for a CA certificate (basicConstraints cA TRUE in its
+ * extensionRequest): a subordinate CA's request. */
+int	 ca_req_wants_ca(X509_REQ *req);
+/* The extensions of a subordinate CA certificate for req, issued by ca. */
+int	 ca_sub_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *,
+	    struct err *);
+/* The CA certificate of a sub-CA: the stored one, else enrolled through
+ * the trustpoint of the server's name. 0 and *x, *chain; 1 when the
+ * upstream CA answered PENDING (enrolling); -1 e. */
+int	 ca_sub_cert(const struct ca_cfg *, const char *dir, const char *pass,
+	    EVP_PKEY *key, int http_port, ca_say_fn, void *, X509 **x,
+	    STACK_OF(X509) **chain, struct err *);
+/* pki/ca_ra.c: `mode ra`. 1 when x names "ioscs RA" (an RA certificate). */
+int	 ca_cert_is_ra(X509 *x);
+/* In place of issuing: req forwarded to the issuing CA, signed by the RA
+ * (r); the certificate returned is recorded under tid (may be NULL). */
+int	 ca_ra_forward(struct ca_ref *r, X509_REQ *req, const char *tid,
+	    X509 **out, struct err *);
+/* Enrolling stops (shutdown, delete). */
+void	 ca_sub_cancel(void);
+/* The archive passphrase kept while enrolling ("" none). */
+void	 ca_sub_pass(char *buf, size_t len);
+/* <dir>/<name>.chain, the CAs above a sub-CA (PEM); NULL when none. */
+STACK_OF(X509) *ca_chain_load(const struct ca_cfg *);
+/* GetCACert of a sub-CA: a degenerate PKCS#7 of the CA certificate and
+ * the chain above it (*der malloc'd). 1 made, 0 no chain, -1 error. */
+int	 ca_chain_reply(unsigned char **der, size_t *len);
 
 #endif

@@ -159,6 +159,8 @@ leaf_exts(X509 *x, X509 *ca, X509_REQ *req, const struct ca_cfg *c,
 	char buf[600];
 	EVP_PKEY *pk = X509_REQ_get0_pubkey(req);	/* x's, decoded */
 
+	if (ca_req_wants_ca(req))	/* a subordinate CA (pki/ca_sub.c) */
+		return ca_sub_exts(x, ca, req, c, e);
 	X509V3_set_ctx(&ctx, ca, x, NULL, NULL, 0);
 	if (ext(x, &ctx, NID_key_usage, pk && EVP_PKEY_is_a(pk, "RSA") ?
 	    "critical,digitalSignature,keyEncipherment" :
@@ -283,13 +285,16 @@ int
 ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
     struct err *e)
 {
-	uint64_t serial = ca_db_serial_take(r->db);
+	uint64_t serial;
 	unsigned char *der = NULL;
 	time_t nb, na;
 	struct tm tm;
 	int len;
 	X509 *x;
 
+	if (r->cfg.mode == CA_MODE_RA)	/* the issuing CA's (pki/ca_ra.c) */
+		return ca_ra_forward(r, req, tid, out, e);
+	serial = ca_db_serial_take(r->db);
 	if ((x = build(r, req, serial, e)) == NULL)
 		return -1;
 	if ((len = i2d_X509(x, &der)) <= 0) {

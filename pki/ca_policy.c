@@ -7,7 +7,11 @@
  * challenge password must be a one-time password of `password generate`
  * that is neither used nor expired (it then grants the request); any
  * other is refused. A renewal signed by a current certificate of this CA
- * (or of TP) needs no password. Also the senderNonce replay cache.
+ * (or of TP) needs no password. A request for a CA certificate (a
+ * subordinate CA's) always waits for the operator's grant, whatever
+ * grants automatically. `grant ra-auto` issues to requests signed by a
+ * current RA certificate of this CA and queues the rest. Also the
+ * senderNonce replay cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +169,10 @@ ca_policy(struct ca_ref *r, X509_REQ *req, X509 *signer)
 	ca_csr_challenge(req, pw, sizeof(pw));
 	if (c->grant == CA_GRANT_NONE)
 		return CA_V_REJECT;
-	if (by_tp)
+	if (ca_req_wants_ca(req))	/* a subordinate CA: the operator's */
+		return CA_V_QUEUE;
+	if (by_tp || (c->grant == CA_GRANT_RA_AUTO && current &&
+	    ca_cert_is_ra(signer)))		/* forwarded by an RA */
 		return CA_V_ISSUE;
 	if (*pw != '\0' && !current)
 		return ca_otp_use(pw) ? CA_V_ISSUE : CA_V_BADPW;

@@ -78,6 +78,17 @@ archive(FILE *f, const struct ca_cfg *c)
 		fprintf(f, " database archive pem\n");
 }
 
+/* " database username U password 7 ENC", the password hidden. */
+static void
+db_user(FILE *f, const struct ca_cfg *c)
+{
+	char enc[2 * sizeof(c->db_pw) + 3];
+
+	if (c->db_user[0] && type7_encode(c->db_pw, enc, sizeof(enc)) == 0)
+		fprintf(f, " database username %s password 7 %s\n",
+		    c->db_user, enc);
+}
+
 static void
 grant(FILE *f, const struct ca_cfg *c)
 {
@@ -85,6 +96,8 @@ grant(FILE *f, const struct ca_cfg *c)
 		fprintf(f, " grant none\n");
 	else if (c->grant == CA_GRANT_AUTO)
 		fprintf(f, " grant auto\n");
+	else if (c->grant == CA_GRANT_RA_AUTO)
+		fprintf(f, " grant ra-auto\n");
 	if (c->grant_tp[0])
 		fprintf(f, " grant auto trustpoint %s\n", c->grant_tp);
 }
@@ -103,6 +116,9 @@ ca_render(FILE *f)
 	archive(f, &c);
 	if (c.issuer[0])
 		fprintf(f, " issuer-name %s\n", c.issuer);
+	if (c.mode != CA_MODE_ROOT)
+		fprintf(f, " mode %s\n", c.mode == CA_MODE_SUB ? "sub-cs" :
+		    c.ra_transparent ? "ra transparent" : "ra");
 	grant(f, &c);
 	if (c.hash[0])
 		fprintf(f, " hash %s\n", c.hash);
@@ -116,6 +132,7 @@ ca_render(FILE *f)
 		fprintf(f, " eku %s\n", c.eku);
 	if (c.db_url[0])
 		fprintf(f, " database url %s\n", c.db_url);
+	db_user(f, &c);
 	if (c.serial_set)
 		fprintf(f, " serial-number 0x%llX\n",
 		    (unsigned long long)c.serial);

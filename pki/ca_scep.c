@@ -50,8 +50,15 @@ get_cacert(struct httpd_response *rs)
 {
 	unsigned char *der = NULL;
 	X509 *x = NULL;
+	size_t len;
 	int n, rc;
 
+	if ((rc = ca_chain_reply(&der, &len)) != 0) {	/* a sub-CA */
+		rc = rc < 0 ? -1 : reply(rs, 200, "application/x-x509-ca-ra-cert",
+		    der, len);
+		free(der);
+		return rc;
+	}
 	pthread_mutex_lock(&ca_g.mu);
 	if (ca_g.enabled && (x = ca_g.cacert) != NULL)
 		X509_up_ref(x);

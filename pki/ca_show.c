@@ -17,7 +17,7 @@ const char *
 ca_grant_name(const struct ca_cfg *c)
 {
 	return c->grant == CA_GRANT_AUTO ? "auto" : c->grant == CA_GRANT_NONE ?
-	    "none" : "manual";
+	    "none" : c->grant == CA_GRANT_RA_AUTO ? "ra-auto" : "manual";
 }
 
 const char *
@@ -77,6 +77,22 @@ status_cert(struct ca_status *s, X509 *x)
 	s->ca_expires = asn1_time(X509_get0_notAfter(x));
 }
 
+/* A sub-CA: enrolling, and the fingerprint of the CA above it. */
+static void
+status_sub(struct ca_status *s)
+{
+	STACK_OF(X509) *sk;
+
+	if (s->cfg.mode == CA_MODE_ROOT)
+		return;
+	s->enrolling = ca_sub_enrolling();
+	if ((sk = ca_chain_load(&s->cfg)) == NULL)
+		return;
+	cert_fingerprint(sk_X509_value(sk, 0), "md5", s->upper_fp,
+	    sizeof(s->upper_fp));
+	sk_X509_pop_free(sk, X509_free);
+}
+
 int
 ca_status_get(struct ca_status *s)
 {
@@ -102,6 +118,7 @@ ca_status_get(struct ca_status *s)
 		x = cert_file(&s->cfg);
 	status_cert(s, x);
 	X509_free(x);
+	status_sub(s);
 	if (s->cfg.issuer[0])
 		snprintf(s->issuer, sizeof(s->issuer), "%s", s->cfg.issuer);
 	else
@@ -114,18 +131,27 @@ ca_status_get(struct ca_status *s)
 static void
 show_server(FILE *f, const struct ca_status *s)
 {
-	const char *st = s->enabled ? "enabled" : "disabled";
+	const char *st = s->enabled || s->enrolling ? "enabled" : "disabled";
 	ca_view_fn hook = ca_view_show_hook();
 	char t[64];
 
 	fprintf(f, "Certificate Server %s:\n    Status: %s\n    State: %s\n",
-	    s->cfg.name, st, st);
-	if (s->enabled)
+	    s->cfg.name, st, s->enrolling ? "enrolling" : st);
+	if (s->enabled || s->enrolling)
 		fprintf(f, "    Server's configuration is locked  (enter "
 		    "\"shut\" to unlock it)\n");
 	fprintf(f, "    Issuer name: %s\n", s->issuer);
-	if (s->fingerprint[0])
+	if (s->cfg.mode == CA_MODE_RA) {	/* its certificate is the RA's */
+		fprintf(f, "    Server configured in RA mode\n");
+		if (s->fingerprint[0])
+			fprintf(f, "    RA cert fingerprint: %s\n",
+			    s->fingerprint);
+		if (s->upper_fp[0])
+			fprintf(f, "    CA cert fingerprint: %s\n", s->upper_fp);
+	} else if (s->fingerprint[0])
 		fprintf(f, "    CA cert fingerprint: %s\n", s->fingerprint);
+	if (s->cfg.mode == CA_MODE_SUB && s->upper_fp[0])
+		fprintf(f, "    Upper CA cert fingerprint: %s\n", s->upper_fp);
 	fprintf(f, "    Granting mode is: %s\n", ca_grant_name(&s->cfg));
 	if (s->cfg.grant_tp[0])
 		fprintf(f, "    Auto-granting renewals signed by trustpoint: "
@@ -193,6 +219,24 @@ req_line(FILE *f, const struct ca_req_rec *r)
 	X509_REQ_free(q);
 }
 
+/* 0 a subordinate CA's request (it asks for a CA certificate), 1 an
+ * RA's (its subject names "ioscs RA", as IOS RA certificates do), 2 a
+ * router's. */
+static int
+req_kind(const struct ca_req_rec *r)
+{
+	const unsigned char *p = r->csr;
+	X509_REQ *q = d2i_X509_REQ(NULL, &p, (long)r->csr_len);
+	char *subj = q ? cert_name_oneline_ios(X509_REQ_get_subject_name(q)) :
+	    NULL;
+	int k = q == NULL ? 2 : ca_req_wants_ca(q) ? 0 : subj &&
+	    strcasestr(subj, "ioscs RA") ? 1 : 2;
+
+	free(subj);
+	X509_REQ_free(q);
+	return k;
+}
+
 static void
 req_heading(FILE *f, const char *what)
 {
@@ -218,13 +262,18 @@ ca_show_requests(struct err *e)
 		    NULL);
 	}
 	fprintf(f, "Enrollment Request Database:\n");
-	req_heading(f, "Subordinate CA");
-	req_heading(f, "RA");
-	fprintf(f, "\nRouter certificates requests:\nReqID  State      "
-	    "Fingerprint                      SubjectName\n" RULE "\n");
-	for (size_t i = 0; i < n; i++)
-		if (rs[i].state != CA_REQ_REMOVED)
-			req_line(f, &rs[i]);
+	for (int k = 0; k < 3; k++) {
+		if (k < 2)
+			req_heading(f, k == 0 ? "Subordinate CA" : "RA");
+		else
+			fprintf(f, "\nRouter certificates requests:\nReqID  "
+			    "State      Fingerprint                      "
+			    "SubjectName\n" RULE "\n");
+		for (size_t i = 0; i < n; i++)
+			if (rs[i].state != CA_REQ_REMOVED &&
+			    req_kind(&rs[i]) == k)
+				req_line(f, &rs[i]);
+	}
 	ca_db_reqs_free(rs, n);
 	return stream_done(f, &buf);
 }

@@ -20,6 +20,8 @@ struct ca_status {
 	uint64_t	 last_serial;
 	int		 serial_known;		/* database open or serial set */
 	char		 storage[512];		/* "nvram:" or the URL */
+	int		 enrolling;		/* sub-CA waiting for its cert */
+	char		 upper_fp[64];		/* sub-CA: its issuer's MD5 */
 };
 /* 0 and the snapshot, or -1 when no server exists. */
 int	 ca_status_get(struct ca_status *);

@@ -269,6 +269,28 @@ add_challenge(X509_REQ *req, const char *pw)
 	    type, p, len) ? 0 : -1;
 }
 
+/* basicConstraints cA TRUE and keyUsage keyCertSign, cRLSign: a
+ * subordinate CA's request (IOS `mode sub-cs`). */
+static int
+ca_exts(STACK_OF(X509_EXTENSION) *exts)
+{
+	X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, NULL,
+	    NID_basic_constraints, "critical,CA:TRUE");
+	X509_EXTENSION *ku = X509V3_EXT_conf_nid(NULL, NULL, NID_key_usage,
+	    "critical,digitalSignature,keyCertSign,cRLSign");
+
+	if (bc == NULL || ku == NULL || !sk_X509_EXTENSION_push(exts, bc)) {
+		X509_EXTENSION_free(bc);
+		X509_EXTENSION_free(ku);
+		return -1;
+	}
+	if (!sk_X509_EXTENSION_push(exts, ku)) {
+		X509_EXTENSION_free(ku);
+		return -1;
+	}
+	return 0;
+}
+
 /* Subject, SAN extension request and challengePassword onto req. */
 static int
 csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
@@ -296,8 +318,9 @@ csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 	}
 	if (csr_san_ext(cp, &san, e) == -1)
 		goto out;
-	if (san != NULL && ((exts = sk_X509_EXTENSION_new_null()) == NULL ||
-	    !sk_X509_EXTENSION_push(exts, san) ||
+	if ((san != NULL || cp->ca) && ((exts = sk_X509_EXTENSION_new_null())
+	    == NULL || (san && !sk_X509_EXTENSION_push(exts, san)) ||
+	    (cp->ca && ca_exts(exts) == -1) ||
 	    !X509_REQ_add_extensions(req, exts))) {
 		err_ssl(e, "extensionRequest");
 		goto out;
@@ -309,6 +332,11 @@ csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 	}
 	rc = 0;
  out:
+	while (sk_X509_EXTENSION_num(exts) > 0) {	/* the CA ones */
+		X509_EXTENSION *x1 = sk_X509_EXTENSION_pop(exts);
+		if (x1 != san)
+			X509_EXTENSION_free(x1);
+	}
 	sk_X509_EXTENSION_free(exts);
 	X509_EXTENSION_free(san);
 	X509_NAME_free(nm);

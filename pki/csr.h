@@ -16,6 +16,8 @@ struct csr_params {
 						 * hostname=) after it, or NULL */
 	const char		*challenge;	/* challengePassword attribute, or NULL */
 	const char		*hash;		/* "sha256" (default), "sha384", ... */
+	int			 ca;		/* ask for a CA certificate: a
+						 * subordinate CA's request */
 };
 
 /* Build and sign with the keystore key `label`. */

@@ -27,6 +27,7 @@ struct enroll_csr {
 	const char	*ips[1];
 	char		 serial[64];
 	char		 hostname[192];
+	char		 subject[512];	/* a sub-CA's: its issuer-name */
 };
 void	enroll_csr_params(const struct tp_cfg *, const struct enroll_ctx *,
 	    struct enroll_csr *);

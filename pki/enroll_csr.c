@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/clock.h"
+#include "pki/ca.h"
 #include "pki/enroll.h"
 #include "pki/key.h"
 #include "pki/pki.h"
@@ -50,6 +51,13 @@ enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,
 		r->p.challenge = c->password;
 	r->p.hash = c->hash[0] ? c->hash : NULL;
 	r->p.hostname = enroll_fqdn(c, r->hostname, sizeof(r->hostname));
+	if (ca_sub_csr(c->name, r->subject, sizeof(r->subject), &r->p.ca)) {
+		/* the certificate of a `mode sub-cs` or `mode ra` server */
+		r->p.subject = r->subject;
+		r->p.hostname = NULL;
+		r->p.serial = NULL;
+		r->p.ndns = r->p.nips = 0;
+	}
 }
 
 int

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "lib/log.h"
+#include "pki/ca.h"
 #include "pki/cert.h"
 #include "pki/enroll.h"
 #include "pki/renew.h"
@@ -31,4 +32,5 @@ enroll_log_install(const char *tp, X509 *x)
 	free(iss);
 	free(sub);
 	free(ser);
+	ca_sub_arrived(tp);	/* a sub-CA's certificate: enable the server */
 }

@@ -1,0 +1,1 @@
+s/after [0-9]+ ms/after N ms/
