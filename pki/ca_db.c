@@ -212,6 +212,28 @@ ca_db_append_locked(struct ca_db *db, const unsigned char *rec, size_t n,
 	return 0;
 }
 
+/* Append rec, apply it and start its sync; durable once ca_db_sync(db,
+ * *end) returns 0. */
+int
+ca_db_append(struct ca_db *db, const unsigned char *rec, size_t n,
+    off_t *end, struct err *e)
+{
+	int rc;
+
+	pthread_mutex_lock(&db->mu);
+	rc = ca_db_append_locked(db, rec, n, end, e);
+	pthread_mutex_unlock(&db->mu);
+	if (rc == 0)
+		journal_kick(db->j, *end);
+	return rc;
+}
+
+int
+ca_db_sync(struct ca_db *db, off_t end, struct err *e)
+{
+	return journal_sync(db->j, end, e);
+}
+
 /* Append rec, apply it, and make it durable. */
 int
 ca_db_commit(struct ca_db *db, const unsigned char *rec, size_t n,

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 #include "lib/err.h"
 
 #define CA_TID_MAX	128
@@ -54,6 +55,14 @@ int		 ca_db_cert_add(struct ca_db *, uint64_t serial, time_t nb,
 int		 ca_db_cert_add_tid(struct ca_db *, uint64_t serial, time_t nb,
 		    time_t na, const unsigned char *der, size_t len,
 		    const char *tid, struct err *);
+/* The same, not waiting: the record is applied and its sync started;
+ * durable (and the certificate free to leave the server) only once
+ * ca_db_sync(*end) returns 0. */
+int		 ca_db_cert_add_nosync(struct ca_db *, uint64_t serial,
+		    time_t nb, time_t na, const unsigned char *der, size_t len,
+		    const char *tid, off_t *end, struct err *);
+/* Wait until the journal is durable up to end (group commit). */
+int		 ca_db_sync(struct ca_db *, off_t end, struct err *);
 /* The serial issued under transactionID tid: 0, or -1 (none). */
 int		 ca_db_tid_serial(struct ca_db *, const char *tid,
 		    uint64_t *serial);

@@ -40,5 +40,8 @@ int		 ca_db_append_locked(struct ca_db *, const unsigned char *,
 		    size_t, off_t *end, struct err *);
 int		 ca_db_commit(struct ca_db *, const unsigned char *, size_t,
 		    struct err *);
+/* Append, apply and start the sync (ca_db_sync waits for it). */
+int		 ca_db_append(struct ca_db *, const unsigned char *, size_t,
+		    off_t *end, struct err *);
 
 #endif

@@ -87,27 +87,58 @@ ca_db_apply_tidcert(struct ca_db *db, const unsigned char *p, size_t n)
 	return rc == 0 ? tid_put(db, tid, ca_db_get64(p)) : -1;
 }
 
+/* The 'D' record (tid given) or 'C' record; *n its length. */
+static unsigned char *
+cert_rec(uint64_t serial, time_t nb, time_t na, const unsigned char *der,
+    size_t len, const char *tid, size_t *n, struct err *e)
+{
+	size_t tl = tid ? strlen(tid) : 0;
+	unsigned char *rec, *p;
+
+	if (tl > CA_TID_MAX)
+		return err_set(e, E_INVAL, "transactionID too long"), NULL;
+	*n = 25 + (tl ? 1 + tl : 0) + len;
+	if ((rec = malloc(*n)) == NULL)
+		return err_set(e, E_NOMEM, "out of memory"), NULL;
+	rec[0] = tl ? 'D' : 'C';
+	p = ca_db_put64(ca_db_put64(ca_db_put64(rec + 1, serial),
+	    (uint64_t)nb), (uint64_t)na);
+	if (tl) {
+		*p++ = (unsigned char)tl;
+		memcpy(p, tid, tl);
+		p += tl;
+	}
+	memcpy(p, der, len);
+	return rec;
+}
+
 int
 ca_db_cert_add_tid(struct ca_db *db, uint64_t serial, time_t nb, time_t na,
     const unsigned char *der, size_t len, const char *tid, struct err *e)
 {
-	size_t tl = tid ? strlen(tid) : 0;
-	unsigned char *rec, *p;
+	unsigned char *rec;
+	size_t n;
 	int rc;
 
-	if (tl == 0)
-		return ca_db_cert_add(db, serial, nb, na, der, len, e);
-	if (tl > CA_TID_MAX)
-		return err_set(e, E_INVAL, "transactionID too long");
-	if ((rec = malloc(26 + tl + len)) == NULL)
-		return err_set(e, E_NOMEM, "out of memory");
-	rec[0] = 'D';
-	p = ca_db_put64(ca_db_put64(ca_db_put64(rec + 1, serial),
-	    (uint64_t)nb), (uint64_t)na);
-	*p++ = (unsigned char)tl;
-	memcpy(p, tid, tl);
-	memcpy(p + tl, der, len);
-	rc = ca_db_commit(db, rec, 26 + tl + len, e);
+	if ((rec = cert_rec(serial, nb, na, der, len, tid, &n, e)) == NULL)
+		return -1;
+	rc = ca_db_commit(db, rec, n, e);
+	free(rec);
+	return rc;
+}
+
+int
+ca_db_cert_add_nosync(struct ca_db *db, uint64_t serial, time_t nb,
+    time_t na, const unsigned char *der, size_t len, const char *tid,
+    off_t *end, struct err *e)
+{
+	unsigned char *rec;
+	size_t n;
+	int rc;
+
+	if ((rec = cert_rec(serial, nb, na, der, len, tid, &n, e)) == NULL)
+		return -1;
+	rc = ca_db_append(db, rec, n, end, e);
 	free(rec);
 	return rc;
 }

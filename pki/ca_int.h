@@ -86,6 +86,12 @@ int	 ca_issue(struct ca_ref *, X509_REQ *, X509 **, struct err *);
 /* The same, the certificate recorded under SCEP transactionID tid. */
 int	 ca_issue_tid(struct ca_ref *, X509_REQ *, const char *tid, X509 **,
 	    struct err *);
+/* The SCEP path: req's signature already verified by the caller, the
+ * record's sync started, not waited for: the certificate may leave the
+ * server only once ca_db_sync(r->db, *end) returns 0 (*end 0: nothing
+ * to wait for). */
+int	 ca_issue_verified(struct ca_ref *, X509_REQ *, const char *tid,
+	    off_t *end, X509 **, struct err *);
 int	 ca_make_cacert(const struct ca_cfg *, EVP_PKEY *, X509 **,
 	    struct err *);
 /* The same with a serial and a notBefore (a rollover CA certificate). */

@@ -236,9 +236,11 @@ copy_pubkey(X509 *x, X509_REQ *req, EVP_PKEY *pk)
 	return X509_PUBKEY_set0_param(to, alg, t, val, b, n);
 }
 
-/* Build and sign; the caller records it. */
+/* Build and sign; the caller records it. verified: the caller checked
+ * req's signature already. */
 static X509 *
-build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
+build(struct ca_ref *r, X509_REQ *req, int verified, uint64_t serial,
+    struct err *e)
 {
 	time_t now = clock_now(), end;
 	long life = r->cfg.life_cert ? r->cfg.life_cert : CA_LIFE_CERT;
@@ -252,7 +254,7 @@ build(struct ca_ref *r, X509_REQ *req, uint64_t serial, struct err *e)
 	end = now + life * 60;
 	if (X509_cmp_time(X509_get0_notAfter(r->cacert), &end) < 0)
 		end = 0;	/* capped at the CA's notAfter below */
-	if (pk == NULL || X509_REQ_verify(req, pk) != 1) {
+	if (pk == NULL || (!verified && X509_REQ_verify(req, pk) != 1)) {
 		ERR_clear_error();
 		return err_set(e, E_INVAL, "The request signature does not "
 		    "verify"), NULL;
@@ -281,21 +283,23 @@ ca_issue(struct ca_ref *r, X509_REQ *req, X509 **out, struct err *e)
 	return ca_issue_tid(r, req, NULL, out, e);
 }
 
-int
-ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
-    struct err *e)
+/* Issue and record; end NULL: durable on return, else the record's
+ * sync is started and *end is for ca_db_sync (0: nothing to wait for). */
+static int
+issue_rec(struct ca_ref *r, X509_REQ *req, int verified, const char *tid,
+    off_t *end, X509 **out, struct err *e)
 {
 	uint64_t serial;
 	unsigned char *der = NULL;
 	time_t nb, na;
 	struct tm tm;
-	int len;
+	int len, rc;
 	X509 *x;
 
 	if (r->cfg.mode == CA_MODE_RA)	/* the issuing CA's (pki/ca_ra.c) */
 		return ca_ra_forward(r, req, tid, out, e);
 	serial = ca_db_serial_take(r->db);
-	if ((x = build(r, req, serial, e)) == NULL)
+	if ((x = build(r, req, verified, serial, e)) == NULL)
 		return -1;
 	if ((len = i2d_X509(x, &der)) <= 0) {
 		X509_free(x);
@@ -304,8 +308,10 @@ ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
 	nb = clock_now();
 	ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm);
 	na = timegm(&tm);
-	if (ca_db_cert_add_tid(r->db, serial, nb, na, der, (size_t)len, tid,
-	    e) == -1) {
+	rc = end != NULL ? ca_db_cert_add_nosync(r->db, serial, nb, na, der,
+	    (size_t)len, tid, end, e) : ca_db_cert_add_tid(r->db, serial, nb,
+	    na, der, (size_t)len, tid, e);
+	if (rc == -1) {
 		OPENSSL_free(der);
 		X509_free(x);
 		return -1;
@@ -314,4 +320,19 @@ ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
 	OPENSSL_free(der);
 	*out = x;
 	return 0;
+}
+
+int
+ca_issue_tid(struct ca_ref *r, X509_REQ *req, const char *tid, X509 **out,
+    struct err *e)
+{
+	return issue_rec(r, req, 0, tid, NULL, out, e);
+}
+
+int
+ca_issue_verified(struct ca_ref *r, X509_REQ *req, const char *tid,
+    off_t *end, X509 **out, struct err *e)
+{
+	*end = 0;
+	return issue_rec(r, req, 1, tid, end, out, e);
 }

@@ -4,13 +4,19 @@
  * le32 length, le32 CRC-32 (IEEE) of the payload, then the payload. A
  * crash can leave only the last record torn: replay stops at the first
  * record that is short or fails its CRC and cuts the file there.
- * Durability is group commit: an appender notes its end offset; the
- * first syncer fdatasyncs everything written so far and later callers
- * whose records it covered return at once.
+ * Durability is group commit: an appender notes its end offset and
+ * kicks the journal's syncer thread (started on the first kick), which
+ * fdatasyncs everything written so far, again and again while callers
+ * wait; a caller waits until a sync that began after its record was
+ * written has ended. So a request's sync runs while it goes on with
+ * work that need not wait for it (the SCEP CertRep's signature), and
+ * concurrent requests share one fdatasync. Without the thread (it
+ * could not be started) the waiting caller syncs itself.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,8 +28,15 @@
 struct journal {
 	int		 fd;
 	off_t		 written;	/* end of the last appended record */
-	pthread_mutex_t	 sync_mu;
+	pthread_mutex_t	 sync_mu;	/* the fields below */
+	pthread_cond_t	 cv;		/* a sync ended, or one is wanted */
 	off_t		 synced;	/* durable up to here */
+	off_t		 wanted;	/* the highest end a caller needs */
+	off_t		 failed;	/* the last failed sync covered this */
+	int		 err;		/* errno of the last failed sync */
+	int		 thread;	/* 1 running, -1 could not start */
+	int		 stop;
+	pthread_t	 tid;
 };
 
 uint32_t
@@ -102,6 +115,7 @@ journal_open(const char *path, journal_apply_fn fn, void *arg, struct err *e)
 	j->written = j->synced = (off_t)good;
 	lseek(j->fd, j->written, SEEK_SET);
 	pthread_mutex_init(&j->sync_mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
 	return j;
 }
 
@@ -110,7 +124,14 @@ journal_close(struct journal *j)
 {
 	if (j == NULL)
 		return;
+	pthread_mutex_lock(&j->sync_mu);
+	j->stop = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->sync_mu);
+	if (j->thread == 1)
+		pthread_join(j->tid, NULL);
 	close(j->fd);
+	pthread_cond_destroy(&j->cv);
 	pthread_mutex_destroy(&j->sync_mu);
 	free(j);
 }
@@ -152,20 +173,86 @@ journal_append(struct journal *j, const unsigned char *p, size_t n,
 	return 0;
 }
 
+/* One fdatasync of all written so far; sync_mu held, dropped meanwhile. */
+static void
+sync_once(struct journal *j)
+{
+	off_t upto = __atomic_load_n(&j->written, __ATOMIC_ACQUIRE);
+	int rc, saved;
+
+	pthread_mutex_unlock(&j->sync_mu);
+	rc = fdatasync(j->fd);
+	saved = errno;
+	pthread_mutex_lock(&j->sync_mu);
+	if (rc == 0 && upto > j->synced)
+		j->synced = upto;
+	else if (rc != 0) {
+		j->failed = upto;
+		j->err = saved;
+	}
+	pthread_cond_broadcast(&j->cv);
+}
+
+static void *
+syncer(void *arg)
+{
+	struct journal *j = arg;
+
+	pthread_mutex_lock(&j->sync_mu);
+	while (!j->stop) {
+		/* after a failure, only for records written since */
+		if (j->wanted > j->synced && j->wanted > j->failed)
+			sync_once(j);
+		else
+			pthread_cond_wait(&j->cv, &j->sync_mu);
+	}
+	pthread_mutex_unlock(&j->sync_mu);
+	return NULL;
+}
+
+/* A caller needs end durable; sync_mu held. */
+static void
+want(struct journal *j, off_t end)
+{
+	sigset_t all, old;
+
+	if (end > j->wanted)
+		j->wanted = end;
+	if (j->thread == 0) {	/* signals stay with the other threads */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		j->thread = pthread_create(&j->tid, NULL, syncer, j) == 0 ?
+		    1 : -1;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	pthread_cond_broadcast(&j->cv);
+}
+
+void
+journal_kick(struct journal *j, off_t end)
+{
+	pthread_mutex_lock(&j->sync_mu);
+	if (j->synced < end)
+		want(j, end);
+	pthread_mutex_unlock(&j->sync_mu);
+}
+
 int
 journal_sync(struct journal *j, off_t end, struct err *e)
 {
-	off_t upto;
 	int rc = 0;
 
 	pthread_mutex_lock(&j->sync_mu);
-	if (j->synced < end) {
-		upto = __atomic_load_n(&j->written, __ATOMIC_ACQUIRE);
-		if (fdatasync(j->fd) < 0)
+	if (j->synced < end)
+		want(j, end);
+	while (j->synced < end && rc == 0) {
+		if (j->failed >= end)	/* a sync begun after it failed */
 			rc = err_set(e, E_IO, "database journal: %s",
-			    strerror(errno));
+			    strerror(j->err));
+		else if (j->thread == 1 && !j->stop)
+			pthread_cond_wait(&j->cv, &j->sync_mu);
 		else
-			j->synced = upto;
+			sync_once(j);	/* no syncer thread */
 	}
 	pthread_mutex_unlock(&j->sync_mu);
 	return rc;

@@ -21,6 +21,8 @@ void		 journal_close(struct journal *);
  * A failed write leaves the journal as it was. */
 int		 journal_append(struct journal *, const unsigned char *, size_t,
 		    off_t *end, struct err *);
+/* Start making the journal durable up to end (returns at once). */
+void		 journal_kick(struct journal *, off_t end);
 /* Durable up to end: one fdatasync may serve many callers. Call without
  * the lock that serialises appends. */
 int		 journal_sync(struct journal *, off_t end, struct err *);

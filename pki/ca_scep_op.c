@@ -23,10 +23,12 @@
 #include "pki/ca_int.h"
 #include "scep/scep.h"
 
-/* What a reply holds (owned here). */
+/* What a reply holds (owned here); end: the issued certificate's
+ * record, durable once ca_db_sync(end) returns (0: nothing to wait). */
 struct answer {
 	struct scep_srv_rep	 rep;
 	X509			*cert;
+	off_t			 end;
 };
 
 static void
@@ -169,6 +171,8 @@ queue(struct ca_ref *r, const struct scep_srv_msg *m, struct answer *a)
 	a->rep.status = SCEP_PENDING;
 }
 
+/* req's signature verified by enroll(); the record's sync runs while
+ * the CertRep is signed (durable(), below). */
 static void
 issue(struct ca_ref *r, X509_REQ *req, const struct scep_srv_msg *m,
     struct answer *a)
@@ -176,7 +180,7 @@ issue(struct ca_ref *r, X509_REQ *req, const struct scep_srv_msg *m,
 	struct err e = { 0 };
 	X509 *x = NULL;
 
-	if (ca_issue_tid(r, req, m->tid, &x, &e) == -1) {
+	if (ca_issue_verified(r, req, m->tid, &a->end, &x, &e) == -1) {
 		log_msg(SEV_ERR, "PKI", "CS_ISSUE", "Certificate not issued: "
 		    "%s", e.msg);
 		fail(a, SCEP_BAD_REQUEST);
@@ -281,6 +285,31 @@ dispatch(struct ca_ref *r, const struct scep_srv_msg *m, const char *peer,
 	}
 }
 
+/*
+ * The CertRep *out leaves only with its certificate durable in the
+ * database: wait for the record's sync (started before the CertRep was
+ * signed); if it failed, the answer becomes a FAILURE. 200 or 500.
+ */
+static int
+durable(struct ca_ref *r, const struct scep_srv_msg *m, struct answer *a,
+    unsigned char **out, size_t *outlen)
+{
+	struct err e = { 0 };
+
+	if (a->end == 0 || ca_db_sync(r->db, a->end, &e) == 0)
+		return 200;
+	log_msg(SEV_ERR, "PKI", "CS_ISSUE", "Certificate not issued: %s",
+	    e.msg);
+	free(*out);
+	*out = NULL;
+	*outlen = 0;
+	sk_X509_free(a->rep.certs);
+	a->rep.certs = NULL;
+	fail(a, SCEP_BAD_REQUEST);
+	return scep_srv_certrep(m, &a->rep, &r->signer, r->cacert, out,
+	    outlen, &e) == -1 ? 500 : 200;
+}
+
 int
 ca_scep_pkiop(const unsigned char *msg, size_t len, const char *peer,
     unsigned char **out, size_t *outlen)
@@ -310,6 +339,10 @@ ca_scep_pkiop(const unsigned char *msg, size_t len, const char *peer,
 	if (st == 200 && scep_srv_certrep(&m, &a.rep, &r.signer, r.cacert,
 	    out, outlen, &e) == -1)
 		st = 500;
+	if (st == 200)
+		st = durable(&r, &m, &a, out, outlen);
+	else if (a.end != 0)
+		(void)ca_db_sync(r.db, a.end, NULL);	/* not sent anyway */
 	sk_X509_free(a.rep.certs);
 	X509_free(a.cert);
 	X509_CRL_free(a.rep.crl);
