@@ -68,6 +68,13 @@ run() {
 	done
 }
 
+# RSA-2048 signatures/s on all cores (-mr: "+F2:i:2048:sign/s:verify/s"),
+# before and after the servers' runs: the shared machine drifts.
+rsa_signs() {
+	openssl speed -mr -multi "$(nproc)" -seconds 3 rsa2048 2>/dev/null |
+	    awk -F: '/^\+F2:/ { s = $4 } END { printf "%d", s }'
+}
+signs0=$(rsa_signs)
 case " $TARGETS " in *" micromdm "*)
 	run micromdm 2090 ||
 	    echo "micromdm: could not start: $(cat "$T/why")" ;;
@@ -76,35 +83,41 @@ case " $TARGETS " in *" pkish "*)
 	run pkish 2091 || echo "pkish: certificate server not available" \
 	    "in this build: $(cat "$T/why")" ;;
 esac
-
-# RSA-2048 signatures/s on all cores (-mr: "+F2:i:2048:sign/s:verify/s").
-signs=$(openssl speed -mr -multi "$(nproc)" -seconds 3 rsa2048 2>/dev/null |
-    awk -F: '/^\+F2:/ { s = $4 } END { printf "%d", s }')
+signs1=$(rsa_signs)
 
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+# per N: "per T N SCALE": T / SCALE / N with two decimals, "-" if N is 0
+per() { awk -v t="$1" -v n="$2" -v k="$3" \
+    'BEGIN { if (n > 0) printf "%.2f", t / k / n; else printf "-" }'; }
+hz=$(getconf CLK_TCK)
 printf '\nSCEP enrollments, RSA 2048, %s per level, %s cores (%s)\n' \
     "$BENCH_N" "$(nproc)" "load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-9s %5s %9s %8s %8s %5s %6s %9s %9s\n' server conns "enroll/s" \
-    "p50 ms" "p99 ms" dups fails "peak RSS" "CPU/enr"
+printf '%-9s %5s %9s %8s %8s %5s %6s %9s %9s %9s\n' server conns \
+    "enroll/s" "p50 ms" "p99 ms" dups fails "peak RSS" "CPU/enr" \
+    "client"
 for s in $TARGETS; do
 	[ -s "$T/$s.out" ] || { printf '%-9s %s\n' "$s" "not measured"; continue; }
 	while read -r line; do
-		fails=$(( $(field "$line" n) - $(field "$line" ok) ))
-		printf '%-9s %5s %9s %8s %8s %5s %6s %6s MiB %6s ms\n' "$s" \
-		    "$(field "$line" conc)" "$(field "$line" rps)" \
+		ok=$(field "$line" ok)
+		printf '%-9s %5s %9s %8s %8s %5s %6s %6s MiB %6s ms %6s ms\n' \
+		    "$s" "$(field "$line" conc)" "$(field "$line" rps)" \
 		    "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" \
-		    "$(field "$line" dup)" "$fails" \
-		    "$(awk -v k="$(field "$line" rss_kib)" \
-			'BEGIN { printf "%.1f", k / 1024 }')" \
-		    "$(awk -v t="$(field "$line" cpu_ticks)" -v n="$(field \
-			"$line" ok)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
-			if (n > 0) printf "%.2f", t * 1000 / hz / n
-			else printf "-" }')"
+		    "$(field "$line" dup)" "$(( $(field "$line" n) - ok ))" \
+		    "$(per "$(field "$line" rss_kib)" 1 1024 | sed 's/.$//')" \
+		    "$(per "$(( $(field "$line" cpu_ticks) * 1000 ))" "$ok" \
+			"$hz")" \
+		    "$(per "$(field "$line" cpu_ms)" "$ok" 1)"
 	done <"$T/$s.out"
 done
-awk -v s="$signs" -v c="$(nproc)" 'BEGIN { if (s > 0) printf "machine " \
-    "ceiling: %d RSA-2048 signs/s on %d cores (openssl speed -multi %d) " \
-    "/ 3 private-key operations per enrollment = %d enrollments/s\n",
-    s, c, c, s / 3; else print "machine ceiling: openssl speed gave no " \
-    "figure" }'
+echo "CPU/enr: the server's CPU time (all threads) per enrollment;" \
+    "client: the load client's CPU time per enrollment while the clock ran"
+for sg in "$signs0 before" "$signs1 after"; do
+	set -- $sg
+	awk -v s="$1" -v c="$(nproc)" -v w="$2" 'BEGIN { if (s > 0)
+	    printf "machine ceiling (%s the runs): %d RSA-2048 signs/s on %d " \
+	    "cores (openssl speed -multi %d) / 3 private-key operations per " \
+	    "enrollment = %d enrollments/s\n", w, s, c, c, s / 3
+	    else printf "machine ceiling (%s): openssl speed gave no " \
+	    "figure\n", w }'
+done
 echo "targets: >= 1500/s at 16 connections, 0 dups, 0 fails, p99 < 50 ms"

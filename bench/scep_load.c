@@ -13,7 +13,8 @@
  * over K keep-alive connections; after the clock stops every CertRep is
  * checked. One line per level:
  *   level conc=K n=N ok= fail= pending= http= net= bad= dup= secs= rps=
- *   p50_ms= p99_ms=
+ *   p50_ms= p99_ms= cpu_ms=
+ * cpu_ms: this client's own CPU time (user + system) while the clock ran.
  * dup counts issued serials already seen in this run (any level).
  * Soak (-t): one level, until N messages are sent or SECS pass; a refused
  * connection (CA down) is retried with the same message, any other
@@ -35,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include "bench/scep_load.h"
 
 struct opts {
@@ -276,16 +278,29 @@ build_all(const struct bctx *b, struct req *r)
 	return started == n ? rc : -1;
 }
 
+/* This process's CPU time so far, ms. */
+static double
+cpu_ms(void)
+{
+	struct rusage u;
+
+	if (getrusage(RUSAGE_SELF, &u) != 0)
+		return 0;
+	return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+	    (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
 static void
-report(int conc, const struct req *r, size_t n, double secs,
+report(int conc, const struct req *r, size_t n, double secs, double cpu,
     const struct tally *tl)
 {
 	printf("level conc=%d n=%zu ok=%zu fail=%zu pending=%zu http=%zu "
 	    "net=%zu bad=%zu dup=%zu secs=%.3f rps=%.1f p50_ms=%.2f "
-	    "p99_ms=%.2f\n", conc, n, tl->by[O_SUCCESS], tl->by[O_FAILURE],
-	    tl->by[O_PENDING], tl->by[O_HTTP], tl->by[O_NET], tl->by[O_BAD],
-	    tl->dup, secs, secs > 0 ? (double)tl->by[O_SUCCESS] / secs : 0,
-	    pct(r, n, 0.50), pct(r, n, 0.99));
+	    "p99_ms=%.2f cpu_ms=%.1f\n", conc, n, tl->by[O_SUCCESS],
+	    tl->by[O_FAILURE], tl->by[O_PENDING], tl->by[O_HTTP],
+	    tl->by[O_NET], tl->by[O_BAD], tl->dup, secs,
+	    secs > 0 ? (double)tl->by[O_SUCCESS] / secs : 0, pct(r, n, 0.50),
+	    pct(r, n, 0.99), cpu);
 	fflush(stdout);
 }
 
@@ -298,7 +313,7 @@ level(const struct target *t, const struct opts *o, const struct ident *ids,
 	struct bctx b = { t, o, ids, li };
 	struct run_opts ro = { 0 };
 	struct tally tl;
-	double secs;
+	double secs, cpu;
 	size_t i, d;
 	int rc = -1;
 
@@ -316,7 +331,9 @@ level(const struct target *t, const struct opts *o, const struct ident *ids,
 		rc = dump_all(r, o->n, o->dump);
 		goto out;
 	}
+	cpu = cpu_ms();
 	secs = net_run(t, r, o->n, o->conc[li], &ro);
+	cpu = cpu_ms() - cpu;
 	for (i = 0; i < o->n; i++) {
 		req_check(t, &r[i]);
 		tl.by[r[i].out]++;
@@ -325,7 +342,7 @@ level(const struct target *t, const struct opts *o, const struct ident *ids,
 		goto out;
 	tl.dup = d - *dups;
 	*dups = d;
-	report(o->conc[li], r, o->n - tl.by[O_NONE], secs, &tl);
+	report(o->conc[li], r, o->n - tl.by[O_NONE], secs, cpu, &tl);
 	rc = o->outdir ? save_all(r, o->n, (size_t)li * o->n, o->outdir) : 0;
  out:
 	for (i = 0; i < o->n; i++)
