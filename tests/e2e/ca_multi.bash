@@ -12,18 +12,22 @@
 # EOF when closed.
 . "$(dirname "${BASH_SOURCE[0]}")/ca.bash"
 
-# multi_begin NAME ARGS: ca_begin NAME "" ARGS (openssl and curl, the
+# multi_begin NAME CA ARGS: ca_begin NAME "" ARGS (openssl and curl, the
 # network namespace, the binaries, W the current directory), CPID, not,
-# ROOT's port and URL (RPORT, RURL), and the EXIT trap multi_cleanup.
+# ROOT's port and URL (RPORT, RURL), the EXIT trap multi_cleanup; then the
+# consoles: R1 (pk_start, W/r1), ROOT (fd 8) and CA (fd 9).
 not() { ! "$@"; }
 multi_begin() {
-	local name=$1
-	shift
+	local name=$1 ca=$2
+	shift 2
 	declare -gA CPID=()
 	RPORT=8080
 	RURL=http://127.0.0.1:$RPORT/cgi-bin/pkiclient.exe
 	ca_begin "$name" "" "$@"
 	trap multi_cleanup EXIT
+	pk_start "$W/r1" "$W/r1.out"
+	con_start ROOT 8
+	con_start "$ca" 9
 }
 # The consoles of CPID, then ca_cleanup (the daemon, R1, W).
 multi_cleanup() {

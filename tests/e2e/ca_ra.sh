@@ -25,15 +25,12 @@ set -u
 . "$(dirname "$0")/scep.bash"
 . "$(dirname "$0")/ca_multi.bash"
 
-multi_begin ca_ra "$@"
 APORT=8081
 AURL=http://127.0.0.1:$APORT/cgi-bin/pkiclient.exe
+multi_begin ca_ra RA "$@"
 
 ###########################################################################
 # 1. ROOT
-pk_start "$W/r1" "$W/r1.out"
-con_start ROOT 8
-con_start RA 9
 multi_root ra-auto "show running-config"
 check "ROOT: grant ra-auto in running-config" grep -qxF " grant ra-auto" \
     <<<"$(con_after ROOT "show running-config")"

@@ -24,15 +24,12 @@ set -u
 . "$(dirname "$0")/scep.bash"
 . "$(dirname "$0")/ca_multi.bash"
 
-multi_begin ca_subcs "$@"
 SPORT=8081
 SURL=http://127.0.0.1:$SPORT/cgi-bin/pkiclient.exe
+multi_begin ca_subcs SUB "$@"
 
 ###########################################################################
 # 1. ROOT
-pk_start "$W/r1" "$W/r1.out"
-con_start ROOT 8
-con_start SUB 9
 multi_root auto
 
 ###########################################################################

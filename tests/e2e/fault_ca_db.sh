@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, STARTUP
 from faultlib import Scep, cs, cs_no_shutdown as no_shutdown, cs_serials, \
-    login, term_ok, end_checks
+    login, http_on, term_ok, end_checks
 
 T = os.environ['T']
 M = os.path.join(T, 'm')
@@ -89,10 +89,7 @@ open(os.path.join(ST, 'startup-config'), 'w').write(STARTUP)
 d = Daemon()
 try:
     t = login(d)
-    t.cmd('configure terminal')
-    t.cmd('ip http server')
-    t.cmd('ip http port %d' % HTTP)
-    t.cmd('end')
+    http_on(t, HTTP)
     cs(t, 'database url unix:%s' % DB, 'grant auto')
     out = t.cmd('write memory')
     c.ok('[OK]' in out, 'CS configured, write memory', out)

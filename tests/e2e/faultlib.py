@@ -91,6 +91,14 @@ def login(d, timeout=120):
     return t
 
 
+def http_on(t, port):
+    """`ip http server` on port (t at the EXEC prompt)."""
+    t.cmd('configure terminal')
+    t.cmd('ip http server')
+    t.cmd('ip http port %d' % port)
+    t.cmd('end')
+
+
 def no_san(c, log, tail=2000):
     """The check that a daemon's output log has no sanitizer report."""
     c.ok('Sanitizer' not in log and 'runtime error' not in log,

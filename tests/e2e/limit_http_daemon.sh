@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, Daemon, STARTUP
 from faultlib import Scep, cs, cs_no_shutdown, cs_serials, login, no_san, \
-    dial, closed_bare, trickle
+    http_on, dial, closed_bare, trickle
 
 c = Checks()
 HTTP = tnlib.free_port()
@@ -59,10 +59,7 @@ def legit(res, stop):
 held = []
 try:
     t = login(d)
-    t.cmd('configure terminal')
-    t.cmd('ip http server')
-    t.cmd('ip http port %d' % HTTP)
-    t.cmd('end')
+    http_on(t, HTTP)
     cs(t, 'grant auto')
     out = cs_no_shutdown(t)
     c.ok('Certificate Server enabled' in out, 'CS enabled on the daemon\'s '
