@@ -353,28 +353,32 @@ key_info_locked(const char *label, struct key_info *ki, struct err *e)
 	return 0;
 }
 
-/* Write key and metadata; caller holds ks_mu. */
+/* Write key and metadata as one change (both synced, then renamed, one
+ * directory sync); caller holds ks_mu. */
 static int
 store_locked(const char *label, EVP_PKEY *pk, const struct key_info *ki,
     struct err *e)
 {
-	char path[PATH_MAX], meta[256], *pem = NULL;
+	char path[PATH_MAX], mpath[PATH_MAX], meta[256], *pem = NULL;
+	const char *paths[2] = { path, mpath };
+	const void *bufs[2];
+	size_t lens[2];
 	int rc;
 
 	key_cache_drop_locked(label);		/* replaced below */
-	if (key_pkey_to_pem(pk, NULL, &pem, e) == -1)
+	meta_format(ki, meta, sizeof(meta));
+	if (key_path(label, "pem", path, sizeof(path), e) == -1 ||
+	    key_path(label, "meta", mpath, sizeof(mpath), e) == -1 ||
+	    key_pkey_to_pem(pk, NULL, &pem, e) == -1)
 		return -1;
-	rc = key_path(label, "pem", path, sizeof(path), e);
-	if (rc == 0)
-		rc = file_write_atomic(path, pem, strlen(pem), 0600, e);
+	bufs[0] = pem;
+	lens[0] = strlen(pem);
+	bufs[1] = meta;
+	lens[1] = strlen(meta);
+	rc = file_write_atomic_n(2, paths, bufs, lens, 0600, e);
 	OPENSSL_cleanse(pem, strlen(pem));
 	free(pem);
-	if (rc == -1)
-		return -1;
-	meta_format(ki, meta, sizeof(meta));
-	if (key_path(label, "meta", path, sizeof(path), e) == -1)
-		return -1;
-	return file_write_atomic(path, meta, strlen(meta), 0600, e);
+	return rc;
 }
 
 /* Write pk as label. With cache set, pk (ours: just generated) is also
