@@ -48,6 +48,9 @@ struct acme_ctx {
 	const struct signer *asigner;	/* account key, borrowed */
 	EVP_PKEY	*akey;		/* its public key, owned */
 	int		 account_new;	/* key just made (first lookup) */
+	const unsigned char *csr;	/* the CSR DER (borrowed), NULL
+					 * until params->csr_get gave it */
+	size_t		 csr_len;
 	unsigned char	*cert_spki;	/* SubjectPublicKeyInfo DER of the
 					 * CSR sent, owned */
 	size_t		 cert_spki_len;
@@ -85,6 +88,8 @@ struct acme_authz {			/* RFC 8555 section 7.1.4 */
 int	 acme_ctx_init(struct acme_ctx *, const struct acme_params *,
 	    struct err *);
 void	 acme_ctx_free(struct acme_ctx *);
+int	 acme_ctx_csr(struct acme_ctx *, const struct acme_params *,
+	    struct err *);
 long long acme_now_ms(void);
 long	 acme_remaining_ms(const struct acme_ctx *, struct err *);
 int	 acme_timeout(struct err *, const char *what);
@@ -98,6 +103,7 @@ int	 acme_session_take(struct acme_ctx *);
 void	 acme_session_park(struct acme_ctx *);
 void	 acme_session_flush(void);
 void	 acme_account_flush(void);
+void	 acme_chain_flush(void);
 
 /* request.c: the one GET and the one POST-as-JWS with nonce retry */
 int	 acme_get(struct acme_ctx *, const char *url, int head,

@@ -102,22 +102,36 @@ acme_progress(struct acme_ctx *ctx, const char *fmt, ...)
 	ctx->progress(ctx->progress_ctx, line);
 }
 
-/* The public key of the CSR pki/ made, to check the issued certificate
- * against (RFC 8555 section 7.4.2): its SubjectPublicKeyInfo as sent, so
- * the check compares bytes and decodes no key (OpenSSL 3 decoding a
- * public key costs more than signing a JWS). */
-static int
-csr_pub(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
+/*
+ * The CSR pki/ made (params->csr_der, or what params->csr_get gives the
+ * first time it is needed) and its public key, to check the issued
+ * certificate against (RFC 8555 section 7.4.2): its SubjectPublicKeyInfo
+ * as sent, so the check compares bytes and decodes no key (OpenSSL 3
+ * decoding a public key costs more than signing a JWS).
+ */
+int
+acme_ctx_csr(struct acme_ctx *ctx, const struct acme_params *p,
+    struct err *e)
 {
-	size_t off, len;
+	const unsigned char	*der = p->csr_der;
+	size_t			 n = p->csr_len, off, len;
 
-	if (acme_csr_spki(p->csr_der, p->csr_len, &off, &len) == -1)
+	if (ctx->csr != NULL)
+		return 0;
+	if (der == NULL && p->csr_get != NULL &&
+	    p->csr_get(p->csr_arg, &der, &n, e) == -1)
+		return -1;
+	if (der == NULL || n == 0)
+		return err_set(e, E_INVAL, "RFC 8555 section 7.4: no CSR");
+	if (acme_csr_spki(der, n, &off, &len) == -1)
 		return err_set(e, E_CRYPTO, "RFC 8555 section 7.4: CSR is not "
 		    "DER (RFC 2986)");
 	if ((ctx->cert_spki = malloc(len)) == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
-	memcpy(ctx->cert_spki, p->csr_der + off, len);
+	memcpy(ctx->cert_spki, der + off, len);
 	ctx->cert_spki_len = len;
+	ctx->csr = der;
+	ctx->csr_len = n;
 	return 0;
 }
 
@@ -139,7 +153,7 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 	ctx->progress = p->progress;
 	ctx->progress_ctx = p->progress_ctx;
 	ctx->account_new = p->account_new;
-	if (p->csr_der != NULL && csr_pub(ctx, p, e) == -1)
+	if (p->csr_der != NULL && acme_ctx_csr(ctx, p, e) == -1)
 		return -1;
 	if (p->directory_url == NULL ||
 	    strncmp(p->directory_url, "https://", 8) != 0)

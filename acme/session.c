@@ -188,4 +188,5 @@ acme_cleanup(void)
 {
 	acme_session_flush();
 	acme_account_flush();
+	acme_chain_flush();
 }
