@@ -59,6 +59,8 @@ struct acme_ctx {
 	int		 from_cache;	/* kid came from the process cache */
 	long long	 dir_ms;	/* monotonic ms the dir was fetched */
 	long long	 deadline;	/* monotonic ms */
+	struct httpd	*http01;	/* a responder reference no longer
+					 * needed: dropped in the next wait */
 	void		(*progress)(void *, const char *);
 	void		*progress_ctx;
 };

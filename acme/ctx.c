@@ -51,6 +51,21 @@ acme_remaining_ms(const struct acme_ctx *ctx, struct err *e)
 	return (long)left;
 }
 
+/* Drop the responder reference the exchange no longer needs (stopping
+ * the responder if it was the last); the milliseconds that took. */
+static long
+release_http01(struct acme_ctx *ctx)
+{
+	long long t0;
+
+	if (ctx->http01 == NULL)
+		return 0;
+	t0 = acme_now_ms();
+	acme_http01_release(ctx->http01);
+	ctx->http01 = NULL;
+	return (long)(acme_now_ms() - t0);
+}
+
 /*
  * Sleep before the next poll: the larger of *delay_ms and the server's
  * Retry-After (seconds, -1 if none; capped), then grow *delay_ms by half
@@ -75,6 +90,8 @@ acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
 			return acme_timeout(e, "still waiting for the server");
 		ms = left - 50;
 	}
+	if ((ms -= release_http01(ctx)) < 0)
+		ms = 0;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (ms > 0 && nanosleep(&ts, &ts) == -1)
@@ -171,6 +188,7 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 void
 acme_ctx_free(struct acme_ctx *ctx)
 {
+	release_http01(ctx);
 	acme_session_park(ctx);
 	http_client_free(ctx->http);
 	acme_dir_free(&ctx->dir);
