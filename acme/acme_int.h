@@ -18,8 +18,8 @@ struct httpd;
 #define ACME_RATELIMIT_TRIES	3	/* waits on rateLimited / 503 */
 #define ACME_MAX_BODY		(512 * 1024)	/* any response */
 #define ACME_REQ_TIMEOUT_MS	30000	/* one request */
-#define ACME_POLL_START_MS	1	/* first poll delay */
-#define ACME_POLL_MAX_MS	2000	/* poll delay cap */
+#define ACME_POLL_START_US	1000	/* first poll delay, microseconds */
+#define ACME_POLL_MAX_US	2000000	/* poll delay cap */
 #define ACME_RETRY_AFTER_MAX	60	/* seconds honoured per wait */
 #define ACME_ERROR_NS		"urn:ietf:params:acme:error:"
 
@@ -95,7 +95,7 @@ int	 acme_ctx_csr(struct acme_ctx *, const struct acme_params *,
 long long acme_now_ms(void);
 long	 acme_remaining_ms(const struct acme_ctx *, struct err *);
 int	 acme_timeout(struct err *, const char *what);
-int	 acme_wait(struct acme_ctx *, long *delay_ms, int retry_after,
+int	 acme_wait(struct acme_ctx *, long *delay_us, int retry_after,
 	    struct err *);
 void	 acme_progress(struct acme_ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -158,7 +158,7 @@ int	 acme_order_new(struct acme_ctx *, const struct acme_params *,
 int	 acme_order_parse(struct acme_order *, const struct json_object *,
 	    struct err *);
 int	 acme_order_poll(struct acme_ctx *, struct acme_order *,
-	    const char *until, long first_ms, struct err *);
+	    const char *until, long first_us, struct err *);
 void	 acme_order_free(struct acme_order *);
 
 /* authz.c */

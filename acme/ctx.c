@@ -4,9 +4,10 @@
  * handle, so one keep-alive connection, taken over from an earlier
  * exchange when one is parked, see session.c), directory, nonce pool,
  * account and deadline. Also the waits between polls: they start short
- * (ACME_POLL_START_MS) and grow by half up to ACME_POLL_MAX_MS (1, 2, 3,
- * 5, 8 ... ms: a server that validates or issues in a few milliseconds,
- * as pebble does, is not waited for twice as long), honour Retry-After
+ * (ACME_POLL_START_US) and grow by half up to ACME_POLL_MAX_US (1, 1.5,
+ * 2.25, 3.4, 5.1 ... ms: a server that validates or issues in a few
+ * milliseconds, as pebble does, is not waited for much longer), honour
+ * Retry-After
  * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
  * sleep past the deadline, which ends the exchange with E_TIMEOUT and
  * detail 124 (the ASA "ACME processing timed out" code). A context is
@@ -51,8 +52,17 @@ acme_remaining_ms(const struct acme_ctx *ctx, struct err *e)
 	return (long)left;
 }
 
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Drop the responder reference the exchange no longer needs (stopping
- * the responder if it was the last); the milliseconds that took. */
+ * the responder if it was the last); the microseconds that took. */
 static long
 release_http01(struct acme_ctx *ctx)
 {
@@ -60,47 +70,48 @@ release_http01(struct acme_ctx *ctx)
 
 	if (ctx->http01 == NULL)
 		return 0;
-	t0 = acme_now_ms();
+	t0 = now_us();
 	acme_http01_release(ctx->http01);
 	ctx->http01 = NULL;
-	return (long)(acme_now_ms() - t0);
+	return (long)(now_us() - t0);
 }
 
 /*
- * Sleep before the next poll: the larger of *delay_ms and the server's
- * Retry-After (seconds, -1 if none; capped), then grow *delay_ms by half
- * (at least 1 ms) up to ACME_POLL_MAX_MS. A wait that would pass the deadline is shortened to
- * allow one last poll; -1 (timeout) once there is no time left for one.
+ * Sleep before the next poll: the larger of *delay_us and the server's
+ * Retry-After (seconds, -1 if none; capped), then grow *delay_us by half
+ * (to at least ACME_POLL_START_US) up to ACME_POLL_MAX_US. A wait that
+ * would pass the deadline is shortened to allow one last poll; -1
+ * (timeout) once there is no time left for one.
  */
 int
-acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
+acme_wait(struct acme_ctx *ctx, long *delay_us, int retry_after,
     struct err *e)
 {
 	struct timespec	ts;
-	long		ms = *delay_ms, left;
+	long		us = *delay_us, left;
 
 	if (retry_after > ACME_RETRY_AFTER_MAX)
 		retry_after = ACME_RETRY_AFTER_MAX;
-	if (retry_after >= 0 && retry_after * 1000L > ms)
-		ms = retry_after * 1000L;
+	if (retry_after >= 0 && retry_after * 1000000L > us)
+		us = retry_after * 1000000L;
 	if ((left = acme_remaining_ms(ctx, e)) < 0)
 		return -1;
-	if (ms >= left - 50) {		/* one last look before the end */
+	if (us / 1000 >= left - 50) {	/* one last look before the end */
 		if (left <= 100)
 			return acme_timeout(e, "still waiting for the server");
-		ms = left - 50;
+		us = (left - 50) * 1000L;
 	}
-	if ((ms -= release_http01(ctx)) < 0)
-		ms = 0;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (ms > 0 && nanosleep(&ts, &ts) == -1)
+	if ((us -= release_http01(ctx)) < 0)
+		us = 0;
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (us % 1000000) * 1000L;
+	while (us > 0 && nanosleep(&ts, &ts) == -1)
 		;
-	if (*delay_ms < ACME_POLL_START_MS)
-		*delay_ms = ACME_POLL_START_MS;
+	if (*delay_us < ACME_POLL_START_US)
+		*delay_us = ACME_POLL_START_US;
 	else
-		*delay_ms = *delay_ms + (*delay_ms + 1) / 2 > ACME_POLL_MAX_MS ?
-		    ACME_POLL_MAX_MS : *delay_ms + (*delay_ms + 1) / 2;
+		*delay_us = *delay_us + *delay_us / 2 > ACME_POLL_MAX_US ?
+		    ACME_POLL_MAX_US : *delay_us + *delay_us / 2;
 	return 0;
 }
 

@@ -175,7 +175,7 @@ enroll_run(struct acme_ctx *ctx, const struct acme_params *p,
 		goto out;
 	if (strcmp(o.status, "ready") == 0 && acme_finalize(ctx, &o, p, e) == -1)
 		goto out;
-	if (acme_order_poll(ctx, &o, "valid", ACME_POLL_START_MS, e) == -1 ||
+	if (acme_order_poll(ctx, &o, "valid", ACME_POLL_START_US, e) == -1 ||
 	    acme_ctx_csr(ctx, p, e) == -1 ||
 	    (sk = acme_cert_fetch(ctx, o.cert, e)) == NULL ||
 	    acme_chain_check(sk, ctx->cert_spki,

@@ -60,5 +60,5 @@ acme_finalize(struct acme_ctx *ctx, struct acme_order *o,
 	if (rc == -1)
 		return -1;
 	log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: finalize: order %s", o->status);
-	return acme_order_poll(ctx, o, "valid", ACME_POLL_START_MS, e);
+	return acme_order_poll(ctx, o, "valid", ACME_POLL_START_US, e);
 }
