@@ -68,7 +68,8 @@ pset_slot(struct pset *s, size_t h, int (*eq)(const void *, const void *),
 	return &s->v[i];
 }
 
-/* Room for one more, rehashing with hf when half full. */
+/* Room for one more, rehashing with hf when half full. The tables are
+ * build memory too (the outgrown ones stay there until it goes). */
 static void
 pset_reserve(struct pset *s, size_t (*hf)(const void *),
     int (*eq)(const void *, const void *))
@@ -78,19 +79,10 @@ pset_reserve(struct pset *s, size_t (*hf)(const void *),
 	if (2 * (s->n + 1) <= s->cap)
 		return;
 	s->cap = s->cap ? 2 * s->cap : 1024;
-	if ((s->v = calloc(s->cap, sizeof(*s->v))) == NULL)
-		abort();	/* start-up: nothing to fall back to */
+	s->v = arena_alloc(&scratch, s->cap * sizeof(*s->v));
 	for (size_t i = 0; i < o.cap; i++)
 		if (o.v[i])
 			*pset_slot(s, hf(o.v[i]), eq, o.v[i]) = o.v[i];
-	free(o.v);
-}
-
-static void
-pset_free(struct pset *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof(*s));
 }
 
 /* ---- build nodes: children by (parent, type, text, var) ---- */
@@ -423,8 +415,8 @@ cmd_freeze(void)
 		roots[m] = broots[m] ? freeze_node(broots[m]) : NULL;
 		broots[m] = NULL;
 	}
-	pset_free(&cons);
-	pset_free(&kids);
+	memset(&cons, 0, sizeof(cons));
+	memset(&kids, 0, sizeof(kids));
 	arena_free(&scratch);
 	str_index_drop();
 	dirty = 0;
