@@ -13,7 +13,7 @@ enum scep_attr {
 	SA_RECIPIENT_NONCE, SA_TRANSACTION_ID, SA_FAIL_INFO_TEXT, SA__MAX
 };
 
-/* NID of an attribute; NID_undef before scep_init(). */
+/* NID of an attribute (registered on first use); NID_undef if refused. */
 int		 scep_nid(enum scep_attr);
 /* Library context holding only OpenSSL's "legacy" provider, created on
  * the first call; for content ciphers the default context lacks (DES-CBC).
