@@ -256,15 +256,16 @@ static int
 job_req(struct scep_job *j, int renewal, struct err *e)
 {
 	EVP_PKEY *pub;
-	X509_REQ *req;
+	unsigned char *spki = NULL;
+	size_t spkilen = 0;
+	int rc;
 
-	if ((req = csr_build(j->key, &j->r.p, e)) == NULL)
+	if (csr_build_der(j->key, &j->r.p, &j->csr, &j->q.csr_len, &spki,
+	    &spkilen, e) < 0)
 		return -1;
-	j->csr = csr_to_der(req, &j->q.csr_len);
-	X509_REQ_free(req);
-	if (j->csr == NULL)
-		return err_ssl(e, "SCEP: cannot encode the CSR");
-	if (pki_signer_open(j->key, &j->ksig, e) < 0)
+	rc = pki_signer_open_der(j->key, spki, spkilen, &j->ksig, e);
+	free(spki);
+	if (rc < 0)
 		return -1;
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;
