@@ -344,6 +344,18 @@ csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 	return rc;
 }
 
+/* Fill req from cp and sign it with pk. */
+static int
+csr_sign(X509_REQ *req, const struct csr_params *cp, EVP_PKEY *pk,
+    const EVP_MD *md, struct err *e)
+{
+	if (csr_fill(req, cp, e) == -1)
+		return -1;
+	if (X509_REQ_sign(req, pk, md) <= 0)
+		return err_ssl(e, "cannot sign the certificate request");
+	return 0;
+}
+
 /*
  * Build a PKCS#10 request for the keystore key label from cp (may be NULL:
  * empty subject, SHA-256) and sign it. Returns a new X509_REQ or NULL.
@@ -366,12 +378,8 @@ csr_build(const char *label, const struct csr_params *cp, struct err *e)
 		err_ssl(e, "X509_REQ_new");
 		goto out;
 	}
-	if (csr_fill(req, cp, e) == -1)
+	if (csr_sign(req, cp, pk, md, e) == -1)
 		goto out;
-	if (X509_REQ_sign(req, pk, md) <= 0) {
-		err_ssl(e, "cannot sign the certificate request");
-		goto out;
-	}
 	ret = req;
 	req = NULL;
  out:
@@ -439,30 +447,22 @@ csr_build_der(const char *label, const struct csr_params *cp,
 	static const struct csr_params none;
 	EVP_PKEY *pk = NULL;
 	X509_REQ *req = NULL;
-	unsigned char *tmp = NULL;
 	const EVP_MD *md;
-	int n, rc = -1;
+	int rc = -1;
 
 	*der = *spki = NULL;
 	if (cp == NULL)
 		cp = &none;
 	if ((md = csr_md(cp->hash, e)) == NULL ||
-	    (pk = key_get1(label, e)) == NULL)
-		goto out;
-	n = i2d_PUBKEY(pk, &tmp);
-	if ((*spki = der_take(tmp, n, spkilen, "public key", e)) == NULL)
+	    key_get1_spki(label, &pk, spki, spkilen, e) == -1)
 		goto out;
 	if ((req = X509_REQ_new()) == NULL || !X509_REQ_set_version(req, 0) ||
 	    spki_set(req, *spki, *spkilen) == -1) {
 		err_ssl(e, "X509_REQ_new");
 		goto out;
 	}
-	if (csr_fill(req, cp, e) == -1)
+	if (csr_sign(req, cp, pk, md, e) == -1)
 		goto out;
-	if (X509_REQ_sign(req, pk, md) <= 0) {
-		err_ssl(e, "cannot sign the certificate request");
-		goto out;
-	}
 	if ((*der = csr_to_der(req, len)) == NULL) {
 		err_ssl(e, "cannot encode the certificate request");
 		goto out;
