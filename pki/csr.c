@@ -435,29 +435,30 @@ spki_set(X509_REQ *req, const unsigned char *spki, size_t len)
 }
 
 /*
- * csr_build as DER, with the key's SubjectPublicKeyInfo DER beside it
- * (both malloc'd): the public key is encoded once, and the request is
- * never handed out as an object whose key would need decoding.
+ * csr_build as DER (malloc'd). The request carries the key store's cached
+ * SubjectPublicKeyInfo as it is, and is never handed out as an object
+ * whose key would need decoding.
  */
 int
 csr_build_der(const char *label, const struct csr_params *cp,
-    unsigned char **der, size_t *len, unsigned char **spki, size_t *spkilen,
-    struct err *e)
+    unsigned char **der, size_t *len, struct err *e)
 {
 	static const struct csr_params none;
 	EVP_PKEY *pk = NULL;
 	X509_REQ *req = NULL;
+	unsigned char *spki = NULL;
+	size_t spkilen;
 	const EVP_MD *md;
 	int rc = -1;
 
-	*der = *spki = NULL;
+	*der = NULL;
 	if (cp == NULL)
 		cp = &none;
 	if ((md = csr_md(cp->hash, e)) == NULL ||
-	    key_get1_spki(label, &pk, spki, spkilen, e) == -1)
+	    key_get1_spki(label, &pk, &spki, &spkilen, e) == -1)
 		goto out;
 	if ((req = X509_REQ_new()) == NULL || !X509_REQ_set_version(req, 0) ||
-	    spki_set(req, *spki, *spkilen) == -1) {
+	    spki_set(req, spki, spkilen) == -1) {
 		err_ssl(e, "X509_REQ_new");
 		goto out;
 	}
@@ -469,10 +470,7 @@ csr_build_der(const char *label, const struct csr_params *cp,
 	}
 	rc = 0;
  out:
-	if (rc == -1) {
-		free(*spki);
-		*spki = NULL;
-	}
+	free(spki);
 	X509_REQ_free(req);
 	EVP_PKEY_free(pk);
 	return rc;

@@ -207,11 +207,6 @@ job_csr_get(void *arg, const unsigned char **der, size_t *len,
 static int
 job_account(struct acme_job *j, int create, struct err *e)
 {
-	EVP_PKEY	*k;
-	unsigned char	*der;
-	size_t		 len;
-	int		 rc;
-
 	if (!key_exists(j->acct)) {
 		if (!create)
 			return 0;	/* acme_revoke: no account key */
@@ -221,12 +216,7 @@ job_account(struct acme_job *j, int create, struct err *e)
 		    "%s (EC P-256)", j->acct);
 		j->p.account_new = 1;
 	}
-	if (key_get1_spki(j->acct, &k, &der, &len, e) == -1)
-		return err_ctx(e, "ACME account key %s", j->acct);
-	rc = pki_signer_pkey_der(k, der, len, &j->asig, e);
-	EVP_PKEY_free(k);
-	free(der);
-	if (rc == -1)
+	if (pki_signer_open(j->acct, &j->asig, e) == -1)
 		return err_ctx(e, "ACME account key %s", j->acct);
 	j->p.account_signer = &j->asig;
 	return 0;

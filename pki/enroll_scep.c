@@ -256,16 +256,9 @@ static int
 job_req(struct scep_job *j, int renewal, struct err *e)
 {
 	EVP_PKEY *pub;
-	unsigned char *spki = NULL;
-	size_t spkilen = 0;
-	int rc;
 
-	if (csr_build_der(j->key, &j->r.p, &j->csr, &j->q.csr_len, &spki,
-	    &spkilen, e) < 0)
-		return -1;
-	rc = pki_signer_open_der(j->key, spki, spkilen, &j->ksig, e);
-	free(spki);
-	if (rc < 0)
+	if (csr_build_der(j->key, &j->r.p, &j->csr, &j->q.csr_len, e) < 0 ||
+	    pki_signer_open(j->key, &j->ksig, e) < 0)
 		return -1;
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;

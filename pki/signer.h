@@ -16,10 +16,6 @@ int	pki_signer_pkey(EVP_PKEY *, struct signer *, struct err *);
  * (copied): no encoding per use of a long-lived key. */
 int	pki_signer_pkey_der(EVP_PKEY *, const unsigned char *der, size_t len,
 	    struct signer *, struct err *);
-/* pki_signer_open with the key's SubjectPublicKeyInfo DER already at
- * hand (copied; e.g. from csr_build_der): no public key encoding. */
-int	pki_signer_open_der(const char *label, const unsigned char *der,
-	    size_t len, struct signer *, struct err *);
 /* Frees what open/pkey made and zeroes s; a zeroed signer is fine. */
 void	pki_signer_close(struct signer *);
 
