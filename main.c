@@ -143,10 +143,6 @@ start(struct opts *o)
 	if (trustpool_init(o->state, &e) < 0)
 		fprintf(stderr, "pkish: trustpool: %s\n", e.msg);
 	ca_init(o->state);
-	if (pkish_init(&e) < 0) {
-		fprintf(stderr, "pkish: %s\n", e.msg);
-		return -1;
-	}
 	sys_init();
 	pki_set_sysinfo(&(const struct pki_sysinfo){ sys_if_addr,
 	    sys_http_port, sys_fqdn });

@@ -37,6 +37,13 @@ struct acme_params {
 	const unsigned char *csr_der;	/* PKCS#10 for that key and the
 					   identifiers, DER (RFC 8555 7.4) */
 	size_t		 csr_len;
+	/* Without csr_der: called once when the CSR is first needed (at
+	 * finalize), so that pki/ can make the key and CSR while the order
+	 * is in flight. Fills *der (pki's, valid until acme_enroll returns)
+	 * and *len, or returns -1 with "e" set, which ends the enrollment. */
+	int		(*csr_get)(void *arg, const unsigned char **der,
+			    size_t *len, struct err *);
+	void		*csr_arg;
 	const char	*subject;	/* CSR subject "CN=..", or NULL */
 	const char	*http_addr;	/* HTTP-01 responder bind, NULL = any */
 	int		 http_port;	/* 0 = 80 */

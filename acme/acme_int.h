@@ -18,8 +18,8 @@ struct httpd;
 #define ACME_RATELIMIT_TRIES	3	/* waits on rateLimited / 503 */
 #define ACME_MAX_BODY		(512 * 1024)	/* any response */
 #define ACME_REQ_TIMEOUT_MS	30000	/* one request */
-#define ACME_POLL_START_MS	1	/* first poll delay */
-#define ACME_POLL_MAX_MS	2000	/* poll delay cap */
+#define ACME_POLL_START_US	1000	/* first poll delay, microseconds */
+#define ACME_POLL_MAX_US	2000000	/* poll delay cap */
 #define ACME_RETRY_AFTER_MAX	60	/* seconds honoured per wait */
 #define ACME_ERROR_NS		"urn:ietf:params:acme:error:"
 
@@ -48,6 +48,9 @@ struct acme_ctx {
 	const struct signer *asigner;	/* account key, borrowed */
 	EVP_PKEY	*akey;		/* its public key, owned */
 	int		 account_new;	/* key just made (first lookup) */
+	const unsigned char *csr;	/* the CSR DER (borrowed), NULL
+					 * until params->csr_get gave it */
+	size_t		 csr_len;
 	unsigned char	*cert_spki;	/* SubjectPublicKeyInfo DER of the
 					 * CSR sent, owned */
 	size_t		 cert_spki_len;
@@ -56,6 +59,8 @@ struct acme_ctx {
 	int		 from_cache;	/* kid came from the process cache */
 	long long	 dir_ms;	/* monotonic ms the dir was fetched */
 	long long	 deadline;	/* monotonic ms */
+	struct httpd	*http01;	/* a responder reference no longer
+					 * needed: dropped in the next wait */
 	void		(*progress)(void *, const char *);
 	void		*progress_ctx;
 };
@@ -85,10 +90,12 @@ struct acme_authz {			/* RFC 8555 section 7.1.4 */
 int	 acme_ctx_init(struct acme_ctx *, const struct acme_params *,
 	    struct err *);
 void	 acme_ctx_free(struct acme_ctx *);
+int	 acme_ctx_csr(struct acme_ctx *, const struct acme_params *,
+	    struct err *);
 long long acme_now_ms(void);
 long	 acme_remaining_ms(const struct acme_ctx *, struct err *);
 int	 acme_timeout(struct err *, const char *what);
-int	 acme_wait(struct acme_ctx *, long *delay_ms, int retry_after,
+int	 acme_wait(struct acme_ctx *, long *delay_us, int retry_after,
 	    struct err *);
 void	 acme_progress(struct acme_ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -98,6 +105,7 @@ int	 acme_session_take(struct acme_ctx *);
 void	 acme_session_park(struct acme_ctx *);
 void	 acme_session_flush(void);
 void	 acme_account_flush(void);
+void	 acme_chain_flush(void);
 
 /* request.c: the one GET and the one POST-as-JWS with nonce retry */
 int	 acme_get(struct acme_ctx *, const char *url, int head,
@@ -150,7 +158,7 @@ int	 acme_order_new(struct acme_ctx *, const struct acme_params *,
 int	 acme_order_parse(struct acme_order *, const struct json_object *,
 	    struct err *);
 int	 acme_order_poll(struct acme_ctx *, struct acme_order *,
-	    const char *until, long first_ms, struct err *);
+	    const char *until, long first_us, struct err *);
 void	 acme_order_free(struct acme_order *);
 
 /* authz.c */

@@ -74,7 +74,7 @@ acme_challenge_start(struct acme_ctx *ctx, struct acme_authz *a,
 int
 acme_authz_wait(struct acme_ctx *ctx, struct acme_authz *a, struct err *e)
 {
-	long	delay = ACME_POLL_START_MS;
+	long	delay = ACME_POLL_START_US;
 	char	*url;
 	int	rc;
 

@@ -4,9 +4,10 @@
  * handle, so one keep-alive connection, taken over from an earlier
  * exchange when one is parked, see session.c), directory, nonce pool,
  * account and deadline. Also the waits between polls: they start short
- * (ACME_POLL_START_MS) and grow by half up to ACME_POLL_MAX_MS (1, 2, 3,
- * 5, 8 ... ms: a server that validates or issues in a few milliseconds,
- * as pebble does, is not waited for twice as long), honour Retry-After
+ * (ACME_POLL_START_US) and grow by half up to ACME_POLL_MAX_US (1, 1.5,
+ * 2.25, 3.4, 5.1 ... ms: a server that validates or issues in a few
+ * milliseconds, as pebble does, is not waited for much longer), honour
+ * Retry-After
  * (RFC 8555 section 8.2) up to ACME_RETRY_AFTER_MAX seconds, and never
  * sleep past the deadline, which ends the exchange with E_TIMEOUT and
  * detail 124 (the ASA "ACME processing timed out" code). A context is
@@ -51,39 +52,66 @@ acme_remaining_ms(const struct acme_ctx *ctx, struct err *e)
 	return (long)left;
 }
 
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Drop the responder reference the exchange no longer needs (stopping
+ * the responder if it was the last); the microseconds that took. */
+static long
+release_http01(struct acme_ctx *ctx)
+{
+	long long t0;
+
+	if (ctx->http01 == NULL)
+		return 0;
+	t0 = now_us();
+	acme_http01_release(ctx->http01);
+	ctx->http01 = NULL;
+	return (long)(now_us() - t0);
+}
+
 /*
- * Sleep before the next poll: the larger of *delay_ms and the server's
- * Retry-After (seconds, -1 if none; capped), then grow *delay_ms by half
- * (at least 1 ms) up to ACME_POLL_MAX_MS. A wait that would pass the deadline is shortened to
- * allow one last poll; -1 (timeout) once there is no time left for one.
+ * Sleep before the next poll: the larger of *delay_us and the server's
+ * Retry-After (seconds, -1 if none; capped), then grow *delay_us by half
+ * (to at least ACME_POLL_START_US) up to ACME_POLL_MAX_US. A wait that
+ * would pass the deadline is shortened to allow one last poll; -1
+ * (timeout) once there is no time left for one.
  */
 int
-acme_wait(struct acme_ctx *ctx, long *delay_ms, int retry_after,
+acme_wait(struct acme_ctx *ctx, long *delay_us, int retry_after,
     struct err *e)
 {
 	struct timespec	ts;
-	long		ms = *delay_ms, left;
+	long		us = *delay_us, left;
 
 	if (retry_after > ACME_RETRY_AFTER_MAX)
 		retry_after = ACME_RETRY_AFTER_MAX;
-	if (retry_after >= 0 && retry_after * 1000L > ms)
-		ms = retry_after * 1000L;
+	if (retry_after >= 0 && retry_after * 1000000L > us)
+		us = retry_after * 1000000L;
 	if ((left = acme_remaining_ms(ctx, e)) < 0)
 		return -1;
-	if (ms >= left - 50) {		/* one last look before the end */
+	if (us / 1000 >= left - 50) {	/* one last look before the end */
 		if (left <= 100)
 			return acme_timeout(e, "still waiting for the server");
-		ms = left - 50;
+		us = (left - 50) * 1000L;
 	}
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (ms > 0 && nanosleep(&ts, &ts) == -1)
+	if ((us -= release_http01(ctx)) < 0)
+		us = 0;
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (us % 1000000) * 1000L;
+	while (us > 0 && nanosleep(&ts, &ts) == -1)
 		;
-	if (*delay_ms < ACME_POLL_START_MS)
-		*delay_ms = ACME_POLL_START_MS;
+	if (*delay_us < ACME_POLL_START_US)
+		*delay_us = ACME_POLL_START_US;
 	else
-		*delay_ms = *delay_ms + (*delay_ms + 1) / 2 > ACME_POLL_MAX_MS ?
-		    ACME_POLL_MAX_MS : *delay_ms + (*delay_ms + 1) / 2;
+		*delay_us = *delay_us + *delay_us / 2 > ACME_POLL_MAX_US ?
+		    ACME_POLL_MAX_US : *delay_us + *delay_us / 2;
 	return 0;
 }
 
@@ -102,22 +130,36 @@ acme_progress(struct acme_ctx *ctx, const char *fmt, ...)
 	ctx->progress(ctx->progress_ctx, line);
 }
 
-/* The public key of the CSR pki/ made, to check the issued certificate
- * against (RFC 8555 section 7.4.2): its SubjectPublicKeyInfo as sent, so
- * the check compares bytes and decodes no key (OpenSSL 3 decoding a
- * public key costs more than signing a JWS). */
-static int
-csr_pub(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
+/*
+ * The CSR pki/ made (params->csr_der, or what params->csr_get gives the
+ * first time it is needed) and its public key, to check the issued
+ * certificate against (RFC 8555 section 7.4.2): its SubjectPublicKeyInfo
+ * as sent, so the check compares bytes and decodes no key (OpenSSL 3
+ * decoding a public key costs more than signing a JWS).
+ */
+int
+acme_ctx_csr(struct acme_ctx *ctx, const struct acme_params *p,
+    struct err *e)
 {
-	size_t off, len;
+	const unsigned char	*der = p->csr_der;
+	size_t			 n = p->csr_len, off, len;
 
-	if (acme_csr_spki(p->csr_der, p->csr_len, &off, &len) == -1)
+	if (ctx->csr != NULL)
+		return 0;
+	if (der == NULL && p->csr_get != NULL &&
+	    p->csr_get(p->csr_arg, &der, &n, e) == -1)
+		return -1;
+	if (der == NULL || n == 0)
+		return err_set(e, E_INVAL, "RFC 8555 section 7.4: no CSR");
+	if (acme_csr_spki(der, n, &off, &len) == -1)
 		return err_set(e, E_CRYPTO, "RFC 8555 section 7.4: CSR is not "
 		    "DER (RFC 2986)");
 	if ((ctx->cert_spki = malloc(len)) == NULL)
 		return err_set(e, E_NOMEM, "out of memory");
-	memcpy(ctx->cert_spki, p->csr_der + off, len);
+	memcpy(ctx->cert_spki, der + off, len);
 	ctx->cert_spki_len = len;
+	ctx->csr = der;
+	ctx->csr_len = n;
 	return 0;
 }
 
@@ -139,7 +181,7 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 	ctx->progress = p->progress;
 	ctx->progress_ctx = p->progress_ctx;
 	ctx->account_new = p->account_new;
-	if (p->csr_der != NULL && csr_pub(ctx, p, e) == -1)
+	if (p->csr_der != NULL && acme_ctx_csr(ctx, p, e) == -1)
 		return -1;
 	if (p->directory_url == NULL ||
 	    strncmp(p->directory_url, "https://", 8) != 0)
@@ -157,6 +199,7 @@ acme_ctx_init(struct acme_ctx *ctx, const struct acme_params *p,
 void
 acme_ctx_free(struct acme_ctx *ctx)
 {
+	release_http01(ctx);
 	acme_session_park(ctx);
 	http_client_free(ctx->http);
 	acme_dir_free(&ctx->dir);

@@ -3,8 +3,10 @@
  * DOC: acme/enroll - one whole enrollment (RFC 8555 section 7.1 overview):
  * directory, account, newOrder, authorizations with HTTP-01, finalize,
  * certificate download, then checks of the chain against the request.
- * The HTTP-01 responder is open only between the first challenge and the
- * last authorization result, and every token is withdrawn on every path.
+ * The HTTP-01 responder is open from the first challenge until the order
+ * is first waited for after the finalize request (its stop then runs in
+ * that wait instead of before the request); every token is withdrawn as
+ * soon as the authorizations are decided, on every path.
  * Nothing is installed here: the caller gets the chain and installs it
  * only after success, so a failed renewal never touches the current
  * certificate. With params->trustpoint set the ASA syslogs 717067,
@@ -46,7 +48,9 @@ answer(struct acme_ctx *ctx, const struct acme_params *p, struct httpd **h,
 /*
  * Complete every authorization of the order (RFC 8555 section 7.5):
  * serve all key authorizations and POST all challenges first, then poll
- * each authorization, so the server validates them in parallel.
+ * each authorization, so the server validates them in parallel. The
+ * tokens are withdrawn on return; on success the responder's reference
+ * goes to ctx->http01 (released by the next acme_wait, or acme_ctx_free).
  */
 static int
 authorize(struct acme_ctx *ctx, const struct acme_order *o,
@@ -82,7 +86,10 @@ authorize(struct acme_ctx *ctx, const struct acme_order *o,
 			httpd_token_del(h, az[i].token);
 		acme_authz_free(&az[i]);
 	}
-	acme_http01_release(h);
+	if (rc == 0 && ctx->http01 == NULL)
+		ctx->http01 = h;
+	else
+		acme_http01_release(h);
 	free(az);
 	free(served);
 	return rc;
@@ -168,7 +175,8 @@ enroll_run(struct acme_ctx *ctx, const struct acme_params *p,
 		goto out;
 	if (strcmp(o.status, "ready") == 0 && acme_finalize(ctx, &o, p, e) == -1)
 		goto out;
-	if (acme_order_poll(ctx, &o, "valid", ACME_POLL_START_MS, e) == -1 ||
+	if (acme_order_poll(ctx, &o, "valid", ACME_POLL_START_US, e) == -1 ||
+	    acme_ctx_csr(ctx, p, e) == -1 ||
 	    (sk = acme_cert_fetch(ctx, o.cert, e)) == NULL ||
 	    acme_chain_check(sk, ctx->cert_spki,
 	    ctx->cert_spki_len, p, e) == -1)

@@ -20,14 +20,13 @@
  * "csr").
  */
 static char *
-csr_b64(const struct acme_params *p, struct err *e)
+csr_b64(struct acme_ctx *ctx, const struct acme_params *p, struct err *e)
 {
 	char *r;
 
-	if (p->csr_der == NULL || p->csr_len == 0)
-		return err_set(e, E_INVAL, "RFC 8555 section 7.4: no CSR"),
-		    NULL;
-	if ((r = b64_encode(p->csr_der, p->csr_len, 1)) == NULL)
+	if (acme_ctx_csr(ctx, p, e) == -1)
+		return NULL;
+	if ((r = b64_encode(ctx->csr, ctx->csr_len, 1)) == NULL)
 		err_set(e, E_NOMEM, "out of memory");
 	return r;
 }
@@ -45,7 +44,7 @@ acme_finalize(struct acme_ctx *ctx, struct acme_order *o,
 	char			*csr;
 	int			 rc;
 
-	if ((csr = csr_b64(p, e)) == NULL)
+	if ((csr = csr_b64(ctx, p, e)) == NULL)
 		return -1;
 	pl = json_object_new_object();
 	json_object_object_add(pl, "csr", json_object_new_string(csr));
@@ -61,5 +60,5 @@ acme_finalize(struct acme_ctx *ctx, struct acme_order *o,
 	if (rc == -1)
 		return -1;
 	log_dbg(DBG_ACME, 2, "CRYPTO_PKI: ACME: finalize: order %s", o->status);
-	return acme_order_poll(ctx, o, "valid", ACME_POLL_START_MS, e);
+	return acme_order_poll(ctx, o, "valid", ACME_POLL_START_US, e);
 }

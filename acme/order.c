@@ -152,16 +152,16 @@ order_waiting(const char *st, const char *until)
  * Poll the order (POST-as-GET, RFC 8555 section 7.4) until its status is
  * "until": "ready" (authorizations done; "processing" and "valid" also
  * end the wait) or "valid" (issued; o->cert is set). The first poll
- * comes after *first_ms, later ones back off. A final status such as
+ * comes after first_us microseconds, later ones back off. A final status such as
  * "invalid" fails with the order's error. Returns 0 or -1 with "e" set.
  */
 int
 acme_order_poll(struct acme_ctx *ctx, struct acme_order *o, const char *until,
-    long first_ms, struct err *e)
+    long first_us, struct err *e)
 {
 	struct json_object	*j;
 	struct http_resp	 r;
-	long			 delay = first_ms;
+	long			 delay = first_us;
 	int			 ra = -1, rc;
 
 	while (strcmp(o->status, until) != 0) {

@@ -36,18 +36,42 @@ struct session {
 static pthread_mutex_t	 sess_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct session	*parked;	/* guarded by sess_mu, newest first */
 
+/* The trust anchors' SHA-256 in hex; the last one is kept, as every
+ * exchange asks twice (take and park) for the same trustpool. */
+static int
+ca_digest(const char *ca, char hex[65])
+{
+	static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
+	static char		*last, last_hex[65];	/* guarded by mu */
+	unsigned char		 md[32];
+	size_t			 n = strlen(ca);
+	int			 i, hit;
+
+	pthread_mutex_lock(&mu);
+	if ((hit = last != NULL && strcmp(last, ca) == 0))
+		memcpy(hex, last_hex, 65);
+	pthread_mutex_unlock(&mu);
+	if (hit)
+		return 0;
+	if (!EVP_Digest(ca, n, md, NULL, EVP_sha256(), NULL))
+		return -1;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	pthread_mutex_lock(&mu);
+	free(last);
+	if ((last = strdup(ca)) != NULL)
+		memcpy(last_hex, hex, 65);
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
 static char *
 session_key(const char *url, const char *extra_ca)
 {
-	unsigned char	md[32];
-	char		hex[65], *k;
-	int		i;
+	char	hex[65], *k;
 
-	if (!EVP_Digest(extra_ca ? extra_ca : "", extra_ca ? strlen(extra_ca) :
-	    0, md, NULL, EVP_sha256(), NULL))
+	if (ca_digest(extra_ca ? extra_ca : "", hex) == -1)
 		return NULL;
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	if (asprintf(&k, "%s\n%s", url, hex) < 0)
 		return NULL;
 	return k;
@@ -188,4 +212,5 @@ acme_cleanup(void)
 {
 	acme_session_flush();
 	acme_account_flush();
+	acme_chain_flush();
 }

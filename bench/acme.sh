@@ -24,7 +24,10 @@
 # under 100 ms and >= 30x faster than the fastest peer, RSS under 11 MiB.
 # Ports: pebble 14761 (management 14762), challtestsrv DNS 14763
 # (management 14764), HTTP-01 on 5761.
-# Env: BENCH_N, PKISH (default ./pkish), BENCH_PEERS ("uacme lego certbot").
+# Env: BENCH_N, PKISH (default ./pkish), BENCH_PEERS ("uacme lego certbot"),
+# BENCH_CALLGRIND=1: also the instructions per in-daemon enrollment under
+# valgrind's callgrind (a daemon enrolling 1 + BENCH_CALLGRIND_K times,
+# default 6, less one enrolling once; about a minute more).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -192,6 +195,57 @@ def pkish_daemon():
     c.close()
     rows.append(('pkish, running daemon', med(first), med(again), rss,
                  'CPU per enrollment: pkish %.1f ms, pebble %.1f ms' % cpu))
+
+
+# ------------------------------------------- pkish under callgrind
+class GrindConsole(benchlib.Console):
+    """The console of pkish run by valgrind --tool=callgrind."""
+
+    def __init__(self, state, out):
+        self.p = subprocess.Popen(
+            ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out,
+             PKISH, '--state', state], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+        self.prompt, self.fail, self.buf = PROMPT, fail, ''
+        self.wait_prompt(300)
+
+
+def grind_total(k, first):
+    """Instructions (all threads) of a daemon that starts, enrolls W, then
+    k more times (first: new trustpoints, so new accounts), and exits."""
+    tag = '%s%d' % ('f' if first else 'r', k)
+    st, out = os.path.join(T, 'cg' + tag), os.path.join(T, 'cg%s.out' % tag)
+    os.mkdir(st)
+    c = GrindConsole(st, out)
+    for l in BASE + tp_lines('W', 'g@example.test', 'g.example.test'):
+        c.cmd(l.strip())
+    names = ['W'] + ['G%d' % i if first else 'W' for i in range(k)]
+    for i, name in enumerate(names):
+        if i and first:
+            for l in tp_lines(name, 'g%d@example.test' % i,
+                              'gf%d.example.test' % i):
+                c.cmd(l.strip())
+        elif i:
+            for l in ['crypto pki trustpoint W', 'fqdn gr%d.example.test' % i,
+                      'exit']:
+                c.cmd(l)
+        enroll_ok(c.cmd('crypto ca enroll %s noconfirm' % name)[1],
+                  'pkish under callgrind')
+    c.close()
+    m = re.search(r'(?m)^summary: (\d+)', open(out).read())
+    if not m:
+        fail('callgrind output', open(out).read()[-2000:])
+    return int(m.group(1))
+
+
+def pkish_callgrind():
+    """Instructions per in-daemon enrollment: a daemon that enrolls 1 + K
+    times less one that enrolls once, over K (start-up and shutdown cancel
+    out; the few configuration lines of each trustpoint count with its
+    enrollment)."""
+    k = int(os.environ.get('BENCH_CALLGRIND_K', '6'))
+    base = grind_total(0, False)
+    return [(grind_total(k, f) - base) / k / 1e6 for f in (True, False)]
 
 
 # ------------------------------------------------ pkish whole process
@@ -371,6 +425,8 @@ if len(sys.argv) > 1 and sys.argv[1] == 'uacme':
 
 pkish_daemon()
 pkish_process()
+GRIND = pkish_callgrind() if os.environ.get('BENCH_CALLGRIND') == '1' and \
+    shutil.which('valgrind') else None
 if 'uacme' in PEERS and shutil.which('uacme'):
     me = os.path.abspath(os.path.join(T, 'bench.py'))
     bundle = os.path.join(T, 'bundle.pem')
@@ -421,6 +477,9 @@ if peers:
     print('  >= 30x faster than the fastest peer (%s, %.0f ms): %.0fx -> %s'
           % (fname, fast, fast / worst, 'met' if fast / worst >= 30
              else 'MISSED'))
+if GRIND:
+    print('  callgrind, in-daemon instructions per enrollment (all threads):'
+          ' first %.2fM, re-enroll %.2fM' % tuple(GRIND))
 rss = max(d[3], p[3]) / 1024.0
 print('  peak RSS < 11 MiB (uacme\'s figure in the issue): %.1f MiB -> %s'
       % (rss, 'met' if rss < 11 else 'MISSED'))

@@ -8,7 +8,12 @@
 #   - /proc/PID/smaps_rollup of that run (file, anonymous, shared);
 #   - the resident mappings grouped by object (the program, each
 #     library, heap, thread stacks, other anonymous), largest first;
-#   - the number of threads.
+#   - the number of threads;
+#   - beside each mapping, the same for a do-nothing program linked against
+#     the libraries pkish needs (readelf -d), which is what they hold before
+#     main(), and for the same program after reading openssl.cnf
+#     (OPENSSL_init_crypto with OPENSSL_INIT_LOAD_CONFIG), so the share of
+#     pkish's own code and data shows (needs cc; BENCH_BASE=0 skips it).
 # Checked against the issue 15 budget (idle RSS <= 10 MiB). Uses the
 # plain build ./pkish (or PKISH) and loopback only.
 cd "$(dirname "$0")/.." || exit 2
@@ -17,7 +22,7 @@ PKISH=${PKISH:-./pkish}
 command -v python3 >/dev/null || { echo "bench/rss.sh: needs python3"; exit 2; }
 export PKISH
 exec python3 - <<'EOF'
-import os, re, shutil, sys, tempfile, time
+import os, re, shutil, subprocess, sys, tempfile, time
 sys.path.insert(0, 'tests/e2e')
 from tnlib import Daemon
 
@@ -98,7 +103,57 @@ def one():
     return st, ro, mp, thr, bad
 
 
+BASE_C = r"""
+#include <stdio.h>
+#include <openssl/crypto.h>
+int main(int argc, char **argv) {
+	if (argc > 1)
+		OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG |
+		    OPENSSL_INIT_NO_ATEXIT, NULL);
+	puts("ready");
+	fflush(stdout);
+	return getchar() == EOF ? 0 : 1;
+}
+"""
+
+
+def baseline():
+    """Per-mapping RSS of a program that only links pkish's libraries:
+    without and with openssl.cnf read. None when cc is missing."""
+    if os.environ.get('BENCH_BASE', '1') == '0' or not shutil.which('cc'):
+        return None
+    dyn = subprocess.run(['readelf', '-d', PKISH], capture_output=True,
+                         text=True).stdout
+    libs = ['-l:' + n for n in re.findall(r'NEEDED.*\[(.*)\]', dyn)]
+    tmp = tempfile.mkdtemp(prefix='pkish-rss.')
+    try:
+        with open(os.path.join(tmp, 'b.c'), 'w') as f:
+            f.write(BASE_C)
+        exe = os.path.join(tmp, 'b')
+        if subprocess.run(['cc', '-O2', '-o', exe, os.path.join(tmp, 'b.c'),
+                           '-Wl,--no-as-needed'] + libs).returncode != 0:
+            return None
+        out = []
+        for extra in ([], ['cnf']):
+            best = None
+            for _ in range(N):
+                p = subprocess.Popen([exe] + extra, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+                p.stdout.readline()
+                time.sleep(0.2)
+                r = (status(p.pid), mappings(p.pid))
+                p.stdin.close()
+                p.wait()
+                if best is None or r[0]['VmRSS'] < best[0]['VmRSS']:
+                    best = r
+            out.append(best)
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 runs = [one() for _ in range(N)]
+base = baseline()
 st, ro, mp, thr, bad = min(runs, key=lambda r: r[0]['VmRSS'])
 mib = lambda k: k / 1024.0
 print('idle pkish daemon (small config, %.0f s after start), best of %d '
@@ -113,10 +168,26 @@ for k in ('RssFile', 'RssAnon', 'RssShmem'):
     print('  %-34s %7.2f MiB' % (k, mib(st.get(k, 0))))
 print('  %-34s %7.2f MiB' % ('Pss (smaps_rollup)', mib(ro.get('Pss', 0))))
 print('  %-34s %7d' % ('threads', thr))
-print('  resident by mapping:')
+if base:
+    print('  resident by mapping (KiB): pkish | libraries alone before '
+          'main() | the same after reading openssl.cnf')
+    for k in ('VmRSS', 'RssFile', 'RssAnon'):
+        print('    %-32s %7d %7d %7d' % (k, st[k], base[0][0][k],
+                                        base[1][0][k]))
+else:
+    print('  resident by mapping (KiB):')
 for name, kib in sorted(mp.items(), key=lambda x: -x[1]):
     if kib >= 32:
-        print('    %-32s %7d KiB' % (name, kib))
+        if base:
+            print('    %-32s %7d %7d %7d' % (name, kib,
+                  base[0][1].get(name, 0), base[1][1].get(name, 0)))
+        else:
+            print('    %-32s %7d' % (name, kib))
+if base:
+    print('  before main(), the libraries hold %.2f MiB; reading openssl.cnf '
+          'brings that to %.2f MiB; pkish adds %.2f MiB'
+          % (mib(base[0][0]['VmRSS']), mib(base[1][0]['VmRSS']),
+             mib(st['VmRSS'] - base[1][0]['VmRSS'])))
 ok = st['VmRSS'] <= 10240
 print('target (issue 15): idle RSS <= 10 MiB: %.2f MiB -> %s'
       % (mib(st['VmRSS']), 'met' if ok else 'MISSED'))

@@ -67,8 +67,7 @@ fz_init(int full)
 		return;
 	sh_set_state_dir(state);
 	snprintf(keys, sizeof(keys), "%s/keys", state);
-	if (key_store_init(keys, &e) < 0 || trustpool_init(state, &e) < 0 ||
-	    pkish_init(&e) < 0) {
+	if (key_store_init(keys, &e) < 0 || trustpool_init(state, &e) < 0) {
 		fprintf(stderr, "fuzz: %s\n", e.msg);
 		exit(2);
 	}

@@ -25,19 +25,19 @@ fsync_dir(const char *path)
 	return rc;
 }
 
-int
-file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
-    struct err *e)
+/* Write buf to a new temporary file next to path and fsync it; its name
+ * in tmp. -1 with errno set (nothing left behind). */
+static int
+write_tmp(const char *path, const void *buf, size_t len, mode_t mode,
+    char *tmp, size_t tmplen, struct err *e)
 {
-	char tmp[4096];
+	static _Atomic unsigned long seq;
 	const char *p = buf;
 	ssize_t n;
-	int fd;
+	int fd, saved;
 
-	static _Atomic unsigned long seq;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%lu", path, (long)getpid(),
-	    ++seq) >= (int)sizeof(tmp))
+	if (snprintf(tmp, tmplen, "%s.tmp.%ld.%lu", path, (long)getpid(),
+	    ++seq) >= (int)tmplen)
 		return err_set(e, E_INVAL, "path too long");
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
 		return err_set(e, E_IO, "%s: %s", path, strerror(errno));
@@ -57,18 +57,54 @@ file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fsync_dir(path);
 	return 0;
 fail:
-	err_set(e, E_IO, "%s: %s", path, strerror(errno));
+	saved = errno;
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	return err_set(e, E_IO, "%s: %s", path, strerror(saved));
+}
+
+/*
+ * Replace the n files path[i] (all in one directory) with buf[i]: every
+ * temporary file is written and synced first, then each is renamed over
+ * its path in order, and the directory is synced once for all of them.
+ * A failure before the renames leaves every path as it was.
+ */
+int
+file_write_atomic_n(size_t n, const char *const *path,
+    const void *const *buf, const size_t *len, mode_t mode, struct err *e)
+{
+	char tmp[FILEIO_MAX_N][4096];
+	size_t i, done;
+
+	if (n == 0 || n > FILEIO_MAX_N)
+		return err_set(e, E_INVAL, "file_write_atomic_n: %zu files", n);
+	for (done = 0; done < n; done++)
+		if (write_tmp(path[done], buf[done], len[done], mode,
+		    tmp[done], sizeof(tmp[done]), e) == -1)
+			goto fail;
+	for (i = 0; i < n; i++)
+		if (rename(tmp[i], path[i]) < 0) {
+			err_set(e, E_IO, "%s: %s", path[i], strerror(errno));
+			for (; i < n; i++)
+				unlink(tmp[i]);
+			return -1;
+		}
+	fsync_dir(path[0]);
+	return 0;
+fail:
+	for (i = 0; i < done; i++)
+		unlink(tmp[i]);
 	return -1;
+}
+
+int
+file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
+    struct err *e)
+{
+	return file_write_atomic_n(1, &path, &buf, &len, mode, e);
 }
 
 char *

@@ -55,8 +55,10 @@ struct cmd_def {
 	unsigned	 flags;
 };
 
-/* Install a table (terminated by .syntax == NULL). Call before sessions. */
+/* Install a table (terminated by .syntax == NULL), then freeze the graph
+ * (the first parse would); both before sessions start. */
 void		 cmd_install(const struct cmd_def *);
+void		 cmd_freeze(void);
 void		 cmd_free_all(void);
 
 /* Value of placeholder var, or NULL. */

@@ -4,25 +4,32 @@
 #include "parser/cmd.h"
 #include "parser/syntax.h"
 
+/*
+ * A node of the frozen graph (parser/build.c). Strings are pooled or
+ * literals; equal subtrees are one node (the graph is a DAG, read-only).
+ * kids[0..nkw) are the keywords, sorted case-insensitively; the
+ * placeholders follow in the order the tables installed them (the first
+ * one that accepts a word wins, as its help does when two share a name).
+ */
 struct node {
-	enum tok_type	 type;
-	const char	*text;		/* borrowed from the token list */
-	const char	*var;		/* borrowed */
-	const char	*help;		/* owned */
-	long		 lo, hi;
-	int		 minpriv;
-	int		 hidden;
+	const char	*text;
+	const char	*var;
+	const char	*help;
 	const struct cmd_def *cmd;	/* a command ends here */
-	struct node	**kids;
-	size_t		 nkids;
+	const struct node *const *kids;
+	int		 lo, hi;	/* T_RANGE */
+	unsigned short	 nkids, nkw;
+	unsigned char	 type;		/* enum tok_type */
+	signed char	 minpriv;
+	unsigned char	 hidden;
 };
 
 enum step_rc { S_OK, S_INVALID, S_AMBIGUOUS };
 
-struct node	*engine_root(enum mode);
+const struct node *engine_root(enum mode);
 int		 node_accepts(const struct node *, const char *, size_t);
 enum step_rc	 engine_step(const struct node *, const char *, size_t, int,
 		    const struct node **, size_t *bad);
-char		*kw_help(const char *);		/* parser/kwhelp.c */
+const char	*kw_help(const char *);		/* parser/kwhelp.c */
 
 #endif

@@ -1,4 +1,5 @@
 /* parser/install.c - every command table, in one place */
+#include "parser/cmd.h"
 #include "parser/commands.h"
 #include "parser/render.h"
 #include "conf/conf.h"
@@ -14,4 +15,5 @@ cmds_install_all(void)
 	cmds_version_install();
 	cmds_sys_install();
 	cmds_pki_install();
+	cmd_freeze();
 }

@@ -1,8 +1,8 @@
 /* parser/kwhelp.c - help texts for keywords, as IOS prints them for `?` */
-#include <stdlib.h>
 #include <string.h>
 #include "parser/engine.h"
 
+/* In strcmp order: kw_help() searches it by halves. */
 static const char *const dict[][2] = {
 	{ "acme", "Automatic Certificate Management Environment" },
 	{ "all", "All" },
@@ -85,8 +85,8 @@ static const char *const dict[][2] = {
 	{ "trustpoints", "Show trustpoints" },
 	{ "trustpool", "Trustpool commands" },
 	{ "url", "Enrollment URL" },
-	{ "username", "Establish User Name Authentication" },
 	{ "usage", "Usage of the key" },
+	{ "username", "Establish User Name Authentication" },
 	{ "users", "Display information about terminal lines" },
 	{ "verbose", "Display in verbose mode" },
 	{ "version", "System hardware and software status" },
@@ -96,13 +96,21 @@ static const char *const dict[][2] = {
 	{ "zeroize", "Remove keys" },
 };
 
-char *
+/* The dictionary is sorted: a binary search. */
+const char *
 kw_help(const char *kw)
 {
 	size_t lo = 0, hi = sizeof(dict) / sizeof(dict[0]);
 
-	for (size_t i = lo; i < hi; i++)
-		if (strcmp(dict[i][0], kw) == 0)
-			return strdup(dict[i][1]);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(dict[mid][0], kw);
+		if (c == 0)
+			return dict[mid][1];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }

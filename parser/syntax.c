@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "parser/pool.h"
 #include "parser/syntax.h"
 
 struct seqlist {
@@ -81,9 +82,9 @@ tok_new(const char *w, size_t len)
 	const char *dollar = memchr(w, '$', len);
 	size_t tl = dollar ? (size_t)(dollar - w) : len;
 
-	t->text = strndup(w, tl);
+	t->text = str_intern(w, tl);
 	if (dollar)
-		t->var = strndup(dollar + 1, len - tl - 1);
+		t->var = str_intern(dollar + 1, len - tl - 1);
 	if (strcmp(t->text, "WORD") == 0)
 		t->type = T_WORD;
 	else if (strcmp(t->text, "LINE") == 0)

@@ -8,9 +8,11 @@ enum tok_type { T_KW, T_WORD, T_LINE, T_URL, T_RANGE, T_IPV4, T_IPV6,
 
 struct tspec {
 	enum tok_type	 type;
-	char		*text;		/* keyword or placeholder text */
-	char		*var;		/* "$name", or NULL */
+	const char	*text;		/* keyword or placeholder text (pooled) */
+	const char	*var;		/* "$name" (pooled), or NULL */
 	long		 lo, hi;	/* T_RANGE */
+	const char	*help;		/* set by the graph builder */
+	int		 help_set;
 };
 
 struct tseq {
@@ -19,7 +21,8 @@ struct tseq {
 };
 
 /* Expand; *out (array of sequences, each t[] malloc'd) and *toks (every
- * token, owned by the caller) are malloc'd. */
+ * token, owned by the caller) are malloc'd. The tokens' strings are in
+ * the string pool (parser/pool.h) and outlive them. */
 int	syntax_expand(const char *, struct tseq **out, size_t *n,
 	    struct tspec ***toks, size_t *ntoks);
 

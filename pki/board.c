@@ -1,13 +1,15 @@
 /* pki/board.c - the device serial number ("Processor board ID"): eight
  * random hex digits drawn on the first start and kept in <state>/board-id,
  * so a state directory keeps its serial across restarts and two state
- * directories differ. Certificate requests carry it as serialNumber. */
+ * directories differ. Certificate requests carry it as serialNumber. The
+ * digits come from the kernel (getrandom): an identifier, not a secret, it
+ * need not start OpenSSL's random generator at start-up. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include "lib/fileio.h"
 #include "pki/enroll.h"
 
@@ -43,8 +45,8 @@ board_id_init(const char *state, struct err *e)
 		}
 		free(old);
 	}
-	if (RAND_bytes(r, sizeof(r)) != 1) {
-		err_set(e, E_CRYPTO, "no random bytes for the board ID");
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		err_set(e, E_IO, "no random bytes for the board ID");
 		return -1;
 	}
 	snprintf(id, sizeof(id), "PKS%02X%02X%02X%02X", r[0], r[1], r[2],

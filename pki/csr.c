@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -343,6 +344,18 @@ csr_fill(X509_REQ *req, const struct csr_params *cp, struct err *e)
 	return rc;
 }
 
+/* Fill req from cp and sign it with pk. */
+static int
+csr_sign(X509_REQ *req, const struct csr_params *cp, EVP_PKEY *pk,
+    const EVP_MD *md, struct err *e)
+{
+	if (csr_fill(req, cp, e) == -1)
+		return -1;
+	if (X509_REQ_sign(req, pk, md) <= 0)
+		return err_ssl(e, "cannot sign the certificate request");
+	return 0;
+}
+
 /*
  * Build a PKCS#10 request for the keystore key label from cp (may be NULL:
  * empty subject, SHA-256) and sign it. Returns a new X509_REQ or NULL.
@@ -365,18 +378,102 @@ csr_build(const char *label, const struct csr_params *cp, struct err *e)
 		err_ssl(e, "X509_REQ_new");
 		goto out;
 	}
-	if (csr_fill(req, cp, e) == -1)
+	if (csr_sign(req, cp, pk, md, e) == -1)
 		goto out;
-	if (X509_REQ_sign(req, pk, md) <= 0) {
-		err_ssl(e, "cannot sign the certificate request");
-		goto out;
-	}
 	ret = req;
 	req = NULL;
  out:
 	X509_REQ_free(req);
 	EVP_PKEY_free(pk);
 	return ret;
+}
+
+/* The SubjectPublicKeyInfo spki (DER of pk) into req as it is: no
+ * encode-then-decode round trip as in X509_REQ_set_pubkey. */
+static int
+spki_set(X509_REQ *req, const unsigned char *spki, size_t len)
+{
+	X509_ALGOR *alg = NULL;
+	ASN1_BIT_STRING *bits = NULL;
+	const unsigned char *p = spki, *end = spki + len;
+	unsigned char *key = NULL;
+	ASN1_OBJECT *obj = NULL;
+	const ASN1_OBJECT *o;
+	const void *pv;
+	void *param = NULL;
+	int ptype = V_ASN1_UNDEF, tag, xc, ok = 0;
+	long n;
+
+	if (len > LONG_MAX || (ASN1_get_object(&p, &n, &tag, &xc,
+	    (long)len) & 0x80) || tag != V_ASN1_SEQUENCE || p + n != end ||
+	    (alg = d2i_X509_ALGOR(NULL, &p, end - p)) == NULL ||
+	    (bits = d2i_ASN1_BIT_STRING(NULL, &p, end - p)) == NULL ||
+	    p != end || bits->length <= 0)
+		goto out;
+	X509_ALGOR_get0(&o, &ptype, &pv, alg);
+	if ((obj = OBJ_dup(o)) == NULL || (ptype == V_ASN1_OBJECT &&
+	    (param = OBJ_dup(pv)) == NULL) || (ptype == V_ASN1_SEQUENCE &&
+	    (param = ASN1_STRING_dup(pv)) == NULL) ||
+	    (key = OPENSSL_memdup(bits->data, (size_t)bits->length)) == NULL)
+		goto out;
+	if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF && param == NULL)
+		goto out;	/* parameters of a kind pkish never makes */
+	ok = X509_PUBKEY_set0_param(X509_REQ_get_X509_PUBKEY(req), obj,
+	    ptype, param, key, bits->length);
+ out:
+	if (!ok) {
+		ASN1_OBJECT_free(obj);
+		if (ptype == V_ASN1_OBJECT)
+			ASN1_OBJECT_free(param);
+		else
+			ASN1_STRING_free(param);
+		OPENSSL_free(key);
+	}
+	X509_ALGOR_free(alg);
+	ASN1_BIT_STRING_free(bits);
+	return ok ? 0 : -1;
+}
+
+/*
+ * csr_build as DER (malloc'd). The request carries the key store's cached
+ * SubjectPublicKeyInfo as it is, and is never handed out as an object
+ * whose key would need decoding.
+ */
+int
+csr_build_der(const char *label, const struct csr_params *cp,
+    unsigned char **der, size_t *len, struct err *e)
+{
+	static const struct csr_params none;
+	EVP_PKEY *pk = NULL;
+	X509_REQ *req = NULL;
+	unsigned char *spki = NULL;
+	size_t spkilen;
+	const EVP_MD *md;
+	int rc = -1;
+
+	*der = NULL;
+	if (cp == NULL)
+		cp = &none;
+	if ((md = csr_md(cp->hash, e)) == NULL ||
+	    key_get1_spki(label, &pk, &spki, &spkilen, e) == -1)
+		goto out;
+	if ((req = X509_REQ_new()) == NULL || !X509_REQ_set_version(req, 0) ||
+	    spki_set(req, spki, spkilen) == -1) {
+		err_ssl(e, "X509_REQ_new");
+		goto out;
+	}
+	if (csr_sign(req, cp, pk, md, e) == -1)
+		goto out;
+	if ((*der = csr_to_der(req, len)) == NULL) {
+		err_ssl(e, "cannot encode the certificate request");
+		goto out;
+	}
+	rc = 0;
+ out:
+	free(spki);
+	X509_REQ_free(req);
+	EVP_PKEY_free(pk);
+	return rc;
 }
 
 unsigned char *

@@ -22,6 +22,10 @@ struct csr_params {
 
 /* Build and sign with the keystore key `label`. */
 X509_REQ *csr_build(const char *label, const struct csr_params *, struct err *);
+/* The same request as DER (*der, *len; malloc'd), carrying the key store's
+ * cached SubjectPublicKeyInfo as it is (no encode/decode of the key). */
+int	 csr_build_der(const char *label, const struct csr_params *,
+	    unsigned char **der, size_t *len, struct err *);
 /* Parse "CN=a,O=b" / "cn=a, o=b" (commas, optional spaces, \, escapes). */
 X509_NAME *csr_parse_dn(const char *, struct err *);
 /* PEM with armour ("-----BEGIN CERTIFICATE REQUEST-----"). malloc'd. */

@@ -11,7 +11,11 @@
  * (tp_install), so a failed enrollment leaves key and certificate as
  * they were. One ACME account key per (directory URL, contact). Runs in
  * the calling thread; no PKI lock is held across the network exchange.
+ * The certificate key and its CSR are made by a second thread while the
+ * order is in flight (the key store's syncs are then off the exchange's
+ * path); acme/ asks for the CSR when it finalizes (csr_get).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,12 @@ struct acme_job {
 	char			*replaces;	/* RFC 9773 certID, owned */
 	struct signer		 asig;		/* the account key's signer */
 	unsigned char		*csr;		/* CSR DER, owned */
+	size_t			 csr_len;
+	pthread_t		 kt;		/* makes key and CSR */
+	int			 kt_state;	/* 0 none, 1 running, 2 joined */
+	int			 kt_rc;		/* its result */
+	struct err		 kt_err;	/* its error */
+	int			 regen;		/* a fresh key for this request */
 	enroll_progress_fn	 progress;	/* the caller's, or NULL */
 	void			*pctx;		/* its context */
 };
@@ -119,26 +129,81 @@ job_setup(struct acme_job *j, const char *tp, const struct enroll_ctx *x,
 }
 
 /* The key of this request: as on the ASA, a fresh automatic key per
- * enrollment unless one is named (made when missing). */
-static int
-job_cert_key(struct acme_job *j, const struct enroll_ctx *x, struct err *e)
+ * enrollment unless one is named (made when missing). Whether one is
+ * made (717070) is known before it is: regen, or no key yet. */
+static void
+job_key_plan(struct acme_job *j, const struct enroll_ctx *x)
 {
-	int regen, generated;
+	j->regen = x->regenerate || (!j->c.rsakeypair[0] &&
+	    !j->c.eckeypair[0]);
+	j->p.cert_key_label = j->key;
+	j->p.regenerated_key = j->regen || !key_exists(j->label) ? j->label :
+	    NULL;
+}
 
-	regen = x->regenerate || (!j->c.rsakeypair[0] && !j->c.eckeypair[0]);
-	if (enroll_prepare_key(&j->c, regen, j->key, sizeof(j->key),
+/* The request's key and its CSR, as DER (the key stays in pki/). */
+static int
+job_csr(struct acme_job *j, struct err *e)
+{
+	struct csr_params cp = { 0 };
+	X509_REQ *req;
+	int generated;
+
+	if (enroll_prepare_key(&j->c, j->regen, j->key, sizeof(j->key),
 	    &generated, e) < 0)
 		return -1;
-	j->p.cert_key_label = j->key;
-	j->p.regenerated_key = generated ? j->label : NULL;
+	cp.subject = j->p.subject;
+	cp.dns = j->p.dns;
+	cp.ndns = j->p.ndns;
+	cp.ips = j->p.ips;
+	cp.nips = j->p.nips;
+	if ((req = csr_build(j->key, &cp, e)) == NULL)
+		return err_ctx(e, "RFC 8555 section 7.4: CSR");
+	j->csr = csr_to_der(req, &j->csr_len);
+	X509_REQ_free(req);
+	if (j->csr == NULL)
+		return err_ssl(e, "RFC 8555 section 7.4: CSR encoding");
 	return 0;
 }
 
-/*
- * The keys acme/ uses without holding them: a signer over the account
- * key (made as EC P-256 when missing and create is set) and the CSR for
- * the request's key, as DER.
- */
+static void *
+job_csr_thread(void *arg)
+{
+	struct acme_job *j = arg;
+
+	j->kt_rc = job_csr(j, &j->kt_err);
+	return NULL;
+}
+
+/* Wait for the key thread (if it runs); its result, "e" set on -1. */
+static int
+job_csr_join(struct acme_job *j, struct err *e)
+{
+	if (j->kt_state == 1) {
+		pthread_join(j->kt, NULL);
+		j->kt_state = 2;
+	}
+	if (j->kt_rc < 0 && e != NULL)
+		*e = j->kt_err;
+	return j->kt_rc;
+}
+
+/* acme_params.csr_get: the CSR once the key thread is done. */
+static int
+job_csr_get(void *arg, const unsigned char **der, size_t *len,
+    struct err *e)
+{
+	struct acme_job *j = arg;
+
+	if (job_csr_join(j, e) < 0)
+		return -1;
+	*der = j->csr;
+	*len = j->csr_len;
+	return 0;
+}
+
+/* The account key acme/ uses without holding it: a signer over it (made
+ * as EC P-256 when missing and create is set). */
 static int
 job_account(struct acme_job *j, int create, struct err *e)
 {
@@ -157,32 +222,27 @@ job_account(struct acme_job *j, int create, struct err *e)
 	return 0;
 }
 
+/* The account key (the order needs it first), then the request's key
+ * and CSR on a second thread (inline if none can be started). */
 static int
 job_keys(struct acme_job *j, const struct enroll_ctx *x, struct err *e)
 {
-	struct csr_params cp = { 0 };
-	X509_REQ *req;
-
-	if (job_cert_key(j, x, e) < 0)
+	job_key_plan(j, x);
+	if (job_account(j, 1, e) < 0)
 		return -1;
-	cp.subject = j->p.subject;
-	cp.dns = j->p.dns;
-	cp.ndns = j->p.ndns;
-	cp.ips = j->p.ips;
-	cp.nips = j->p.nips;
-	if ((req = csr_build(j->key, &cp, e)) == NULL)
-		return err_ctx(e, "RFC 8555 section 7.4: CSR");
-	j->csr = csr_to_der(req, &j->p.csr_len);
-	X509_REQ_free(req);
-	if (j->csr == NULL)
-		return err_ssl(e, "RFC 8555 section 7.4: CSR encoding");
-	j->p.csr_der = j->csr;
-	return job_account(j, 1, e);
+	j->p.csr_get = job_csr_get;
+	j->p.csr_arg = j;
+	if (pthread_create(&j->kt, NULL, job_csr_thread, j) == 0)
+		j->kt_state = 1;
+	else
+		j->kt_rc = job_csr(j, &j->kt_err);
+	return 0;
 }
 
 static void
 job_free(struct acme_job *j)
 {
+	job_csr_join(j, NULL);
 	pki_signer_close(&j->asig);
 	free(j->csr);
 	free(j->pool);
@@ -251,6 +311,7 @@ enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 	/* the directory first: an unreachable server leaves no key */
 	if (acme_directory_check(&j->p, e) < 0 || job_keys(j, x, e) < 0 ||
 	    acme_enroll(&j->p, &res, e) < 0) {
+		job_csr_join(j, NULL);
 		tp_set_status(tp, TP_ST_FAILED);
 		fail_text("ACME certificate enrollment failed", e);
 		goto out;

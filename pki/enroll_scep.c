@@ -256,15 +256,9 @@ static int
 job_req(struct scep_job *j, int renewal, struct err *e)
 {
 	EVP_PKEY *pub;
-	X509_REQ *req;
 
-	if ((req = csr_build(j->key, &j->r.p, e)) == NULL)
-		return -1;
-	j->csr = csr_to_der(req, &j->q.csr_len);
-	X509_REQ_free(req);
-	if (j->csr == NULL)
-		return err_ssl(e, "SCEP: cannot encode the CSR");
-	if (pki_signer_open(j->key, &j->ksig, e) < 0)
+	if (csr_build_der(j->key, &j->r.p, &j->csr, &j->q.csr_len, e) < 0 ||
+	    pki_signer_open(j->key, &j->ksig, e) < 0)
 		return -1;
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;

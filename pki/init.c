@@ -7,23 +7,19 @@
 #include "scep/scep.h"
 
 /*
- * OpenSSL for pkish, first of all OpenSSL calls: the system configuration
- * (openssl.cnf, or OPENSSL_CONF) is read as every OpenSSL program reads
- * it, so a distribution's crypto policy applies to pkish too. No atexit
- * tear-down: the process's memory goes back whole, and freeing OpenSSL's
- * tables one by one only delayed every exit.
+ * OpenSSL for pkish, first of all OpenSSL calls: no atexit tear-down (the
+ * process's memory goes back whole, and freeing OpenSSL's tables one by
+ * one only delayed every exit). The system configuration (openssl.cnf, or
+ * OPENSSL_CONF) is read as every OpenSSL 3 program reads it: by OpenSSL
+ * itself, the first time anything consults it (an algorithm fetch, an
+ * object-table look-up, TLS), so a distribution's crypto policy applies
+ * to pkish too; a daemon with nothing to do does not map the 1.5 MiB of
+ * libcrypto that reading it takes.
  */
 void
 pkish_crypto_init(void)
 {
-	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT,
-	    NULL);
-}
-
-int
-pkish_init(struct err *e)
-{
-	return scep_init(e);
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
 }
 
 /*

@@ -40,6 +40,9 @@ struct kc_ent {
 	char		 label[128];	/* "" = free slot */
 	EVP_PKEY	*priv;		/* one reference owned */
 	EVP_PKEY	*pub;		/* public half, owned; NULL until asked */
+	unsigned char	*spki;		/* its SubjectPublicKeyInfo DER, owned;
+					 * NULL until asked */
+	size_t		 spki_len;
 	struct stat	 st;		/* <label>.pem when it was decoded */
 	unsigned long	 used;		/* kc_tick at the last use */
 };
@@ -227,6 +230,7 @@ kc_clear(struct kc_ent *k)
 {
 	EVP_PKEY_free(k->priv);
 	EVP_PKEY_free(k->pub);
+	free(k->spki);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -353,28 +357,32 @@ key_info_locked(const char *label, struct key_info *ki, struct err *e)
 	return 0;
 }
 
-/* Write key and metadata; caller holds ks_mu. */
+/* Write key and metadata as one change (both synced, then renamed, one
+ * directory sync); caller holds ks_mu. */
 static int
 store_locked(const char *label, EVP_PKEY *pk, const struct key_info *ki,
     struct err *e)
 {
-	char path[PATH_MAX], meta[256], *pem = NULL;
+	char path[PATH_MAX], mpath[PATH_MAX], meta[256], *pem = NULL;
+	const char *paths[2] = { path, mpath };
+	const void *bufs[2];
+	size_t lens[2];
 	int rc;
 
 	key_cache_drop_locked(label);		/* replaced below */
-	if (key_pkey_to_pem(pk, NULL, &pem, e) == -1)
+	meta_format(ki, meta, sizeof(meta));
+	if (key_path(label, "pem", path, sizeof(path), e) == -1 ||
+	    key_path(label, "meta", mpath, sizeof(mpath), e) == -1 ||
+	    key_pkey_to_pem(pk, NULL, &pem, e) == -1)
 		return -1;
-	rc = key_path(label, "pem", path, sizeof(path), e);
-	if (rc == 0)
-		rc = file_write_atomic(path, pem, strlen(pem), 0600, e);
+	bufs[0] = pem;
+	lens[0] = strlen(pem);
+	bufs[1] = meta;
+	lens[1] = strlen(meta);
+	rc = file_write_atomic_n(2, paths, bufs, lens, 0600, e);
 	OPENSSL_cleanse(pem, strlen(pem));
 	free(pem);
-	if (rc == -1)
-		return -1;
-	meta_format(ki, meta, sizeof(meta));
-	if (key_path(label, "meta", path, sizeof(path), e) == -1)
-		return -1;
-	return file_write_atomic(path, meta, strlen(meta), 0600, e);
+	return rc;
 }
 
 /* Write pk as label. With cache set, pk (ours: just generated) is also
@@ -567,22 +575,63 @@ key_export_pem(const char *label, const char *pass, char **pem, struct err *e)
 	return rc;
 }
 
+/* The SubjectPublicKeyInfo DER of the cached entry k, encoded once
+ * (OpenSSL 3's encoder set-up costs more than a signature); a malloc'd
+ * copy in *der. Caller holds ks_mu. */
+static int
+spki_locked(struct kc_ent *k, unsigned char **der, size_t *len,
+    struct err *e)
+{
+	unsigned char *tmp = NULL;
+	int n;
+
+	if (k->spki == NULL) {
+		n = i2d_PUBKEY(k->priv, &tmp);
+		if ((k->spki = der_take(tmp, n, &k->spki_len, "public key",
+		    e)) == NULL)
+			return err_ctx(e, "key %s", k->label);
+	}
+	if ((*der = malloc(k->spki_len)) == NULL)
+		return err_set(e, E_NOMEM, "out of memory");
+	memcpy(*der, k->spki, k->spki_len);
+	*len = k->spki_len;
+	return 0;
+}
+
 /* DER SubjectPublicKeyInfo; *der malloc'd. */
 int
 key_public_der(const char *label, unsigned char **der, size_t *len,
     struct err *e)
 {
-	EVP_PKEY *pk;
-	unsigned char *tmp = NULL;
-	int n;
+	return key_get1_spki(label, NULL, der, len, e);
+}
+
+/* The private handle (when pk is set) and the SubjectPublicKeyInfo DER
+ * (*der malloc'd) of one and the same key. */
+int
+key_get1_spki(const char *label, EVP_PKEY **pk, unsigned char **der,
+    size_t *len, struct err *e)
+{
+	struct kc_ent	*k;
+	int		 rc = -1;
 
 	*der = NULL;
 	*len = 0;
-	if ((pk = key_get1(label, e)) == NULL)
+	if (pk != NULL)
+		*pk = NULL;
+	if (key_label_valid(label, e) == -1)
 		return -1;
-	n = i2d_PUBKEY(pk, &tmp);
-	EVP_PKEY_free(pk);
-	if ((*der = der_take(tmp, n, len, "public key", e)) == NULL)
-		return err_ctx(e, "key %s", label);
-	return 0;
+	pthread_mutex_lock(&ks_mu);
+	if ((k = kc_get_locked(label, e)) != NULL &&
+	    spki_locked(k, der, len, e) == 0) {
+		rc = 0;
+		if (pk != NULL && !EVP_PKEY_up_ref(k->priv)) {
+			free(*der);
+			*der = NULL;
+			rc = err_ssl(e, "key %s: EVP_PKEY_up_ref", label);
+		} else if (pk != NULL)
+			*pk = k->priv;
+	}
+	pthread_mutex_unlock(&ks_mu);
+	return rc;
 }

@@ -39,6 +39,11 @@ int	 key_export_pem(const char *label, const char *pass, char **pem,
 /* DER SubjectPublicKeyInfo for `show crypto key mypubkey`. */
 int	 key_public_der(const char *label, unsigned char **der, size_t *len,
 	    struct err *);
+/* The private handle (if pk is set; EVP_PKEY_free it) and the DER
+ * SubjectPublicKeyInfo (*der malloc'd, encoded once per cached key) of
+ * the same key. 0, or -1 with "e" set. */
+int	 key_get1_spki(const char *label, EVP_PKEY **pk, unsigned char **der,
+	    size_t *len, struct err *);
 
 /* 0 if label is 1..127 chars of [A-Za-z0-9._-] without a leading dot;
  * -1 and E_INVAL otherwise. */

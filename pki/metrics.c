@@ -93,23 +93,43 @@ metrics_renewal(const char *tp, int ok)
 	pthread_mutex_unlock(&mu);
 }
 
+/* The per-trustpoint gauge families, in the order of a scrape. */
+enum { G_NOT_AFTER, G_RENEW, G_CA_NOT_AFTER, G_LAST, G_LAST_OK, NGAUGE };
+static const struct { const char *name, *help; } gauges[NGAUGE] = {
+	{ "pkish_certificate_not_after_seconds", "notAfter of the "
+	    "trustpoint's identity certificate, in Unix seconds." },
+	{ "pkish_certificate_renew_time_seconds", "When the identity "
+	    "certificate is renewed (the RENEW timer), in Unix seconds." },
+	{ "pkish_ca_certificate_not_after_seconds", "notAfter of the "
+	    "trustpoint's CA certificate, in Unix seconds." },
+	{ "pkish_renewal_last_timestamp_seconds", "When the last automatic "
+	    "renewal of the trustpoint ended, in Unix seconds." },
+	{ "pkish_renewal_last_success", "1 when the last automatic renewal "
+	    "of the trustpoint succeeded, 0 when it failed." },
+};
+
+/* One sample of a gauge: there or not, its value, its serial label. */
+struct gval {
+	int		 has;
+	long long	 v;
+	const char	*serial;	/* NULL: no serial label */
+};
+
 /* What one trustpoint contributes to a scrape. */
 struct tp_sample {
 	char		 name[64];
-	int		 has_cert, has_ca, has_renew, has_last, last_ok;
 	char		 serial[128], ca_serial[128];
-	time_t		 not_after, ca_not_after, renew, last;
+	struct gval	 g[NGAUGE];
 };
 
 static void
-cert_of(X509 *x, int *has, char *serial, size_t len, time_t *not_after)
+cert_of(X509 *x, char *serial, size_t len, struct gval *g)
 {
 	struct cert_facts *f = malloc(sizeof(*f));
 
 	if (f != NULL && cert_facts_get(x, f) == 0) {
-		*has = 1;
 		snprintf(serial, len, "%s", f->serial);
-		*not_after = f->not_after;
+		*g = (struct gval){ 1, (long long)f->not_after, serial };
 	}
 	free(f);
 }
@@ -122,8 +142,8 @@ renew_of(struct tp_sample *s, const struct renew_timer *t, size_t nt)
 	for (size_t i = 0; i < nt; i++)
 		if (strncmp(t[i].name, "RENEW ", 6) == 0 &&
 		    strcmp(t[i].name + 6, s->name) == 0) {
-			s->has_renew = 1;
-			s->renew = t[i].when;
+			s->g[G_RENEW] = (struct gval){ 1, (long long)t[i].when,
+			    NULL };
 			return;
 		}
 }
@@ -134,9 +154,10 @@ last_of(struct tp_sample *s)
 	pthread_mutex_lock(&mu);
 	for (size_t i = 0; i < nren; i++)
 		if (strcmp(renewals[i].tp, s->name) == 0) {
-			s->has_last = 1;
-			s->last = renewals[i].when;
-			s->last_ok = renewals[i].ok;
+			s->g[G_LAST] = (struct gval){ 1,
+			    (long long)renewals[i].when, NULL };
+			s->g[G_LAST_OK] = (struct gval){ 1, renewals[i].ok,
+			    NULL };
 		}
 	pthread_mutex_unlock(&mu);
 }
@@ -157,11 +178,11 @@ collect(size_t *n)
 		snprintf(s->name, sizeof(s->name), "%s", names[i]);
 		if (tp_get_certs(names[i], &k, NULL) == 0) {
 			if (k.cert)
-				cert_of(k.cert, &s->has_cert, s->serial,
-				    sizeof(s->serial), &s->not_after);
+				cert_of(k.cert, s->serial, sizeof(s->serial),
+				    &s->g[G_NOT_AFTER]);
 			if (k.ca)
-				cert_of(k.ca, &s->has_ca, s->ca_serial,
-				    sizeof(s->ca_serial), &s->ca_not_after);
+				cert_of(k.ca, s->ca_serial, sizeof(s->ca_serial),
+				    &s->g[G_CA_NOT_AFTER]);
 			tp_certs_free(&k);
 		}
 		renew_of(s, t, nt);
@@ -206,46 +227,17 @@ sample(FILE *f, const char *name, const char *tp, const char *serial,
 	fprintf(f, "\"} %lld\n", value);
 }
 
+/* Each gauge family: HELP and TYPE, then the trustpoints that have it. */
 static void
-render_certs(FILE *f, const struct tp_sample *v, size_t n)
+render_gauges(FILE *f, const struct tp_sample *v, size_t n)
 {
-	family(f, "pkish_certificate_not_after_seconds", "gauge", "notAfter "
-	    "of the trustpoint's identity certificate, in Unix seconds.");
-	for (size_t i = 0; i < n; i++)
-		if (v[i].has_cert)
-			sample(f, "pkish_certificate_not_after_seconds",
-			    v[i].name, v[i].serial, (long long)v[i].not_after);
-	family(f, "pkish_certificate_renew_time_seconds", "gauge", "When the "
-	    "identity certificate is renewed (the RENEW timer), in Unix "
-	    "seconds.");
-	for (size_t i = 0; i < n; i++)
-		if (v[i].has_renew)
-			sample(f, "pkish_certificate_renew_time_seconds",
-			    v[i].name, NULL, (long long)v[i].renew);
-	family(f, "pkish_ca_certificate_not_after_seconds", "gauge", "notAfter "
-	    "of the trustpoint's CA certificate, in Unix seconds.");
-	for (size_t i = 0; i < n; i++)
-		if (v[i].has_ca)
-			sample(f, "pkish_ca_certificate_not_after_seconds",
-			    v[i].name, v[i].ca_serial,
-			    (long long)v[i].ca_not_after);
-}
-
-static void
-render_renewals(FILE *f, const struct tp_sample *v, size_t n)
-{
-	family(f, "pkish_renewal_last_timestamp_seconds", "gauge", "When the "
-	    "last automatic renewal of the trustpoint ended, in Unix seconds.");
-	for (size_t i = 0; i < n; i++)
-		if (v[i].has_last)
-			sample(f, "pkish_renewal_last_timestamp_seconds",
-			    v[i].name, NULL, (long long)v[i].last);
-	family(f, "pkish_renewal_last_success", "gauge", "1 when the last "
-	    "automatic renewal of the trustpoint succeeded, 0 when it failed.");
-	for (size_t i = 0; i < n; i++)
-		if (v[i].has_last)
-			sample(f, "pkish_renewal_last_success", v[i].name, NULL,
-			    v[i].last_ok);
+	for (int g = 0; g < NGAUGE; g++) {
+		family(f, gauges[g].name, "gauge", gauges[g].help);
+		for (size_t i = 0; i < n; i++)
+			if (v[i].g[g].has)
+				sample(f, gauges[g].name, v[i].name,
+				    v[i].g[g].serial, v[i].g[g].v);
+	}
 }
 
 static void
@@ -282,8 +274,7 @@ metrics_render(size_t *len)
 	if ((v = collect(&n)) == NULL)
 		return NULL;
 	if ((f = open_memstream(&buf, len)) != NULL) {
-		render_certs(f, v, n);
-		render_renewals(f, v, n);
+		render_gauges(f, v, n);
 		render_counters(f);
 		if (fclose(f) != 0) {
 			free(buf);

@@ -46,7 +46,6 @@
 #include "pki/crl.h"
 
 void	pkish_crypto_init(void);	/* first, before any OpenSSL call */
-int	pkish_init(struct err *);	/* once, before threads */
 void	pkish_shutdown(void);
 
 /* What pki/ needs from the system configuration. conf/ is pki's sibling

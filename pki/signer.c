@@ -107,13 +107,16 @@ int
 pki_signer_open(const char *label, struct signer *s, struct err *e)
 {
 	EVP_PKEY *k;
+	unsigned char *der;
+	size_t len;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if ((k = key_get1(label, e)) == NULL)
+	if (key_get1_spki(label, &k, &der, &len, e) == -1)
 		return -1;
-	rc = pki_signer_pkey(k, s, e);
+	rc = pki_signer_pkey_der(k, der, len, s, e);
 	EVP_PKEY_free(k);
+	free(der);
 	return rc;
 }
 

@@ -155,34 +155,76 @@ scep_ca_parse(const unsigned char *der, size_t len, STACK_OF(X509) **certs,
 	return 0;
 }
 
+/* The index in sk of the certificate for the key with DER spki: the
+ * same SubjectPublicKeyInfo bytes, else (a CA that re-encodes it) the
+ * same key decoded; -1 when none. */
+static int
+pick_index(STACK_OF(X509) *sk, const unsigned char *spki, size_t len)
+{
+	const unsigned char *p = spki;
+	EVP_PKEY *key;
+	int i, at = -1;
+
+	for (i = 0; i < sk_X509_num(sk); i++)
+		if (scep_spki_is(X509_get_X509_PUBKEY(sk_X509_value(sk, i)),
+		    spki, len))
+			return i;
+	if (len > LONG_MAX || (key = d2i_PUBKEY(NULL, &p, (long)len)) == NULL)
+		return -1;
+	for (i = 0; i < sk_X509_num(sk) && at < 0; i++)
+		if (EVP_PKEY_eq(X509_get0_pubkey(sk_X509_value(sk, i)),
+		    key) == 1)
+			at = i;
+	EVP_PKEY_free(key);
+	return at;
+}
+
 /*
- * From a degenerate PKCS#7 (or a bare certificate), the certificate
- * for key and the rest. Both results are owned by the caller.
+ * From a degenerate PKCS#7 (or a bare certificate), the certificate for
+ * the key whose SubjectPublicKeyInfo DER is spki, and the rest. Both
+ * results are owned by the caller.
  */
 int
-scep_certs_pick(const unsigned char *der, size_t len, EVP_PKEY *key,
-    X509 **cert, STACK_OF(X509) **extra, struct err *e)
+scep_certs_pick_spki(const unsigned char *der, size_t len,
+    const unsigned char *spki, size_t spkilen, X509 **cert,
+    STACK_OF(X509) **extra, struct err *e)
 {
 	STACK_OF(X509) *sk;
-	X509 *x, *mine = NULL;
 	int i;
 
 	*cert = NULL;
 	*extra = NULL;
 	if ((sk = scep_certs_from_der(der, len, "CertRep", e)) == NULL)
 		return -1;
-	for (i = 0; i < sk_X509_num(sk) && mine == NULL; i++) {
-		x = sk_X509_value(sk, i);
-		if (EVP_PKEY_eq(X509_get0_pubkey(x), key) == 1)
-			mine = sk_X509_delete(sk, i);
-	}
+	i = pick_index(sk, spki, spkilen);
 	ERR_clear_error();
-	if (mine == NULL) {
+	if (i < 0) {
 		sk_X509_pop_free(sk, X509_free);
 		return err_set(e, E_PROTO, "SCEP CertRep: no certificate in "
 		    "the reply matches our key (RFC 8894 section 3.3.2)");
 	}
-	*cert = mine;
+	*cert = sk_X509_delete(sk, i);
 	*extra = sk;
 	return 0;
+}
+
+/*
+ * The same for a (public) key; both results are owned by the caller.
+ */
+int
+scep_certs_pick(const unsigned char *der, size_t len, EVP_PKEY *key,
+    X509 **cert, STACK_OF(X509) **extra, struct err *e)
+{
+	unsigned char *spki = NULL;
+	int n = key ? i2d_PUBKEY(key, &spki) : -1, rc;
+
+	*cert = NULL;
+	*extra = NULL;
+	if (n <= 0) {
+		OPENSSL_free(spki);
+		return err_ssl(e, "SCEP CertRep: cannot encode our key");
+	}
+	rc = scep_certs_pick_spki(der, len, spki, (size_t)n, cert, extra, e);
+	OPENSSL_free(spki);
+	return rc;
 }

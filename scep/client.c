@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/asn1t.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -51,30 +52,22 @@ req_check(const struct scep_req *rq, struct err *e)
 	return 0;
 }
 
-/* 1 when pub is the signer's public key. */
+/* 1 when pub is the signer's public key (the same DER). */
 static int
-is_signers(EVP_PKEY *pub, const struct signer *sg)
+is_signers(X509_PUBKEY *pub, const struct signer *sg)
 {
-	unsigned char *der = NULL;
-	int n = i2d_PUBKEY(pub, &der), same;
-
-	same = n > 0 && (size_t)n == sg->pub_len &&
-	    memcmp(der, sg->pub_der, sg->pub_len) == 0;
-	OPENSSL_free(der);
-	ERR_clear_error();
-	return same;
+	return scep_spki_is(pub, sg->pub_der, sg->pub_len);
 }
 
-/* The CSR, which must be for rq->key. */
+/* The CSR, which must be for rq->key; parsed without decoding its key
+ * (scep/spki.c): only its subject and key bytes are used here. */
 static int
 csr_decode(const struct scep_req *rq, struct exchange *x, struct err *e)
 {
-	const unsigned char *p = rq->csr_der;
-
-	if ((x->csr = d2i_X509_REQ(NULL, &p, (long)rq->csr_len)) == NULL ||
-	    p != rq->csr_der + rq->csr_len)
+	if ((x->csr = scep_d2i_nokey(ASN1_ITEM_rptr(X509_REQ), rq->csr_der,
+	    rq->csr_len)) == NULL)
 		return err_ssl(e, "SCEP: the CSR does not decode");
-	if (!is_signers(X509_REQ_get0_pubkey(x->csr), rq->key))
+	if (!is_signers(X509_REQ_get_X509_PUBKEY(x->csr), rq->key))
 		return err_set(e, E_INVAL, "SCEP: the CSR is not for the key "
 		    "being certified");
 	return 0;
@@ -85,13 +78,13 @@ static int
 pick_signer(const struct scep_req *rq, struct exchange *x, struct err *e)
 {
 	if (rq->signer_cert == NULL) {
-		x->sign_cert = scep_transient_cert(rq->key,
-		    X509_REQ_get_subject_name(x->csr), e);
+		x->sign_cert = scep_transient_make(rq->key,
+		    X509_REQ_get_subject_name(x->csr), scep_nokey_ctx(), e);
 		x->tx.signer = rq->key;
 		return x->sign_cert ? 0 : -1;
 	}
 	x->tx.signer = rq->signer_key ? rq->signer_key : rq->key;
-	if (!is_signers(X509_get0_pubkey(rq->signer_cert), x->tx.signer))
+	if (!is_signers(X509_get_X509_PUBKEY(rq->signer_cert), x->tx.signer))
 		return err_set(e, E_INVAL, "SCEP renewal: the signer "
 		    "certificate does not match its key");
 	if (!X509_up_ref(rq->signer_cert))
@@ -114,8 +107,8 @@ ex_setup(const struct scep_req *rq, enum scep_msg_type type,
 		if (*tid == '\0' || strlen(tid) > SCEP_TID_MAX)
 			return err_set(e, E_INVAL, "SCEP: bad transactionID");
 		strcpy(x->tx.transaction_id, tid);
-	} else if (scep_transaction_id(X509_REQ_get0_pubkey(x->csr),
-	    x->tx.transaction_id, e) == -1)
+	} else if (scep_transaction_id_der(rq->key->pub_der, rq->key->pub_len,
+	    x->tx.transaction_id, e) == -1)	/* = the CSR's key */
 		return -1;
 	if (RAND_bytes(x->tx.sender_nonce, SCEP_NONCE_LEN) != 1)
 		return err_ssl(e, "SCEP: no random senderNonce");
@@ -135,14 +128,15 @@ type_name(enum scep_msg_type t)
 
 /* Move a verified CertRep into resp; SUCCESS picks our certificate. */
 static int
-fill_resp(struct exchange *x, struct scep_certrep *cr, struct scep_resp *rs,
-    struct err *e)
+fill_resp(const struct signer *rq_key, struct scep_certrep *cr,
+    struct scep_resp *rs, struct err *e)
 {
 	rs->status = cr->status;
 	rs->fail_info = cr->fail_info;
 	snprintf(rs->fail_text, sizeof(rs->fail_text), "%s", cr->fail_text);
-	if (cr->status == SCEP_SUCCESS && scep_certs_pick(cr->inner,
-	    cr->inner_len, X509_REQ_get0_pubkey(x->csr), &rs->cert, &rs->extra, e) == -1)
+	if (cr->status == SCEP_SUCCESS && scep_certs_pick_spki(cr->inner,
+	    cr->inner_len, rq_key->pub_der, rq_key->pub_len, &rs->cert,
+	    &rs->extra, e) == -1)
 		return -1;
 	log_dbg(DBG_PKI_TRANS, 1, "CRYPTO_PKI: Client received CertRep - %s%s"
 	    "%s%s%s", cr->status == SCEP_SUCCESS ? "GRANTED" : cr->status ==
@@ -178,7 +172,7 @@ ex_run(const struct scep_req *rq, struct exchange *x,
 	    "bytes)", hr.body_len);
 	if (scep_certrep_parse(hr.body, hr.body_len, &x->tx, rq->ra_sign ?
 	    rq->ra_sign : rq->ca, &cr, e) == -1 ||
-	    fill_resp(x, &cr, rs, e) == -1)
+	    fill_resp(rq->key, &cr, rs, e) == -1)
 		goto out;
 	rc = 0;
  out:

@@ -10,11 +10,15 @@
  * rest of the process never sees it, and a process that never meets such
  * a CA never loads the module.
  *
- * Threading: scep_init() runs its work once (pthread_once) and must be
- * called before other threads use OpenSSL's object table, since
- * OBJ_create() is not thread-safe in 3.0. scep_legacy_ctx() creates its
- * context once, under its own pthread_once; both statics are read-only
- * afterwards.
+ * The OIDs are registered by the first use of the engine (scep_nid(),
+ * which every message builder and parser asks), not at start-up: an
+ * object-table look-up makes OpenSSL read its configuration, and a daemon
+ * that never speaks SCEP need not.
+ *
+ * Threading: the registration runs once (pthread_once); OpenSSL 3.0's
+ * object table takes its own lock for OBJ_create() and look-ups.
+ * scep_legacy_ctx() creates its context once, under its own pthread_once;
+ * both statics are read-only afterwards.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -78,9 +82,8 @@ legacy_init(void)
 }
 
 /*
- * Register the SCEP OIDs and create the decryption context, once.
- * Returns 0, or -1 (E_CRYPTO) when OpenSSL refused; later calls return
- * the same result.
+ * Register the SCEP OIDs, once. Returns 0, or -1 (E_CRYPTO) when OpenSSL
+ * refused; later calls return the same result.
  */
 int
 scep_init(struct err *e)
@@ -91,11 +94,13 @@ scep_init(struct err *e)
 	return 0;
 }
 
+/* NID_undef when OpenSSL refused to register it (see scep_init()). */
 int
 scep_nid(enum scep_attr a)
 {
 	if (a < 0 || a >= SA__MAX)
 		return NID_undef;
+	pthread_once(&once, do_init);
 	return OBJ_txt2nid(attrs[a].oid);
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pkcs7.h>
 #include "lib/log.h"
 #include "scep/scep_int.h"
@@ -83,9 +84,38 @@ tx_check(const struct scep_tx *tx, size_t len, struct err *e)
 	return 0;
 }
 
-/* The SignerInfo for tx->signer_cert: identifiers and algorithms (from
- * the certificate's public key), contentType, messageDigest of the
- * envelope and the SCEP attributes (RFC 8894 section 3.2.1). */
+/* What PKCS7_SIGNER_INFO_set fills in, from the signer's public key DER
+ * rather than a decoded key (the transient certificate's is not): version
+ * 1, issuerAndSerialNumber, digestAlgorithm and digestEncryptionAlgorithm
+ * (rsaEncryption, or ecdsa-with-<digest> for EC). */
+static int
+si_set(PKCS7_SIGNER_INFO *si, const struct scep_tx *tx)
+{
+	X509 *c = tx->signer_cert;
+	int hnid = EVP_MD_get_type(tx->md), snid;
+	int knid = scep_spki_nid(tx->signer->pub_der, tx->signer->pub_len);
+
+	if (!ASN1_INTEGER_set(si->version, 1) ||
+	    !X509_NAME_set(&si->issuer_and_serial->issuer,
+	    X509_get_issuer_name(c)))
+		return 0;
+	ASN1_INTEGER_free(si->issuer_and_serial->serial);
+	if ((si->issuer_and_serial->serial =
+	    ASN1_INTEGER_dup(X509_get0_serialNumber(c))) == NULL ||
+	    !X509_ALGOR_set0(si->digest_alg, OBJ_nid2obj(hnid), V_ASN1_NULL,
+	    NULL))
+		return 0;
+	if (knid == NID_rsaEncryption)
+		return X509_ALGOR_set0(si->digest_enc_alg,
+		    OBJ_nid2obj(NID_rsaEncryption), V_ASN1_NULL, NULL);
+	return knid != NID_undef && OBJ_find_sigid_by_algs(&snid, hnid,
+	    knid) && X509_ALGOR_set0(si->digest_enc_alg, OBJ_nid2obj(snid),
+	    V_ASN1_UNDEF, NULL);
+}
+
+/* The SignerInfo for tx->signer_cert: identifiers and algorithms,
+ * contentType, messageDigest of the envelope and the SCEP attributes
+ * (RFC 8894 section 3.2.1). */
 static PKCS7_SIGNER_INFO *
 signer_info(PKCS7 *p7, const struct scep_tx *tx, const unsigned char *env,
     int envlen, struct err *e)
@@ -96,9 +126,7 @@ signer_info(PKCS7 *p7, const struct scep_tx *tx, const unsigned char *env,
 	char mt[8];
 
 	snprintf(mt, sizeof(mt), "%d", (int)tx->type);
-	if ((si = PKCS7_SIGNER_INFO_new()) == NULL ||
-	    !PKCS7_SIGNER_INFO_set(si, tx->signer_cert,
-	    X509_get0_pubkey(tx->signer_cert), tx->md) ||
+	if ((si = PKCS7_SIGNER_INFO_new()) == NULL || !si_set(si, tx) ||
 	    !PKCS7_add_signer(p7, si)) {
 		PKCS7_SIGNER_INFO_free(si);
 		return err_ssl(e, "SCEP: cannot sign the pkiMessage"), NULL;
@@ -248,19 +276,32 @@ scep_issuer_and_subject(const X509_NAME *issuer, const X509_NAME *subject,
  * DER SubjectPublicKeyInfo, so polls after a restart reuse it.
  */
 int
-scep_transaction_id(EVP_PKEY *key, char out[SCEP_TID_MAX + 1], struct err *e)
+scep_transaction_id_der(const unsigned char *spki, size_t len,
+    char out[SCEP_TID_MAX + 1], struct err *e)
 {
-	unsigned char *spki = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	int n;
 
 	out[0] = '\0';
-	if ((n = i2d_PUBKEY(key, &spki)) <= 0 ||
-	    !EVP_Digest(spki, (size_t)n, md, &mdlen, EVP_sha256(), NULL)) {
+	if (spki == NULL || len == 0 ||
+	    !EVP_Digest(spki, len, md, &mdlen, EVP_sha256(), NULL))
+		return err_ssl(e, "SCEP: cannot hash the public key");
+	scep_hex(md, mdlen, out, SCEP_TID_MAX + 1);
+	return 0;
+}
+
+int
+scep_transaction_id(EVP_PKEY *key, char out[SCEP_TID_MAX + 1], struct err *e)
+{
+	unsigned char *spki = NULL;
+	int n, rc;
+
+	out[0] = '\0';
+	if ((n = i2d_PUBKEY(key, &spki)) <= 0) {
 		OPENSSL_free(spki);
 		return err_ssl(e, "SCEP: cannot hash the public key");
 	}
+	rc = scep_transaction_id_der(spki, (size_t)n, out, e);
 	OPENSSL_free(spki);
-	scep_hex(md, mdlen, out, SCEP_TID_MAX + 1);
-	return 0;
+	return rc;
 }

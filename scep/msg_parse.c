@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/asn1t.h>
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
@@ -44,6 +45,38 @@ scep_p7_decode(const unsigned char *der, size_t len, OSSL_LIB_CTX *ctx,
 		PKCS7_free(p7);
 		err_ssl(e, "SCEP %s: malformed or truncated DER (RFC 8894 "
 		    "section 3.1)", what);
+		if (e)
+			e->code = E_PROTO;	/* the peer's fault */
+		return NULL;
+	}
+	return p7;
+}
+
+/* The same for a CertRep, whose certificates are never used (the
+ * signature is checked against the CA/RA certificate we hold): they are
+ * parsed in scep_nokey_ctx(), their keys undecoded; the SignedData
+ * itself stays in the default context for the verification. */
+static PKCS7 *
+certrep_decode(const unsigned char *der, size_t len, struct err *e)
+{
+	const unsigned char *p = der;
+	PKCS7 *p7;
+
+	if (der == NULL || len == 0 || len > LONG_MAX) {
+		err_set(e, E_PROTO, "SCEP CertRep: empty message");
+		return NULL;
+	}
+	if ((p7 = PKCS7_new()) == NULL) {
+		err_ssl(e, "SCEP CertRep: out of memory");
+		return NULL;
+	}
+	/* On failure d2i frees *p7 and sets it to NULL. */
+	if (ASN1_item_d2i_ex((ASN1_VALUE **)&p7, &p, (long)len,
+	    ASN1_ITEM_rptr(PKCS7), scep_nokey_ctx(), NULL) == NULL ||
+	    p != der + len) {
+		PKCS7_free(p7);
+		err_ssl(e, "SCEP CertRep: malformed or truncated DER (RFC 8894 "
+		    "section 3.1)");
 		if (e)
 			e->code = E_PROTO;	/* the peer's fault */
 		return NULL;
@@ -232,7 +265,7 @@ scep_certrep_parse(const unsigned char *der, size_t len,
 		return err_set(e, E_INVAL, "SCEP: scep_init() was not called");
 	if (rep_signer == NULL)
 		return err_set(e, E_INVAL, "SCEP: no CA/RA certificate");
-	if ((p7 = scep_p7_decode(der, len, NULL, "CertRep", e)) == NULL ||
+	if ((p7 = certrep_decode(der, len, e)) == NULL ||
 	    verify_signed(p7, rep_signer, &content, &clen, e) == -1)
 		goto out;
 	si = sk_PKCS7_SIGNER_INFO_value(PKCS7_get_signer_info(p7), 0);

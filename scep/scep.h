@@ -1,8 +1,8 @@
 /* scep/scep.h - SCEP client engine (RFC 8894): the one public header of scep/.
  *
- * Call scep_init() once from main before any thread starts. Every other
- * function is thread-safe as long as callers do not share the objects
- * they pass in. Errors follow lib/err.h: 0/-1 or pointer/NULL, the
+ * The engine registers its OIDs on first use (scep_init() does it now and
+ * says whether OpenSSL accepted them). Every function is thread-safe as
+ * long as callers do not share the objects they pass in. Errors follow lib/err.h: 0/-1 or pointer/NULL, the
  * struct err filled at the innermost failure site; protocol errors name
  * the RFC 8894 section. scep/ holds no private key: the requester's keys
  * are used through signers (lib/signer.h) made by pki/, and the request

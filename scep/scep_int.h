@@ -2,6 +2,7 @@
  * library context, HTTP plumbing. Not for other parts. */
 #ifndef SCEP_SCEP_INT_H
 #define SCEP_SCEP_INT_H
+#include <openssl/asn1.h>
 #include <openssl/crypto.h>
 #include <openssl/pkcs7.h>
 #include "lib/http.h"
@@ -13,7 +14,7 @@ enum scep_attr {
 	SA_RECIPIENT_NONCE, SA_TRANSACTION_ID, SA_FAIL_INFO_TEXT, SA__MAX
 };
 
-/* NID of an attribute; NID_undef before scep_init(). */
+/* NID of an attribute (registered on first use); NID_undef if refused. */
 int		 scep_nid(enum scep_attr);
 /* Library context holding only OpenSSL's "legacy" provider, created on
  * the first call; for content ciphers the default context lacks (DES-CBC).
@@ -34,6 +35,30 @@ struct signer;
 int		 scep_envelope_open_signer(PKCS7 *, const struct signer *,
 		    X509 *cert, unsigned char **out, size_t *outlen,
 		    struct err *);
+
+/* scep/spki.c: a library context with only the null provider, where
+ * parsed certificates and requests keep their public keys undecoded
+ * (NULL when it cannot be made; the default context is used then). */
+OSSL_LIB_CTX	*scep_nokey_ctx(void);
+/* d2i of a whole DER item (trailing bytes rejected) in that context. */
+void		*scep_d2i_nokey(const ASN1_ITEM *, const unsigned char *,
+		    size_t);
+/* 1 when pub's DER is exactly der: the same key. */
+int		 scep_spki_is(X509_PUBKEY *pub, const unsigned char *der,
+		    size_t len);
+/* Key algorithm NID of a DER SubjectPublicKeyInfo, NID_undef if bad. */
+int		 scep_spki_nid(const unsigned char *der, size_t len);
+/* transactionID from a DER SubjectPublicKeyInfo (scep_transaction_id). */
+int		 scep_transaction_id_der(const unsigned char *spki, size_t len,
+		    char out[SCEP_TID_MAX + 1], struct err *);
+/* scep_certs_pick for the key whose SubjectPublicKeyInfo is spki. */
+int		 scep_certs_pick_spki(const unsigned char *der, size_t len,
+		    const unsigned char *spki, size_t spkilen, X509 **cert,
+		    STACK_OF(X509) **extra, struct err *);
+/* scep_transient_cert, parsed in ctx (scep_nokey_ctx(): for signing a
+ * request only; NULL: a complete certificate). */
+X509		*scep_transient_make(const struct signer *,
+		    const X509_NAME *subject, OSSL_LIB_CTX *ctx, struct err *);
 
 /* GET base?operation=op[&message=msg] or, with body, POST it as
  * application/x-pki-message. Any HTTP status other than 200 is an

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <openssl/asn1t.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -77,15 +78,18 @@ wrap(struct dbuf *out, int tag, const struct dbuf *body)
 	put(out, body->p, body->len);
 }
 
-/* AlgorithmIdentifier of SHA-256 with the key's algorithm (RSA or EC). */
+/* AlgorithmIdentifier of SHA-256 with the key's algorithm (RSA or EC),
+ * read from the signer's SubjectPublicKeyInfo without decoding the key. */
 static int
-sig_alg(EVP_PKEY *pub, unsigned char **der)
+sig_alg(const struct signer *sg, unsigned char **der)
 {
 	X509_ALGOR *a;
-	int nid, n = -1, rsa = EVP_PKEY_is_a(pub, "RSA");
+	int nid, n = -1, kn = scep_spki_nid(sg->pub_der, sg->pub_len);
+	int rsa = kn == NID_rsaEncryption;
 
-	if (!OBJ_find_sigid_by_algs(&nid, NID_sha256, rsa ? NID_rsaEncryption :
-	    NID_X9_62_id_ecPublicKey) || (a = X509_ALGOR_new()) == NULL)
+	if ((!rsa && kn != NID_X9_62_id_ecPublicKey) ||
+	    !OBJ_find_sigid_by_algs(&nid, NID_sha256, kn) ||
+	    (a = X509_ALGOR_new()) == NULL)
 		return -1;
 	if (X509_ALGOR_set0(a, OBJ_nid2obj(nid), rsa ? V_ASN1_NULL :
 	    V_ASN1_UNDEF, NULL))
@@ -148,7 +152,7 @@ tbs_build(struct dbuf *out, const X509_NAME *name, const struct signer *sg,
 /* Certificate ::= SEQUENCE { tbs, signatureAlgorithm, signatureValue }. */
 static X509 *
 cert_sign(const struct dbuf *tbs, const struct signer *sg,
-    const unsigned char *alg, int alglen, struct err *e)
+    const unsigned char *alg, int alglen, OSSL_LIB_CTX *ctx, struct err *e)
 {
 	struct dbuf c = { .ok = 1 }, bits = { .ok = 1 }, out = { .ok = 1 };
 	unsigned char *sig = NULL, zero = 0;
@@ -168,7 +172,8 @@ cert_sign(const struct dbuf *tbs, const struct signer *sg,
 	wrap(&out, 0x30, &c);
 	p = out.p;
 	if (out.ok && out.len <= LONG_MAX)
-		x = d2i_X509(NULL, &p, (long)out.len);
+		x = (X509 *)ASN1_item_d2i_ex(NULL, &p, (long)out.len,
+		    ASN1_ITEM_rptr(X509), ctx, NULL);
 	free(sig);
 	free(bits.p);
 	free(c.p);
@@ -178,16 +183,15 @@ cert_sign(const struct dbuf *tbs, const struct signer *sg,
 
 /*
  * A one-day self-signed certificate over sg's key, subject and issuer =
- * the request subject (CN=pkish-scep when empty). Returns an owned X509.
+ * the request subject (CN=pkish-scep when empty), parsed in ctx (NULL:
+ * the default context). Returns an owned X509.
  */
 X509 *
-scep_transient_cert(const struct signer *sg, const X509_NAME *subject,
-    struct err *e)
+scep_transient_make(const struct signer *sg, const X509_NAME *subject,
+    OSSL_LIB_CTX *ctx, struct err *e)
 {
 	struct dbuf tbs = { .ok = 1 };
 	X509_NAME *n = NULL;
-	EVP_PKEY *pub = NULL;
-	const unsigned char *p = sg->pub_der;
 	unsigned char *alg = NULL;
 	int alglen;
 	X509 *x = NULL;
@@ -199,11 +203,10 @@ scep_transient_cert(const struct signer *sg, const X509_NAME *subject,
 			goto out;
 		subject = n;
 	}
-	if (sg->pub_len > LONG_MAX || (pub = d2i_PUBKEY(NULL, &p,
-	    (long)sg->pub_len)) == NULL || (alglen = sig_alg(pub, &alg)) <= 0)
+	if ((alglen = sig_alg(sg, &alg)) <= 0)
 		goto out;
 	tbs_build(&tbs, subject, sg, alg, alglen);
-	if (tbs.ok && (x = cert_sign(&tbs, sg, alg, alglen, e)) == NULL)
+	if (tbs.ok && (x = cert_sign(&tbs, sg, alg, alglen, ctx, e)) == NULL)
 		goto done;
  out:
 	if (x == NULL)
@@ -212,7 +215,13 @@ scep_transient_cert(const struct signer *sg, const X509_NAME *subject,
  done:
 	free(tbs.p);
 	OPENSSL_free(alg);
-	EVP_PKEY_free(pub);
 	X509_NAME_free(n);
 	return x;
+}
+
+X509 *
+scep_transient_cert(const struct signer *sg, const X509_NAME *subject,
+    struct err *e)
+{
+	return scep_transient_make(sg, subject, NULL, e);
 }

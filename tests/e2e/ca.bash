@@ -208,14 +208,7 @@ ca_con_start() {
 }
 ca_send() { printf '%s\n' "$@" >&8; }
 # Wait until TEXT (fixed string) occurs N times in the CA's output.
-ca_wait() {	# ca_wait TEXT [N] [SECS]
-	local n=${2:-1} t=${3:-30} i=0
-	while [ "$(grep -cF -- "$1" "$CA_OUT")" -lt "$n" ]; do
-		i=$((i + 1))
-		[ $i -gt $((t * 10)) ] && return 1
-		sleep 0.1
-	done
-}
+ca_wait() { wait_in "$CA_OUT" "$1" "${2:-1}" "${3:-30}"; }	# TEXT [N] [SECS]
 # A marker comment whose echo shows that everything before it ran.
 CAMARK=0
 ca_sync() {	# ca_sync [SECS]
@@ -224,14 +217,8 @@ ca_sync() {	# ca_sync [SECS]
 	ca_wait "!casync$CAMARK!" 1 "${1:-60}"
 }
 ca_con_stop() {	# EOF; after 30 s SIGKILL (CA_RC 137)
-	local i=0
 	exec 8>&-
-	while kill -0 "$CAC_PID" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 "$CAC_PID" 2>/dev/null && kill -9 "$CAC_PID"
-	wait "$CAC_PID"
+	reap "$CAC_PID"
 	CA_RC=$?
 	CAC_PID=
 	no_san "$CA_OUT"
@@ -274,15 +261,34 @@ ca_begin() {
 	trap ca_cleanup EXIT
 	cd "$W" || die "cd $W"
 }
-# The EXIT trap: ends what was started through scep.bash and ca.bash (R1's
-# console, the CA's console, the CA daemon) and removes W (KEEP keeps it).
-# A script with processes of its own traps a function that ends them and
-# then calls ca_cleanup.
+# The EXIT trap: ends what was started through scep.bash and ca.bash (a
+# ca_daemon, R1's console, the CA's console, the CA daemon) and removes W
+# (KEEP keeps it). A script with processes of its own traps a function
+# that ends them and then calls ca_cleanup.
+DAEMON_PID=
 ca_cleanup() {
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null &&
+	    wait "$DAEMON_PID" 2>/dev/null
 	[ -n "$PK_PID" ] && pk_kill
 	ca_con_kill
 	ca_stop
 	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
+}
+
+# A saved CA started again as a daemon: ca_daemon STATE URL (pkish
+# --no-console on STATE, its output in daemon.log, DAEMON_PID; waits for
+# GetCACaps at URL); ca_daemon_stop (SIGTERM, waits, no_san).
+ca_daemon() {
+	"$PKISH" --state "$1" --no-console >daemon.log 2>&1 </dev/null \
+	    7>&- 8>&- 9>&- &
+	DAEMON_PID=$!
+	wait_http "$2?operation=GetCACaps"
+}
+ca_daemon_stop() {
+	kill "$DAEMON_PID"
+	wait "$DAEMON_PID"
+	DAEMON_PID=
+	no_san daemon.log
 }
 
 # The load client (bench/scep_load, built by `make unit`): LOAD.

@@ -40,14 +40,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/scep.bash"
 . "$HERE/ca.bash"
 
-DAEMON_PID=
-cleanup() {
-	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null &&
-	    wait "$DAEMON_PID" 2>/dev/null
-	ca_cleanup
-}
 ca_begin ca_pkish "" "$@"
-trap cleanup EXIT
 PORT=8080
 CAURL=http://127.0.0.1:$PORT/cgi-bin/pkiclient.exe
 CDP=http://127.0.0.1:$PORT/crl/CS.crl
@@ -128,10 +121,7 @@ pk_send "clock set $(clockarg $((VNOW + 65)))"
 pk_wait "%PKI-6-CERTRET" 1 60
 check "R1: the poll installs it (%PKI-6-CERTRET)" has r1.out \
     "%PKI-6-CERTRET: Certificate received from Certificate Authority"
-pk_send "show running-config"
-pk_sync
-after r1.out "show running-config" >rc1.txt
-chain_cert rc1.txt CS >id1.pem
+pk_cert CS rc1.txt id1.pem
 check "R1's certificate verifies against the CA (openssl verify)" \
     openssl verify -CAfile ca.pem id1.pem
 check "R1's certificate: subject CN=r1.example.test" grep -q \
@@ -159,10 +149,7 @@ pk_wait "%PKI-6-CERTRENEWAUTO" 1 60
 pk_wait "%PKI-6-CERT_INSTALL" 2 120
 check "R1 renews by itself (%PKI-6-CERTRENEWAUTO)" has r1.out \
     "%PKI-6-CERTRENEWAUTO: Renewing the router certificate for trustpoint CS"
-pk_send "show running-config"
-pk_sync
-after r1.out "show running-config" >rc2.txt
-chain_cert rc2.txt CS >id2.pem
+pk_cert CS rc2.txt id2.pem
 S2=$(serial_of id2.pem | ca_norm)
 check "renewed certificate: a new serial ($S1 -> $S2)" \
     test -n "$S2" -a "$S2" != "$S1"
@@ -224,10 +211,7 @@ pk_wait "%PKI-6-CERTRENEWAUTO" 2 60
 pk_wait "%PKI-6-CERT_INSTALL" 3 120
 check "R1 renews again, keeping its key (%PKI-6-CERTRENEWAUTO)" \
     test "$(grep -cF "%PKI-6-CERTRENEWAUTO" "$PK_OUT")" -ge 2
-pk_send "show running-config"
-pk_sync
-after r1.out "show running-config" >rc3.txt
-chain_cert rc3.txt CS >id3.pem
+pk_cert CS rc3.txt id3.pem
 S3=$(serial_of id3.pem | ca_norm)
 check "same-key renewal: a new serial, not the old certificate ($S2 -> $S3)" \
     test -n "$S3" -a "$S3" != "$S2" -a "$S3" != "$S1"
@@ -251,18 +235,13 @@ check "CA console exits 0" test "$CA_RC" -eq 0
 check "startup-config: the server block ends in no shutdown" grep -qzF \
     $'crypto pki server CS\n issuer-name CN=Lab Root CA,O=pkish\n grant auto trustpoint CS\n lifetime certificate 10\n cdp-url '"$CDP"$'\n no shutdown\n!' \
     "$W/ca/startup-config"
-"$PKISH" --state "$W/ca" --no-console >daemon.log 2>&1 </dev/null 7>&- &
-DAEMON_PID=$!
-wait_http "$CAURL?operation=GetCACaps"
+ca_daemon "$W/ca" "$CAURL"
 check "the restarted CA serves SCEP" test "$(curl -s -o /dev/null -w '%{http_code}' \
     "$CAURL?operation=GetCACaps")" = 200
 curl -s "$CAURL?operation=GetCACert" -o ca2.der
 check "the same CA certificate after the restart" cmp -s ca.der ca2.der
 check "no dialog, no error at start-up" hasnt daemon.log "%"
-kill "$DAEMON_PID"
-wait "$DAEMON_PID"
-DAEMON_PID=
-no_san daemon.log
+ca_daemon_stop
 pk_stop
 check "R1 console exits 0" test "$PK_RC" -eq 0
 finish

@@ -25,50 +25,15 @@ set -u
 . "$(dirname "$0")/scep.bash"
 . "$(dirname "$0")/ca_multi.bash"
 
-for c in openssl curl; do
-	command -v $c >/dev/null || die "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-
-W=$(mktemp -d /tmp/ca_ra.XXXXXX) || die mktemp
-RPORT=8080
 APORT=8081
-RURL=http://127.0.0.1:$RPORT/cgi-bin/pkiclient.exe
 AURL=http://127.0.0.1:$APORT/cgi-bin/pkiclient.exe
-not() { ! "$@"; }
-declare -A CPID=()
-DAEMON_PID=
-cleanup() {
-	[ -n "${PK_PID:-}" ] && pk_kill
-	for n in "${!CPID[@]}"; do
-		kill -9 "${CPID[$n]}" 2>/dev/null && wait "${CPID[$n]}" 2>/dev/null
-	done
-	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null &&
-	    wait "$DAEMON_PID" 2>/dev/null
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || die "cd $W"
+multi_begin ca_ra RA "$@"
 
 ###########################################################################
 # 1. ROOT
-pk_start "$W/r1" "$W/r1.out"
-con_start ROOT 8
-con_start RA 9
-con_send 8 enable "configure terminal" "hostname ROOT" "ip http server" \
-    "ip http port $RPORT" "crypto pki server ROOT" \
-    " issuer-name CN=Lab Root CA,O=pkish" " grant ra-auto" \
-    " no database archive" " no shutdown" " end" "show running-config"
-con_sync ROOT 8 120 || die "ROOT set-up: $(tail -20 ROOT.out)"
-check "ROOT: % Certificate Server enabled." has ROOT.out \
-    "% Certificate Server enabled."
+multi_root ra-auto "show running-config"
 check "ROOT: grant ra-auto in running-config" grep -qxF " grant ra-auto" \
     <<<"$(con_after ROOT "show running-config")"
-wait_http "$RURL?operation=GetCACaps" || die "no SCEP at $RURL"
-curl -s "$RURL?operation=GetCACert" -o root.der
-openssl x509 -inform der -in root.der -out root.pem ||
-    die "ROOT GetCACert: not one certificate"
 
 ###########################################################################
 # 2. RA: mode ra, its RA certificate from ROOT
@@ -96,13 +61,7 @@ con_sync RA 9 60
 check "RA: % Certificate Server enabled." has RA.out \
     "% Certificate Server enabled."
 wait_http "$AURL?operation=GetCACaps" || die "no SCEP at $AURL"
-CT=$(curl -s -o ra.p7 -w '%{content_type}' "$AURL?operation=GetCACert")
-check "RA GetCACert: application/x-x509-ca-ra-cert" \
-    test "$CT" = application/x-x509-ca-ra-cert
-openssl pkcs7 -inform der -in ra.p7 -print_certs -out chain.pem
-check "RA GetCACert: two certificates" test "$(grep -c 'BEGIN CERT' \
-    chain.pem)" -eq 2
-openssl x509 -in chain.pem -out racert.pem
+multi_chain RA "$AURL" ra.p7 racert.pem
 check "RA certificate: issued by ROOT" openssl verify -CAfile root.pem \
     racert.pem
 check "RA certificate: no CA" not grep -qF "CA:TRUE" \
@@ -146,10 +105,7 @@ pk_send "clock set $(clockarg $(($(date +%s) + 65)))"
 pk_wait "%PKI-6-CERTRET" 1 60
 check "R1: the poll installs it (%PKI-6-CERTRET)" has r1.out \
     "%PKI-6-CERTRET"
-pk_send "show running-config"
-pk_sync
-after r1.out "show running-config" >rc1.txt
-chain_cert rc1.txt RA >r1.pem
+pk_cert RA rc1.txt r1.pem
 check "R1's certificate verifies against ROOT (openssl verify)" \
     openssl verify -CAfile root.pem r1.pem
 check "R1's certificate: subject CN=r1.example.test" grep -q \
@@ -162,9 +118,7 @@ check "ROOT's database lists R1's certificate (serial $S1)" grep -qiE \
     <<<"$(con_after ROOT "show crypto pki server ROOT certificates")"
 
 con_stop RA 9
-check "RA console exits 0" test "$CON_RC" -eq 0
 con_stop ROOT 8
-check "ROOT console exits 0" test "$CON_RC" -eq 0
 pk_stop
 check "R1 console exits 0" test "$PK_RC" -eq 0
 finish

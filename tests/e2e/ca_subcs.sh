@@ -24,48 +24,13 @@ set -u
 . "$(dirname "$0")/scep.bash"
 . "$(dirname "$0")/ca_multi.bash"
 
-for c in openssl curl; do
-	command -v $c >/dev/null || die "$c not installed"
-done
-scep_netns "$@"
-scep_bins
-
-W=$(mktemp -d /tmp/ca_subcs.XXXXXX) || die mktemp
-RPORT=8080
 SPORT=8081
-RURL=http://127.0.0.1:$RPORT/cgi-bin/pkiclient.exe
 SURL=http://127.0.0.1:$SPORT/cgi-bin/pkiclient.exe
-not() { ! "$@"; }
-declare -A CPID=()
-DAEMON_PID=
-cleanup() {
-	[ -n "${PK_PID:-}" ] && pk_kill
-	for n in "${!CPID[@]}"; do
-		kill -9 "${CPID[$n]}" 2>/dev/null && wait "${CPID[$n]}" 2>/dev/null
-	done
-	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null &&
-	    wait "$DAEMON_PID" 2>/dev/null
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || die "cd $W"
+multi_begin ca_subcs SUB "$@"
 
 ###########################################################################
 # 1. ROOT
-pk_start "$W/r1" "$W/r1.out"
-con_start ROOT 8
-con_start SUB 9
-con_send 8 enable "configure terminal" "hostname ROOT" "ip http server" \
-    "ip http port $RPORT" "crypto pki server ROOT" \
-    " issuer-name CN=Lab Root CA,O=pkish" " grant auto" \
-    " no database archive" " no shutdown" " end"
-con_sync ROOT 8 120 || die "ROOT set-up: $(tail -20 ROOT.out)"
-check "ROOT: % Certificate Server enabled." has ROOT.out \
-    "% Certificate Server enabled."
-wait_http "$RURL?operation=GetCACaps" || die "no SCEP at $RURL"
-curl -s "$RURL?operation=GetCACert" -o root.der
-openssl x509 -inform der -in root.der -out root.pem ||
-    die "ROOT GetCACert: not one certificate"
+multi_root auto
 
 ###########################################################################
 # 2. SUB: mode sub-cs, enrolled from ROOT
@@ -119,13 +84,7 @@ check "SUB: the mode is locked once the CA certificate exists" grep -qF \
 
 ###########################################################################
 # 3. SUB's GetCACert: the chain
-CT=$(curl -s -o sub.p7 -w '%{content_type}' "$SURL?operation=GetCACert")
-check "SUB GetCACert: application/x-x509-ca-ra-cert" \
-    test "$CT" = application/x-x509-ca-ra-cert
-openssl pkcs7 -inform der -in sub.p7 -print_certs -out chain.pem
-check "SUB GetCACert: two certificates" test "$(grep -c 'BEGIN CERT' \
-    chain.pem)" -eq 2
-openssl x509 -in chain.pem -out sub.pem
+multi_chain SUB "$SURL" sub.p7 sub.pem
 check "SUB's CA certificate is issued by ROOT" \
     openssl verify -CAfile root.pem sub.pem
 check "SUB's CA certificate: basicConstraints CA:TRUE" grep -qF "CA:TRUE" \
@@ -151,10 +110,7 @@ check "R1: SUB is a subordinate CA" has r1.out \
     "Trustpoint 'SUB' is a subordinate CA"
 pk_wait "%PKI-6-CERTRET" 1 30
 check "R1: certificate received" has r1.out "%PKI-6-CERTRET"
-pk_send "show running-config"
-pk_sync
-after r1.out "show running-config" >rc1.txt
-chain_cert rc1.txt SUB >r1.pem
+pk_cert SUB rc1.txt r1.pem
 check "R1's certificate verifies up to ROOT (openssl verify)" \
     openssl verify -CAfile root.pem -untrusted sub.pem r1.pem
 check "R1's certificate does not verify against ROOT alone" \
@@ -163,21 +119,14 @@ check "R1's certificate does not verify against ROOT alone" \
 ###########################################################################
 # 5. SUB restarts from startup-config
 con_stop SUB 9
-check "SUB console exits 0" test "$CON_RC" -eq 0
 check "SUB startup-config: mode sub-cs" grep -qxF " mode sub-cs" \
     "$W/SUB/startup-config"
-"$PKISH" --state "$W/SUB" --no-console >daemon.log 2>&1 </dev/null 7>&- 8>&- &
-DAEMON_PID=$!
-wait_http "$SURL?operation=GetCACaps"
+ca_daemon "$W/SUB" "$SURL"
 curl -s "$SURL?operation=GetCACert" -o sub2.p7
 check "the restarted SUB serves the same chain" cmp -s sub.p7 sub2.p7
 check "no dialog, no error at start-up" hasnt daemon.log "%"
-kill "$DAEMON_PID"
-wait "$DAEMON_PID"
-DAEMON_PID=
-no_san daemon.log
+ca_daemon_stop
 con_stop ROOT 8
-check "ROOT console exits 0" test "$CON_RC" -eq 0
 pk_stop
 check "R1 console exits 0" test "$PK_RC" -eq 0
 finish

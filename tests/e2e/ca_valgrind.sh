@@ -11,22 +11,12 @@
 # valgrind must report no errors and "definitely lost: 0".
 # Env (tests/run.sh): PKISH_PLAIN, ROOT. Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-command -v valgrind >/dev/null 2>&1 || { echo "SKIP: no valgrind"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (unshare --net)"; exit 77; }
-PKISH_PLAIN=${PKISH_PLAIN:-./pkish}
-ROOT=${ROOT:-$(pwd)}
-case $PKISH_PLAIN in /*) ;; *) PKISH_PLAIN=$PWD/$PKISH_PLAIN ;; esac
-case $ROOT in /*) ;; *) ROOT=$PWD/$ROOT ;; esac
+. "$(dirname "$0")/ns.bash"
+ns_need "unshare --net" valgrind python3
+ns_abs PKISH_PLAIN ./pkish
 [ -x "$PKISH_PLAIN" ] || { echo "SKIP: no plain build at $PKISH_PLAIN"; exit 77; }
-LOAD=$ROOT/build/scep_load
-[ -x "$LOAD" ] || { echo "not ok 1 - no $LOAD (make unit)"; exit 1; }
-export PKISH_PLAIN ROOT LOAD
-if [ -z "${CA_VALGRIND_INSIDE:-}" ]; then
-	export CA_VALGRIND_INSIDE=1
-	exec unshare --net --fork bash "$0" "$@"
-fi
-ip link set lo up
+ns_load
+ns_enter CA_VALGRIND_INSIDE --net "$@"
 exec python3 - <<'EOF'
 import os, re, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))

@@ -18,33 +18,20 @@
 # serial twice, serials only go up, the revocation kept.
 # Env (tests/run.sh): PKISH, ROOT. Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (tmpfs mounts)"; exit 77; }
-PKISH=${PKISH:-./build-san/pkish}
-ROOT=${ROOT:-$(pwd)}
-case $PKISH in /*) ;; *) PKISH=$PWD/$PKISH ;; esac
-case $ROOT in /*) ;; *) ROOT=$PWD/$ROOT ;; esac
-LOAD=$ROOT/build/scep_load
-[ -x "$LOAD" ] || { echo "not ok 1 - no $LOAD (make unit)"; exit 1; }
-export PKISH ROOT LOAD
-if [ -z "${FAULT_CA_INSIDE:-}" ]; then
-	export FAULT_CA_INSIDE=1
-	exec unshare --mount --net --fork bash "$0" "$@"
-fi
-ip link set lo up
-mount --make-rprivate / || { echo "not ok 1 - mount --make-rprivate"; exit 1; }
-T=$(mktemp -d /tmp/pkish-fault-ca.XXXXXX)
-mkdir "$T/m"
-mount -t tmpfs -o size=2m,mode=0700 tmpfs "$T/m" ||
-    { echo "not ok 1 - tmpfs mount"; exit 1; }
+. "$(dirname "$0")/ns.bash"
+ns_need "tmpfs mounts" python3
+ns_abs PKISH ./build-san/pkish
+ns_load
+ns_enter FAULT_CA_INSIDE "--mount --net" "$@"
+ns_tmpfs pkish-fault-ca m
 mkdir "$T/m/state"
-export T
 python3 - <<'EOF'
 import os, re, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, STARTUP
-from faultlib import Scep, cs, cs_no_shutdown as no_shutdown, cs_serials
+from faultlib import Scep, cs, cs_no_shutdown as no_shutdown, cs_serials, \
+    login, http_on, term_ok, end_checks
 
 T = os.environ['T']
 M = os.path.join(T, 'm')
@@ -55,26 +42,10 @@ scep = Scep(os.environ['LOAD'], HTTP, T)
 received = scep.received
 
 
-class Daemon(tnlib.Daemon):
+def Daemon():
     """tnlib's daemon on ST with its log outside the tmpfs."""
-
-    def __init__(self):
-        self.state = ST
-        self.port = tnlib.free_port()
-        self.log = open(os.path.join(T, 'daemon.log'), 'a+')
-        self.p = subprocess.Popen(
-            [os.environ['PKISH'], '--state', ST, '--no-console',
-             '--telnet', '127.0.0.1:%d' % self.port],
-            stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        self.wait_listening()
-
-
-def session(d):
-    t = d.connect(timeout=120)
-    t.login('admin', 'cisco')
-    t.cmd('terminal length 0')
-    return t
+    return tnlib.Daemon(os.environ['PKISH'], None, state=ST,
+                        log=os.path.join(T, 'daemon.log'))
 
 
 FILL = os.path.join(M, 'fill')
@@ -117,11 +88,8 @@ def phase(what):
 open(os.path.join(ST, 'startup-config'), 'w').write(STARTUP)
 d = Daemon()
 try:
-    t = session(d)
-    t.cmd('configure terminal')
-    t.cmd('ip http server')
-    t.cmd('ip http port %d' % HTTP)
-    t.cmd('end')
+    t = login(d)
+    http_on(t, HTTP)
     cs(t, 'database url unix:%s' % DB, 'grant auto')
     out = t.cmd('write memory')
     c.ok('[OK]' in out, 'CS configured, write memory', out)
@@ -247,11 +215,9 @@ try:
     out = t.cmd('write memory')
     c.ok(re.search(r'^% Error writing startup-config: .*Read-only', out,
                    re.M), 'write memory gives a % error', out)
-    t.line('exit')
-    rc, _ = d.term(30)
-    c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
+    term_ok(c, t, d, 30)
     d = Daemon()
-    t = session(d)
+    t = login(d)
     out = d.output()
     c.ok(re.search(r'^% startup-config line \d+: +no shutdown\n'
                    r'% .*/db/journal: Read-only file system', out, re.M),
@@ -272,18 +238,10 @@ try:
          'no serial twice, in the database or among received', out)
     c.ok(received == sorted(received), 'serials only went up', received)
     c.ok(scep.crl_has(x), 'the revocation survived, in the CRL served')
-    t.line('exit')
-    rc, _ = d.term(30)
-    c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
+    end_checks(c, t, d, 30)
     phase('done')
-    log = open(os.path.join(T, 'daemon.log')).read()
-    c.ok('Sanitizer' not in log and 'runtime error' not in log,
-         'no sanitizer report', log[-2000:])
 finally:
     d.stop()
 sys.exit(c.done())
 EOF
-rc=$?
-umount "$T/m"
-rm -rf "$T"
-exit $rc
+ns_tmpfs_done $?

@@ -10,50 +10,27 @@
 # the disk back, the next write succeeds. The certificate server's
 # database on such a disk: fault_ca_db.sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (tmpfs mounts)"; exit 77; }
-PKISH=${PKISH:-./build-san/pkish}
-ROOT=${ROOT:-$(pwd)}
-case $PKISH in /*) ;; *) PKISH=$PWD/$PKISH ;; esac
-export PKISH ROOT
-if [ -z "${FAULT_DISK_INSIDE:-}" ]; then
-	export FAULT_DISK_INSIDE=1
-	exec unshare --mount --net --fork bash "$0" "$@"
-fi
-ip link set lo up
-mount --make-rprivate / || { echo "not ok 1 - mount --make-rprivate"; exit 1; }
-T=$(mktemp -d /tmp/pkish-fault-disk.XXXXXX)
-mkdir "$T/state"
-mount -t tmpfs -o size=2m,mode=0700 tmpfs "$T/state" ||
-    { echo "not ok 1 - tmpfs mount"; exit 1; }
-export T
+. "$(dirname "$0")/ns.bash"
+ns_need "tmpfs mounts" python3
+ns_abs PKISH ./build-san/pkish
+ns_enter FAULT_DISK_INSIDE "--mount --net" "$@"
+ns_tmpfs pkish-fault-disk state
 python3 - <<'EOF'
 import hashlib, os, re, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, STARTUP
+from faultlib import login, term_ok, end_checks
 
 T = os.environ['T']
 ST = os.path.join(T, 'state')
 
 
-class Daemon(tnlib.Daemon):
+def Daemon(startup):
     """tnlib's daemon with its log outside the state directory (an open
     file would keep the tmpfs from going read-only)."""
-
-    def __init__(self, startup):
-        if startup is not None:
-            with open(os.path.join(ST, 'startup-config'), 'w') as f:
-                f.write(startup)
-        self.state = ST
-        self.port = tnlib.free_port()
-        self.log = open(os.path.join(T, 'daemon.log'), 'a+')
-        self.p = subprocess.Popen(
-            [os.environ['PKISH'], '--state', ST, '--no-console',
-             '--telnet', '127.0.0.1:%d' % self.port],
-            stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        self.wait_listening()
+    return tnlib.Daemon(os.environ['PKISH'], startup, state=ST,
+                        log=os.path.join(T, 'daemon.log'))
 
 
 def files():
@@ -69,10 +46,7 @@ def files():
 
 
 def session(d):
-    t = d.connect(timeout=60)
-    t.login('admin', 'cisco')
-    t.cmd('terminal length 0')
-    return t
+    return login(d, 60)
 
 
 def views(t):
@@ -165,10 +139,7 @@ try:
     os.unlink(os.path.join(ST, 'fill'))
     subprocess.check_call(['mount', '-o', 'remount,ro', ST])
     faults('Read-only file system')
-    t.line('exit')
-    rc, _ = d.term(15)
-    c.ok(rc == 0, 'SIGTERM on a read-only state directory: exit 0 (%s)'
-         % rc)
+    term_ok(c, t, d, 15, 'SIGTERM on a read-only state directory: exit 0')
     d = Daemon(None)
     t = session(d)
     c.ok(views(t) == before, 'restarted on the read-only directory: same '
@@ -180,17 +151,9 @@ try:
     c.ok('[OK]' in out, 'with the disk back write memory succeeds', out)
     out = enroll(t, 'NEW')
     c.ok('successfully created' in out, 'and the enrollment succeeds', out)
-    t.line('exit')
-    rc, _ = d.term(15)
-    c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
-    log = open(os.path.join(T, 'daemon.log')).read()
-    c.ok('Sanitizer' not in log and 'runtime error' not in log,
-         'no sanitizer report', log[-2000:])
+    end_checks(c, t, d, 15)
 finally:
     d.stop()
 sys.exit(c.done())
 EOF
-rc=$?
-umount "$T/state"
-rm -rf "$T"
-exit $rc
+ns_tmpfs_done $?

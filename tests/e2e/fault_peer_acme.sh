@@ -36,13 +36,11 @@ import os, signal, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, STARTUP
-from faultlib import Proxy, dialog, state_files, temps, cert_serial, errors
+from faultlib import Kept, dialog, end_checks, peer_setup
 
-T, ROOT = os.environ['T'], os.environ['ROOT']
-ST = os.path.join(T, 'state')
-os.mkdir(ST)
+T = os.environ['T']
+ST, px = peer_setup(T, int(os.environ['AP_BASE']))
 peb = {'pid': int(os.environ['AP_PID'])}
-px = Proxy(ROOT, T, int(os.environ['AP_BASE']))
 c = Checks()
 d = tnlib.Daemon(os.environ['PKISH'], STARTUP, state=ST)
 DEADLINE = 100          # the engine's own deadlines are shorter
@@ -79,41 +77,16 @@ def enroll():
 
 t = session()
 out, _ = enroll()
-serial = cert_serial(t, 'WEB')
-c.ok(serial, 'WEB enrolled through the proxy', out)
-t.cmd('do write memory')
-good = {'files': state_files(ST)}
-
-
-def reenroll_ok(what):
-    global serial
-    px.set('pass')
-    out, _ = enroll()
-    new = cert_serial(t, 'WEB')
-    c.ok(new and new != serial, '%s: the next enrollment succeeds (serial '
-         '%s -> %s)' % (what, serial, new), out)
-    serial = new
-    t.cmd('do write memory')
-    good['files'] = state_files(ST)
-
-
-def failed(what, out, took):
-    bad = errors(out)
-    now = cert_serial(t, 'WEB')
-    c.ok(bad and took < DEADLINE, '%s: a %% error within %d s (%.1fs: %s)'
-         % (what, DEADLINE, took, bad[-1] if bad else '-'), out)
-    c.ok(now == serial and state_files(ST) == good['files'] and
-         not temps(ST), '%s: certificate %s and key files kept, no temp '
-         'file' % (what, serial), '%s %s' % (now, temps(ST)))
-
+k = Kept(c, t, 'WEB', ST, px, DEADLINE, enroll)
+reenroll_ok, failed = k.reenroll_ok, k.failed
+k.save()
+c.ok(k.serial, 'WEB enrolled through the proxy', out)
 
 px.set('pass')
 enroll()
 chunks = [(int(p[2]), int(p[3])) for p in
           (ln.split(' ', 4) for ln in px.since()) if p[0] == 'down']
-serial = cert_serial(t, 'WEB')
-t.cmd('do write memory')
-good['files'] = state_files(ST)
+k.save()
 c.ok(len(chunks) >= 7, 'a clean re-enrollment: %d chunks from pebble '
      '(%d bytes)' % (len(chunks), sum(n for _, n in chunks)))
 for i, (off, n) in enumerate(chunks):
@@ -144,10 +117,10 @@ def killer():
 
 
 px.set('pass')
-k = threading.Thread(target=killer)
-k.start()
+kt = threading.Thread(target=killer)
+kt.start()
 out, took = enroll()
-k.join()
+kt.join()
 failed('pebble killed mid-enrollment', out, took)
 p = subprocess.Popen(['pebble', '-config', os.path.join(T, 'pebble.json'),
                       '-dnsserver', '127.0.0.1:' + os.environ['AP_DNS']],
@@ -157,12 +130,7 @@ p = subprocess.Popen(['pebble', '-config', os.path.join(T, 'pebble.json'),
 time.sleep(2)
 reenroll_ok('pebble restarted (a new CA: account and chain made again)')
 t.cmd('end')
-t.line('exit')
-rc, _ = d.term(15)
-c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
-log = d.output()
-c.ok('Sanitizer' not in log and 'runtime error' not in log,
-     'no sanitizer report', log[-2000:])
+end_checks(c, t, d, 15)
 px.stop()
 p.terminate()
 p.wait()

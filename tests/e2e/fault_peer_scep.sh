@@ -27,13 +27,11 @@ import os, signal, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, STARTUP
-from faultlib import Proxy, dialog, state_files, temps, cert_serial, errors
+from faultlib import Kept, dialog, end_checks, errors, peer_setup
 
-W, ROOT = os.environ['W'], os.environ['ROOT']
-ST = os.path.join(W, 'state')
-os.mkdir(ST)
+W = os.environ['W']
+ST, px = peer_setup(W, int(os.environ['PORT']))
 srv = {'pid': int(os.environ['SRV_PID'])}
-px = Proxy(ROOT, W, int(os.environ['PORT']))
 URL = 'http://127.0.0.1:%d/scep' % px.port
 TP = '''crypto pki trustpoint %s
  enrollment url ''' + URL + '''
@@ -80,35 +78,12 @@ def session():
 t = session()
 out, _ = dialog(t, 'crypto pki authenticate CORP', 60)
 out2, _ = dialog(t, 'crypto pki enroll CORP', 60)
-serial = cert_serial(t, 'CORP')
-c.ok(serial, 'CORP authenticated and enrolled', out + out2)
-t.cmd('do write memory')
-good = {'files': state_files(ST)}
-
-
-def reenroll_ok(what):
-    """The next attempt, the proxy passing traffic, succeeds."""
-    global serial
-    px.set('pass')
-    out, _ = dialog(t, 'crypto pki enroll CORP', DEADLINE)
-    new = cert_serial(t, 'CORP')
-    ok = new and new != serial
-    c.ok(ok, '%s: the next enrollment succeeds (serial %s -> %s)' %
-         (what, serial, new), out)
-    serial = new
-    t.cmd('do write memory')
-    good['files'] = state_files(ST)
-
-
-def failed(what, out, took):
-    bad = errors(out)
-    now = cert_serial(t, 'CORP')
-    c.ok(bad and 'CERT_INSTALL' not in out and took < DEADLINE,
-         '%s: a %% error within %d s (%.1fs: %s)' %
-         (what, DEADLINE, took, bad[-1] if bad else '-'), out)
-    c.ok(now == serial and state_files(ST) == good['files'] and
-         not temps(ST), '%s: certificate %s and key files kept, no temp '
-         'file' % (what, serial), '%s %s' % (now, temps(ST)))
+kept = Kept(c, t, 'CORP', ST, px, DEADLINE,
+            lambda: dialog(t, 'crypto pki enroll CORP', DEADLINE),
+            lambda out: 'CERT_INSTALL' not in out)
+reenroll_ok, failed = kept.reenroll_ok, kept.failed
+kept.save()
+c.ok(kept.serial, 'CORP authenticated and enrolled', out + out2)
 
 
 # the replies of a clean re-enrollment, as the proxy sees them
@@ -117,9 +92,7 @@ dialog(t, 'crypto pki enroll CORP', DEADLINE)
 phases = px.responses()
 c.ok(len(phases) >= 2, 're-enrollment replies seen by the proxy: %s' %
      phases)
-serial = cert_serial(t, 'CORP')
-t.cmd('do write memory')
-good['files'] = state_files(ST)
+kept.save()
 names = ['GetCACaps', 'PKIOperation'] + ['reply%d' % i for i in range(9)]
 for i, (off, n) in enumerate(phases):
     for kind, at in (('trunc', off), ('reset', off + 12),
@@ -196,12 +169,7 @@ failed('scepserver killed mid-enrollment', out, took)
 start_server()
 reenroll_ok('scepserver restarted')
 t.cmd('end')
-t.line('exit')
-rc, _ = d.term(15)
-c.ok(rc == 0, 'SIGTERM: exit 0 (%s)' % rc)
-log = d.output()
-c.ok('Sanitizer' not in log and 'runtime error' not in log,
-     'no sanitizer report', log[-2000:])
+end_checks(c, t, d, 15)
 px.stop()
 try:
     os.kill(srv['pid'], signal.SIGTERM)

@@ -1,9 +1,11 @@
 """tests/e2e/faultlib.py - shared by the fault and limit tests
-(fault_peer_*.sh, fault_ca_db.sh, limit_http_daemon.sh, ca_valgrind.sh):
-the fault proxy (tests/helpers/faultproxy.py) as a child process, IOS
-dialogs driven by what pkish asks, state-directory snapshots, and the
-certificate server CS (configuration, `no shutdown` with its passphrase
-dialog, enrollments by build/scep_load, GetCRL)."""
+(fault_*.sh, limit_http*.sh, ca_valgrind.sh): the fault proxy
+(tests/helpers/faultproxy.py) as a child process, a vty logged in and the
+checks at a daemon's end, IOS dialogs driven by what pkish asks,
+state-directory snapshots, a trustpoint's certificate kept through the
+faults of a peer (Kept), client sockets of a flood (dial, closed_bare,
+trickle), and the certificate server CS (configuration, `no shutdown`
+with its passphrase dialog, enrollments by build/scep_load, GetCRL)."""
 import hashlib
 import os
 import re
@@ -81,6 +83,80 @@ class Proxy:
             self.p.wait()
 
 
+def login(d, timeout=120):
+    """A vty of daemon d logged in as admin, `terminal length 0`."""
+    t = d.connect(timeout=timeout)
+    t.login('admin', 'cisco')
+    t.cmd('terminal length 0')
+    return t
+
+
+def http_on(t, port):
+    """`ip http server` on port (t at the EXEC prompt)."""
+    t.cmd('configure terminal')
+    t.cmd('ip http server')
+    t.cmd('ip http port %d' % port)
+    t.cmd('end')
+
+
+def no_san(c, log, tail=2000):
+    """The check that a daemon's output log has no sanitizer report."""
+    c.ok('Sanitizer' not in log and 'runtime error' not in log,
+         'no sanitizer report', log[-tail:])
+
+
+def term_ok(c, t, d, timeout, what='SIGTERM: exit 0'):
+    """`exit` on vty t, SIGTERM to d: the check that it exits 0 within
+    timeout."""
+    t.line('exit')
+    rc, _ = d.term(timeout)
+    c.ok(rc == 0, '%s (%s)' % (what, rc))
+
+
+def end_checks(c, t, d, timeout, tail=2000):
+    """term_ok, then the check that d's output has no sanitizer report."""
+    term_ok(c, t, d, timeout)
+    no_san(c, d.output(), tail)
+
+
+def dial(src, port):
+    """A TCP connection from address src to 127.0.0.1:port."""
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(('127.0.0.1', port))
+    return s
+
+
+def closed_bare(s, wait):
+    """True when the server closed s within wait seconds, sending nothing."""
+    s.settimeout(wait)
+    try:
+        return s.recv(100) == b''
+    except (socket.timeout, OSError) as e:
+        return isinstance(e, ConnectionResetError)
+
+
+def trickle(res, src, port, head):
+    """A slowloris from src: head a byte every 200 ms; res['cut'] =
+    seconds until the server closed it, res['answered'] if it said
+    anything."""
+    s = dial(src, port)
+    t0 = time.time()
+    s.settimeout(0.2)
+    for b in head:
+        try:
+            s.send(bytes([b]))
+            if s.recv(100) == b'':
+                break
+            res['answered'] = True
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+    res['cut'] = time.time() - t0
+    s.close()
+
+
 # question -> answer, for every dialog of enroll/authenticate
 ANSWERS = [
     (r'Do you want to continue with re-enrollment\? \[yes/no\]: $', 'yes'),
@@ -149,6 +225,56 @@ def errors(out):
     syslog lines left out)."""
     return [ln for ln in out.split('\n') if ln.startswith('% ') and
             not ln.startswith(DIALOG)]
+
+
+def peer_setup(work, target):
+    """The fault tests against a peer: the state directory work/state
+    (made) and a fault proxy in front of 127.0.0.1:target."""
+    st = os.path.join(work, 'state')
+    os.mkdir(st)
+    return st, Proxy(os.environ['ROOT'], work, target)
+
+
+class Kept:
+    """A trustpoint's certificate through its peer's faults: the serial
+    and the state files of the last good enrollment (save()); failed()
+    checks an attempt under a fault, reenroll_ok() the next one through a
+    passing proxy. enroll() -> (output, seconds); clean(output) is false
+    when a failed attempt's output shows what must not be there."""
+
+    def __init__(self, c, t, tp, st, px, deadline, enroll,
+                 clean=lambda out: True):
+        self.c, self.t, self.tp, self.st, self.px = c, t, tp, st, px
+        self.deadline, self.enroll, self.clean = deadline, enroll, clean
+        self.serial, self.files = None, None
+
+    def save(self):
+        self.serial = cert_serial(self.t, self.tp)
+        self.t.cmd('do write memory')
+        self.files = state_files(self.st)
+
+    def reenroll_ok(self, what):
+        """The next attempt, the proxy passing traffic, succeeds."""
+        self.px.set('pass')
+        out, _ = self.enroll()
+        new = cert_serial(self.t, self.tp)
+        self.c.ok(new and new != self.serial, '%s: the next enrollment '
+                  'succeeds (serial %s -> %s)' % (what, self.serial, new),
+                  out)
+        self.serial = new
+        self.t.cmd('do write memory')
+        self.files = state_files(self.st)
+
+    def failed(self, what, out, took):
+        bad = errors(out)
+        now = cert_serial(self.t, self.tp)
+        self.c.ok(bad and self.clean(out) and took < self.deadline,
+                  '%s: a %% error within %d s (%.1fs: %s)' %
+                  (what, self.deadline, took, bad[-1] if bad else '-'), out)
+        self.c.ok(now == self.serial and state_files(self.st) == self.files
+                  and not temps(self.st), '%s: certificate %s and key '
+                  'files kept, no temp file' % (what, self.serial),
+                  '%s %s' % (now, temps(self.st)))
 
 
 CS_PASS = 'Ca-Archive-Pass-1'

@@ -22,6 +22,7 @@ exec python3 - <<'EOF2'
 import os, socket, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 from tnlib import Checks
+from faultlib import dial, closed_bare, trickle, no_san
 
 c = Checks()
 drv = subprocess.Popen([os.environ['DRV'], '-c', '16', '-i', '8', '-r',
@@ -33,27 +34,11 @@ c.ok(port > 0, 'listener started', line)
 GET = b'GET /.well-known/acme-challenge/bench HTTP/1.0\r\n\r\n'
 
 
-def dial(src):
-    s = socket.socket()
-    s.bind((src, 0))
-    s.connect(('127.0.0.1', port))
-    return s
-
-
-def closed_bare(s, wait):
-    """True when the server closed s within wait seconds, sending nothing."""
-    s.settimeout(wait)
-    try:
-        return s.recv(100) == b''
-    except (socket.timeout, OSError) as e:
-        return isinstance(e, ConnectionResetError)
-
-
 def legit(src='127.0.0.2'):
     """Seconds for a 200 from src, or None."""
     t0 = time.time()
     try:
-        s = dial(src)
+        s = dial(src, port)
         s.settimeout(1.0)
         s.sendall(GET)
         out = b''
@@ -68,39 +53,19 @@ def legit(src='127.0.0.2'):
     return time.time() - t0 if out.startswith(b'HTTP/1.1 200') else None
 
 
-def trickle(res):
-    """A head a byte every 200 ms; res['cut'] = seconds until cut."""
-    s = dial('127.0.0.3')
-    t0 = time.time()
-    head = b'GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ' + b'a' * 200
-    s.settimeout(0.2)
-    for b in head:
-        try:
-            s.send(bytes([b]))
-            if s.recv(100) == b'':
-                break
-            res['answered'] = True
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-    res['cut'] = time.time() - t0
-    s.close()
-
-
 try:
     # within the 2 s deadline: a flood from one address, then a full house
     t0 = time.time()
-    hold = [dial('127.0.0.1') for _ in range(8)]
-    more = [dial('127.0.0.4') for _ in range(8)]
+    hold = [dial('127.0.0.1', port) for _ in range(8)]
+    more = [dial('127.0.0.4', port) for _ in range(8)]
     time.sleep(0.2)
     c.ok(not any(closed_bare(s, 0.02) for s in hold + more),
          '8 idle connections each from 127.0.0.1 and 127.0.0.4: all open')
-    excess = [dial('127.0.0.1') for _ in range(12)]
+    excess = [dial('127.0.0.1', port) for _ in range(12)]
     n = sum(closed_bare(s, 1.0) for s in excess)
     c.ok(n == 12, '12 more from 127.0.0.1: all closed at once, no bytes',
          '%d closed' % n)
-    c.ok(closed_bare(dial('127.0.0.5'), 1.0),
+    c.ok(closed_bare(dial('127.0.0.5', port), 1.0),
          'a new client past the cap of 16: closed at once')
     more.pop().close()
     time.sleep(0.2)
@@ -113,7 +78,9 @@ try:
     c.ok(n == 15, 'the 15 silent connections cut at the deadline',
          '%d closed' % n)
     res = {}
-    t = threading.Thread(target=trickle, args=(res,))
+    t = threading.Thread(target=trickle, args=(
+        res, '127.0.0.3', port,
+        b'GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ' + b'a' * 200))
     t.start()
     times = []
     for _ in range(8):
@@ -141,7 +108,6 @@ finally:
         rc = drv.wait()
     c.ok(rc == 0, 'listener exits 0 when told (rc=%s)' % rc)
     out = drv.stdout.read().decode(errors='replace')
-    c.ok('Sanitizer' not in out and 'runtime error' not in out,
-         'no sanitizer report', out[-3000:])
+    no_san(c, out, 3000)
 sys.exit(c.done())
 EOF2

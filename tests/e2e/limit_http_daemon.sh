@@ -14,26 +14,18 @@
 # seconds. The daemon serves the flooding address again and exits 0.
 # Env (tests/run.sh): PKISH, ROOT. Exit 0 pass, 77 skip, other fail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (unshare --net)"; exit 77; }
-PKISH=${PKISH:-./build-san/pkish}
-ROOT=${ROOT:-$(pwd)}
-case $PKISH in /*) ;; *) PKISH=$PWD/$PKISH ;; esac
-case $ROOT in /*) ;; *) ROOT=$PWD/$ROOT ;; esac
-LOAD=$ROOT/build/scep_load
-[ -x "$LOAD" ] || { echo "not ok 1 - no $LOAD (make unit)"; exit 1; }
-export PKISH ROOT LOAD
-if [ -z "${LIMIT_HTTPD_INSIDE:-}" ]; then
-	export LIMIT_HTTPD_INSIDE=1
-	exec unshare --net --fork bash "$0" "$@"
-fi
-ip link set lo up
+. "$(dirname "$0")/ns.bash"
+ns_need "unshare --net" python3
+ns_abs PKISH ./build-san/pkish
+ns_load
+ns_enter LIMIT_HTTPD_INSIDE --net "$@"
 exec python3 - <<'EOF'
 import os, socket, sys, threading, time
 sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests/e2e'))
 import tnlib
 from tnlib import Checks, Daemon, STARTUP
-from faultlib import Scep, cs, cs_no_shutdown, cs_serials
+from faultlib import Scep, cs, cs_no_shutdown, cs_serials, login, no_san, \
+    http_on, dial, closed_bare, trickle
 
 c = Checks()
 HTTP = tnlib.free_port()
@@ -42,48 +34,12 @@ scep = Scep(os.environ['LOAD'], HTTP, d.state)
 HEAD = b'GET /cgi-bin/pkiclient.exe?operation=GetCACaps HTTP/1.1\r\n'
 
 
-def dial(src):
-    s = socket.socket()
-    s.bind((src, 0))
-    s.connect(('127.0.0.1', HTTP))
-    return s
-
-
-def closed_bare(s, wait):
-    """True when the server closed s within wait seconds, sending nothing."""
-    s.settimeout(wait)
-    try:
-        return s.recv(100) == b''
-    except (socket.timeout, OSError) as e:
-        return isinstance(e, ConnectionResetError)
-
-
 def caps(src=None):
     """Seconds for GetCACaps from src, or None when it failed."""
     t0 = time.time()
     st, body = scep.get('GetCACaps', src, 5)
     return time.time() - t0 if st == 200 and b'POSTPKIOperation' in body \
         else None
-
-
-def trickle(res):
-    """A request head a byte every 200 ms; res['cut'] = seconds until the
-    server closed it."""
-    s = dial('127.0.0.10')
-    t0 = time.time()
-    s.settimeout(0.2)
-    for b in HEAD + b'Host: a\r\nX-Slow: ' + b'a' * 200:
-        try:
-            s.send(bytes([b]))
-            if s.recv(100) == b'':
-                break
-            res['answered'] = True
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-    res['cut'] = time.time() - t0
-    s.close()
 
 
 def legit(res, stop):
@@ -102,13 +58,8 @@ def legit(res, stop):
 
 held = []
 try:
-    t = d.connect(timeout=120)
-    t.login('admin', 'cisco')
-    t.cmd('terminal length 0')
-    t.cmd('configure terminal')
-    t.cmd('ip http server')
-    t.cmd('ip http port %d' % HTTP)
-    t.cmd('end')
+    t = login(d)
+    http_on(t, HTTP)
     cs(t, 'grant auto')
     out = cs_no_shutdown(t)
     c.ok('Certificate Server enabled' in out, 'CS enabled on the daemon\'s '
@@ -116,21 +67,21 @@ try:
     c.ok(caps() is not None, 'GetCACaps answered')
     # the caps, within the idle timeout (5 s)
     t0 = time.time()
-    flood = [dial('127.0.0.2') for _ in range(32)]
+    flood = [dial('127.0.0.2', HTTP) for _ in range(32)]
     time.sleep(0.5)
     c.ok(not any(closed_bare(s, 0.01) for s in flood),
          '32 silent connections from 127.0.0.2: all open')
-    excess = [dial('127.0.0.2') for _ in range(8)]
+    excess = [dial('127.0.0.2', HTTP) for _ in range(8)]
     n = sum(closed_bare(s, 1.0) for s in excess)
     c.ok(n == 8, '8 more from 127.0.0.2: closed at once, no byte sent',
          '%d closed' % n)
     for a in range(3, 10):
-        flood += [dial('127.0.0.%d' % a) for _ in range(32)]
+        flood += [dial('127.0.0.%d' % a, HTTP) for _ in range(32)]
     time.sleep(0.5)
     n = sum(closed_bare(s, 0.005) for s in flood)
     c.ok(n == 0, '224 more from 127.0.0.3-9: the listener holds 256',
          '%d closed' % n)
-    c.ok(closed_bare(dial('127.0.0.10'), 1.0),
+    c.ok(closed_bare(dial('127.0.0.10', HTTP), 1.0),
          'a new client past the cap of 256: closed at once')
     for s in flood[-8:]:
         s.close()
@@ -144,7 +95,8 @@ try:
     # the slowloris and the silent flood against legitimate clients
     slow, res, stop = {}, {'caps': [], 'cacert': [], 'enroll': []}, \
         threading.Event()
-    ts = threading.Thread(target=trickle, args=(slow,))
+    ts = threading.Thread(target=trickle, args=(
+        slow, '127.0.0.10', HTTP, HEAD + b'Host: a\r\nX-Slow: ' + b'a' * 200))
     tl = threading.Thread(target=legit, args=(res, stop))
     ts.start()
     tl.start()
@@ -178,9 +130,7 @@ try:
     t.line('exit')
     rc, took = d.term(30)
     c.ok(rc == 0, 'SIGTERM: exit 0 (%s, %.1f s)' % (rc, took))
-    log = d.output()
-    c.ok('Sanitizer' not in log and 'runtime error' not in log,
-         'no sanitizer report', log[-3000:])
+    no_san(c, d.output(), 3000)
 finally:
     d.cleanup()
 sys.exit(c.done())

@@ -123,15 +123,20 @@ pk_start() {
 	exec 7>"$PK_OUT.fifo"
 }
 pk_send() { printf '%s\n' "$@" >&7; }
-pk_stop() {	# EOF; after 30 s SIGKILL (PK_RC 137)
+# reap PID: wait for a console whose input was closed to exit; after 30 s
+# SIGKILL. Returns its exit status (137 after the SIGKILL).
+reap() {
 	local i=0
-	exec 7>&-
-	while kill -0 "$PK_PID" 2>/dev/null && [ $i -lt 300 ]; do
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	kill -0 "$PK_PID" 2>/dev/null && kill -9 "$PK_PID"
-	wait "$PK_PID"
+	kill -0 "$1" 2>/dev/null && kill -9 "$1"
+	wait "$1"
+}
+pk_stop() {	# EOF; after 30 s SIGKILL (PK_RC 137)
+	exec 7>&-
+	reap "$PK_PID"
 	PK_RC=$?
 	PK_PID=
 	no_san "$PK_OUT"
@@ -142,16 +147,19 @@ pk_kill() {
 	exec 7>&-
 	PK_PID=
 }
-# Wait until PATTERN (fixed string) occurs N times in the output.
-pk_wait() {
-	local n=${2:-1} t=${3:-30} i=0
-	while [ "$(grep -cF -- "$1" "$PK_OUT")" -lt "$n" ]; do
+# wait_in FILE TEXT N SECS: until TEXT (fixed string) is on N lines of
+# FILE; 1 when SECS pass first.
+wait_in() {
+	local i=0 n
+	while n=$(grep -cF -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -lt "$3" ]; do
 		i=$((i + 1))
-		[ $i -gt $((t * 10)) ] && return 1
+		[ $i -gt $(($4 * 10)) ] && return 1
 		sleep 0.1
 	done
 	return 0
 }
+# Wait until PATTERN (fixed string) occurs N times in the output.
+pk_wait() { wait_in "$PK_OUT" "$1" "${2:-1}" "${3:-30}"; }
 # A marker comment whose echo shows that everything before it ran.
 MARK=0
 pk_sync() {
@@ -192,6 +200,14 @@ chain_cert() {	# chain_cert FILE TP [KIND]  KIND: "" | "ca " | "ca rollover "
 	    openssl x509 -inform der 2>/dev/null
 }
 
+# pk_cert TP RC PEM: the console's running-config (after `show
+# running-config`) into RC, the identity certificate of TP from it in PEM.
+pk_cert() {
+	pk_send "show running-config"
+	pk_sync
+	after "$PK_OUT" "show running-config" >"$2"
+	chain_cert "$2" "$1" >"$3"
+}
 # Output of the last command line (prompt "R1...") that is exactly CMD
 # (leading blanks ignored) in FILE, up to the next prompt line.
 after() {	# after FILE CMD

@@ -216,16 +216,19 @@ class Pebble:
 
 class Daemon:
     """pkish --no-console --telnet 127.0.0.1:PORT on a fresh state dir
-    with a startup-config; stopped (and only it) on exit."""
+    with a startup-config; stopped (and only it) on exit. Its output goes
+    to state/daemon.log, or appended to the file log (outside the state
+    directory, for the tests that fail the disk under it)."""
 
     def __init__(self, binary, startup, state=None, extra=(), env=None,
-                 wrapper=()):
+                 wrapper=(), log=None):
         self.state = state or tempfile.mkdtemp(prefix='pkish-e2e.')
         if startup is not None:
             with open(os.path.join(self.state, 'startup-config'), 'w') as f:
                 f.write(startup)
         self.port = free_port()
-        self.log = open(os.path.join(self.state, 'daemon.log'), 'w+')
+        self.log = open(log, 'a+') if log else \
+            open(os.path.join(self.state, 'daemon.log'), 'w+')
         self.p = subprocess.Popen(list(wrapper) + [
             binary, '--state', self.state, '--no-console',
             '--telnet', '127.0.0.1:%d' % self.port] + list(extra),

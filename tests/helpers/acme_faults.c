@@ -256,7 +256,7 @@ phase_hostile(void)
 	    "authorization pending forever: 124 at the deadline");
 	n = fake_count(fake, "pend_authz");
 	printf("# authorization fetches in 2 s: %d\n", n);
-	/* waits of 1, 2, 3, 5, 8 ... ms (x1.5, capped at 2 s): at most about
+	/* waits of 1, 1.5, 2.25, 3.4 ... ms (x1.5, capped at 2 s): at most
 	 * 18 fetches fit in 2 s; polling without backoff would be hundreds */
 	check(n >= 3 && n <= 20, "polling backs off (bounded fetches)");
 	check(!port_open(http_port), "responder closed after the timeout");

@@ -327,7 +327,7 @@ t_chain(void)
 	BIO		*b = BIO_new(BIO_s_mem());
 	char		*pem, *two;
 	long		 n;
-	STACK_OF(X509)	*sk;
+	STACK_OF(X509)	*sk, *sk2;
 
 	PEM_write_bio_X509(b, x);
 	n = BIO_get_mem_data(b, &pem);
@@ -336,7 +336,14 @@ t_chain(void)
 	memcpy(two + n, pem, (size_t)n);
 	sk = acme_chain_parse(two, (size_t)n * 2, &e);
 	check(sk && sk_X509_num(sk) == 2, "two-certificate PEM chain");
+	sk2 = acme_chain_parse(two, (size_t)n * 2, &e);
+	check(sk && sk2 && sk_X509_value(sk2, 1) == sk_X509_value(sk, 1) &&
+	    sk_X509_value(sk2, 0) != sk_X509_value(sk, 0) &&
+	    X509_cmp(sk_X509_value(sk2, 1), x) == 0,
+	    "an issuer seen before is the kept certificate, the leaf is not");
 	sk_X509_pop_free(sk, X509_free);
+	sk_X509_pop_free(sk2, X509_free);
+	acme_chain_flush();
 	check(acme_chain_parse("", 0, &e) == NULL && e.code == E_PROTO,
 	    "empty chain refused");
 	check(acme_chain_parse("hello", 5, &e) == NULL, "garbage refused");

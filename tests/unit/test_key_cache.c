@@ -215,6 +215,50 @@ t_outside_change(void)
 	EVP_PKEY_free(y);
 }
 
+/* 1 if der is pk's SubjectPublicKeyInfo. */
+static int
+spki_of(EVP_PKEY *pk, const unsigned char *der, size_t len)
+{
+	unsigned char	*ref = NULL;
+	int		 n = pk ? i2d_PUBKEY(pk, &ref) : -1, same;
+
+	same = n > 0 && (size_t)n == len && memcmp(ref, der, len) == 0;
+	OPENSSL_free(ref);
+	return same;
+}
+
+static void
+t_spki(void)
+{
+	struct err	 e = { 0 };
+	EVP_PKEY	*pk = NULL, *x;
+	unsigned char	*d1 = NULL, *d2 = NULL;
+	size_t		 l1 = 0, l2 = 0;
+
+	key_generate("sp", KEY_EC, 256, 0, &e);
+	check(key_get1_spki("sp", &pk, &d1, &l1, &e) == 0 &&
+	    spki_of(pk, d1, l1), "key_get1_spki: the key and its SPKI");
+	check(key_public_der("sp", &d2, &l2, &e) == 0 && l2 == l1 &&
+	    memcmp(d1, d2, l1) == 0, "key_public_der: the same SPKI again");
+	EVP_PKEY_free(pk);
+	free(d1);
+	free(d2);
+	key_generate("sp", KEY_EC, 256, 0, &e);
+	check(key_get1_spki("sp", &pk, &d1, &l1, &e) == 0 &&
+	    spki_of(pk, d1, l1), "after key_generate: the new key's SPKI");
+	EVP_PKEY_free(pk);
+	free(d1);
+	x = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	check(swap_file("sp", x, 0) == 0 && key_get1_spki("sp", NULL, &d1,
+	    &l1, &e) == 0 && spki_of(x, d1, l1),
+	    "a file replaced outside pkish: its SPKI");
+	free(d1);
+	EVP_PKEY_free(x);
+	check(key_get1_spki("nosuch", &pk, &d1, &l1, &e) == -1 &&
+	    e.code == E_NOTFOUND && pk == NULL && d1 == NULL,
+	    "key_get1_spki: no such key");
+}
+
 static void
 t_lru(void)
 {
@@ -347,6 +391,7 @@ main(void)
 	t_generate_import();
 	t_zeroize_rename();
 	t_outside_change();
+	t_spki();
 	t_lru();
 	t_other_dir();
 	t_threads();
