@@ -4,7 +4,10 @@
  * (pki/ca_journal.c). The journal holds every change as one record; the
  * in-memory tables are what replaying it gives. A change is appended and
  * applied under the table mutex, then made durable (group commit) before
- * the call returns, so what a client sees is never lost to a crash.
+ * the call returns (or, ca_db_cert_add_nosync, before the caller lets
+ * the certificate leave), so what a client sees is never lost to a
+ * crash. Readers see applied records at once: what they send a client
+ * waits for ca_db_sync(ca_db_end()) first.
  *
  * Records (first byte the type, integers little-endian):
  *   'S' u64 serial                      serial-number / highest taken
@@ -232,6 +235,12 @@ int
 ca_db_sync(struct ca_db *db, off_t end, struct err *e)
 {
 	return journal_sync(db->j, end, e);
+}
+
+off_t
+ca_db_end(struct ca_db *db)
+{
+	return journal_end(db->j);
 }
 
 /* Append rec, apply it, and make it durable. */

@@ -63,6 +63,10 @@ int		 ca_db_cert_add_nosync(struct ca_db *, uint64_t serial,
 		    const char *tid, off_t *end, struct err *);
 /* Wait until the journal is durable up to end (group commit). */
 int		 ca_db_sync(struct ca_db *, off_t end, struct err *);
+/* The end of every record applied so far: what a reader saw in the
+ * tables is durable once ca_db_sync of it returns 0 (another request's
+ * record may be applied and not yet synced). */
+off_t		 ca_db_end(struct ca_db *);
 /* The serial issued under transactionID tid: 0, or -1 (none). */
 int		 ca_db_tid_serial(struct ca_db *, const char *tid,
 		    uint64_t *serial);

@@ -11,7 +11,10 @@
  * written has ended. So a request's sync runs while it goes on with
  * work that need not wait for it (the SCEP CertRep's signature), and
  * concurrent requests share one fdatasync. Without the thread (it
- * could not be started) the waiting caller syncs itself.
+ * could not be started) the waiting caller syncs itself. A failed
+ * fdatasync leaves what it covered of unknown fate (the kernel may have
+ * dropped the pages): from then on nothing not already durable is
+ * reported durable, until the journal is opened again (replay decides).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +35,7 @@ struct journal {
 	pthread_cond_t	 cv;		/* a sync ended, or one is wanted */
 	off_t		 synced;	/* durable up to here */
 	off_t		 wanted;	/* the highest end a caller needs */
-	off_t		 failed;	/* the last failed sync covered this */
-	int		 err;		/* errno of the last failed sync */
+	int		 err;		/* errno of a failed sync, 0 none */
 	int		 thread;	/* 1 running, -1 could not start */
 	int		 stop;
 	pthread_t	 tid;
@@ -184,12 +186,10 @@ sync_once(struct journal *j)
 	rc = fdatasync(j->fd);
 	saved = errno;
 	pthread_mutex_lock(&j->sync_mu);
-	if (rc == 0 && upto > j->synced)
+	if (j->err == 0 && rc == 0 && upto > j->synced)
 		j->synced = upto;
-	else if (rc != 0) {
-		j->failed = upto;
-		j->err = saved;
-	}
+	else if (rc != 0 && j->err == 0)
+		j->err = saved ? saved : EIO;
 	pthread_cond_broadcast(&j->cv);
 }
 
@@ -200,8 +200,7 @@ syncer(void *arg)
 
 	pthread_mutex_lock(&j->sync_mu);
 	while (!j->stop) {
-		/* after a failure, only for records written since */
-		if (j->wanted > j->synced && j->wanted > j->failed)
+		if (j->wanted > j->synced && j->err == 0)
 			sync_once(j);
 		else
 			pthread_cond_wait(&j->cv, &j->sync_mu);
@@ -228,6 +227,12 @@ want(struct journal *j, off_t end)
 	pthread_cond_broadcast(&j->cv);
 }
 
+off_t
+journal_end(struct journal *j)
+{
+	return __atomic_load_n(&j->written, __ATOMIC_ACQUIRE);
+}
+
 void
 journal_kick(struct journal *j, off_t end)
 {
@@ -246,7 +251,7 @@ journal_sync(struct journal *j, off_t end, struct err *e)
 	if (j->synced < end)
 		want(j, end);
 	while (j->synced < end && rc == 0) {
-		if (j->failed >= end)	/* a sync begun after it failed */
+		if (j->err != 0)	/* its fate unknown: not durable */
 			rc = err_set(e, E_IO, "database journal: %s",
 			    strerror(j->err));
 		else if (j->thread == 1 && !j->stop)

@@ -21,10 +21,13 @@ void		 journal_close(struct journal *);
  * A failed write leaves the journal as it was. */
 int		 journal_append(struct journal *, const unsigned char *, size_t,
 		    off_t *end, struct err *);
+/* The end of the last appended record. */
+off_t		 journal_end(struct journal *);
 /* Start making the journal durable up to end (returns at once). */
 void		 journal_kick(struct journal *, off_t end);
 /* Durable up to end: one fdatasync may serve many callers. Call without
- * the lock that serialises appends. */
+ * the lock that serialises appends. After a failed fdatasync every call
+ * for a record not durable before it fails. */
 int		 journal_sync(struct journal *, off_t end, struct err *);
 uint32_t	 journal_crc32(const unsigned char *, size_t);
 

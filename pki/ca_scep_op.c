@@ -286,9 +286,12 @@ dispatch(struct ca_ref *r, const struct scep_srv_msg *m, const char *peer,
 }
 
 /*
- * The CertRep *out leaves only with its certificate durable in the
- * database: wait for the record's sync (started before the CertRep was
- * signed); if it failed, the answer becomes a FAILURE. 200 or 500.
+ * The CertRep *out leaves only with what it tells durable in the
+ * database: an issued certificate's record (its sync started before the
+ * CertRep was signed), or all records applied before the answer was
+ * made (a certificate sent again, polled or fetched may be another
+ * request's, applied and not yet synced); if the sync failed, the
+ * answer becomes a FAILURE. 200 or 500.
  */
 static int
 durable(struct ca_ref *r, const struct scep_srv_msg *m, struct answer *a,
@@ -331,6 +334,8 @@ ca_scep_pkiop(const unsigned char *msg, size_t len, const char *peer,
 		fail(&a, info);
 	else
 		st = 400;
+	if (st == 200 && a.end == 0 && r.db != NULL)
+		a.end = ca_db_end(r.db);
 	if (m.md == NULL)
 		m.md = EVP_sha256();
 	log_dbg(DBG_PKI_CA, 2, "CRYPTO_CS: messageType %d from %s: status %d"
