@@ -130,6 +130,7 @@ key_store_init(const char *dir, struct err *e)
 	pthread_mutex_lock(&ks_mu);
 	snprintf(ks_dir, sizeof(ks_dir), "%s", dir);
 	key_cache_drop_locked(NULL);		/* other directory, other keys */
+	key_wipe_sweep_locked(ks_dir);		/* a dead process's wipes */
 	pthread_mutex_unlock(&ks_mu);
 	return 0;
 }
