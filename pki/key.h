@@ -22,6 +22,11 @@ struct key_info {
 int	 key_store_init(const char *dir, struct err *);	/* creates dir 0700 */
 int	 key_generate(const char *label, enum key_type, int bits, int exportable,
 	    struct err *);		/* replaces an existing label */
+/* A key pair in memory only, and storing it (for a caller that uses the
+ * key while it is written: the store's syncs off its path). */
+EVP_PKEY *key_new(enum key_type, int bits, struct err *);
+int	 key_store_new(const char *label, EVP_PKEY *, int exportable,
+	    struct err *);
 int	 key_exists(const char *label);
 int	 key_info(const char *label, struct key_info *, struct err *);
 /* All keys sorted by label; *out malloc'd (free()). */
