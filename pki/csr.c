@@ -357,35 +357,45 @@ csr_sign(X509_REQ *req, const struct csr_params *cp, EVP_PKEY *pk,
 }
 
 /*
- * Build a PKCS#10 request for the keystore key label from cp (may be NULL:
- * empty subject, SHA-256) and sign it. Returns a new X509_REQ or NULL.
+ * Build a PKCS#10 request for the key pk from cp (may be NULL: empty
+ * subject, SHA-256) and sign it. Returns a new X509_REQ or NULL.
  */
 X509_REQ *
-csr_build(const char *label, const struct csr_params *cp, struct err *e)
+csr_build_pkey(EVP_PKEY *pk, const struct csr_params *cp, struct err *e)
 {
 	static const struct csr_params none;
-	EVP_PKEY *pk = NULL;
-	X509_REQ *req = NULL, *ret = NULL;
+	X509_REQ *req;
 	const EVP_MD *md;
 
 	if (cp == NULL)
 		cp = &none;
-	if ((md = csr_md(cp->hash, e)) == NULL ||
-	    (pk = key_get1(label, e)) == NULL)
-		goto out;
+	if ((md = csr_md(cp->hash, e)) == NULL)
+		return NULL;
 	if ((req = X509_REQ_new()) == NULL ||
 	    !X509_REQ_set_version(req, 0) || !X509_REQ_set_pubkey(req, pk)) {
 		err_ssl(e, "X509_REQ_new");
-		goto out;
+		X509_REQ_free(req);
+		return NULL;
 	}
-	if (csr_sign(req, cp, pk, md, e) == -1)
-		goto out;
-	ret = req;
-	req = NULL;
- out:
-	X509_REQ_free(req);
+	if (csr_sign(req, cp, pk, md, e) == -1) {
+		X509_REQ_free(req);
+		return NULL;
+	}
+	return req;
+}
+
+/* csr_build_pkey with the keystore key label. */
+X509_REQ *
+csr_build(const char *label, const struct csr_params *cp, struct err *e)
+{
+	EVP_PKEY *pk;
+	X509_REQ *req;
+
+	if ((pk = key_get1(label, e)) == NULL)
+		return NULL;
+	req = csr_build_pkey(pk, cp, e);
 	EVP_PKEY_free(pk);
-	return ret;
+	return req;
 }
 
 /* The SubjectPublicKeyInfo spki (DER of pk) into req as it is: no

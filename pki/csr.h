@@ -22,6 +22,9 @@ struct csr_params {
 
 /* Build and sign with the keystore key `label`. */
 X509_REQ *csr_build(const char *label, const struct csr_params *, struct err *);
+/* The same with the key in hand (one not stored yet). */
+X509_REQ *csr_build_pkey(EVP_PKEY *, const struct csr_params *,
+	    struct err *);
 /* The same request as DER (*der, *len; malloc'd), carrying the key store's
  * cached SubjectPublicKeyInfo as it is (no encode/decode of the key). */
 int	 csr_build_der(const char *label, const struct csr_params *,

@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include "lib/err.h"
 #include "pki/csr.h"
+#include "pki/key.h"
 #include "pki/tp.h"
 
 typedef void (*enroll_progress_fn)(void *ctx, const char *line);
@@ -40,6 +41,10 @@ const char *enroll_fqdn(const struct tp_cfg *, char *buf, size_t len);
  * return that label in tmp (else tmp is the trustpoint's label). */
 int	enroll_prepare_key(const struct tp_cfg *, int regenerate, char *tmp,
 	    size_t len, int *generated, struct err *);
+/* What enroll_prepare_key would do: 1 when a key of *type and *bits is
+ * to be made under tmp, 0 when tmp (the trustpoint's label) exists. */
+int	enroll_key_plan(const struct tp_cfg *, int regenerate, char *tmp,
+	    size_t len, enum key_type *type, int *bits);
 /* The device serial number used for `serial-number` and shown as the
  * Processor board ID (pki/board.c): kept in <state>/board-id, made on
  * the first start. */

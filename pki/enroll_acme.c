@@ -12,8 +12,10 @@
  * they were. One ACME account key per (directory URL, contact). Runs in
  * the calling thread; no PKI lock is held across the network exchange.
  * The certificate key and its CSR are made by a second thread while the
- * order is in flight (the key store's syncs are then off the exchange's
- * path); acme/ asks for the CSR when it finalizes (csr_get).
+ * order is in flight; acme/ asks for the CSR when it finalizes (csr_get),
+ * which the thread hands over before it stores the key, so the key
+ * store's syncs are off the exchange's path; the key is stored before
+ * it is installed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -56,7 +58,12 @@ struct acme_job {
 	size_t			 csr_len;
 	pthread_t		 kt;		/* makes key and CSR */
 	int			 kt_state;	/* 0 none, 1 running, 2 joined */
-	int			 kt_rc;		/* its result */
+	pthread_mutex_t		 kt_mu;
+	pthread_cond_t		 kt_cv;
+	int			 csr_done;	/* kt_mu: CSR made (or failed) */
+	int			 csr_rc;	/* kt_mu: its result */
+	struct err		 csr_err;	/* kt_mu: its error */
+	int			 kt_rc;		/* the key stored (after join) */
 	struct err		 kt_err;	/* its error */
 	int			 regen;		/* a fresh key for this request */
 	enroll_progress_fn	 progress;	/* the caller's, or NULL */
@@ -141,29 +148,74 @@ job_key_plan(struct acme_job *j, const struct enroll_ctx *x)
 	    NULL;
 }
 
-/* The request's key and its CSR, as DER (the key stays in pki/). */
+/* The CSR of key pk (or of the stored key j->key if pk is NULL) as DER
+ * in j->csr. */
 static int
-job_csr(struct acme_job *j, struct err *e)
+job_csr_make(struct acme_job *j, EVP_PKEY *pk, struct err *e)
 {
 	struct csr_params cp = { 0 };
 	X509_REQ *req;
-	int generated;
 
-	if (enroll_prepare_key(&j->c, j->regen, j->key, sizeof(j->key),
-	    &generated, e) < 0)
-		return -1;
 	cp.subject = j->p.subject;
 	cp.dns = j->p.dns;
 	cp.ndns = j->p.ndns;
 	cp.ips = j->p.ips;
 	cp.nips = j->p.nips;
-	if ((req = csr_build(j->key, &cp, e)) == NULL)
+	req = pk ? csr_build_pkey(pk, &cp, e) : csr_build(j->key, &cp, e);
+	if (req == NULL)
 		return err_ctx(e, "RFC 8555 section 7.4: CSR");
 	j->csr = csr_to_der(req, &j->csr_len);
 	X509_REQ_free(req);
 	if (j->csr == NULL)
 		return err_ssl(e, "RFC 8555 section 7.4: CSR encoding");
 	return 0;
+}
+
+/* The CSR is made (rc, e): wake a waiting csr_get. */
+static void
+job_csr_post(struct acme_job *j, int rc, const struct err *e)
+{
+	pthread_mutex_lock(&j->kt_mu);
+	j->csr_done = 1;
+	j->csr_rc = rc;
+	if (rc < 0)
+		j->csr_err = *e;
+	pthread_cond_broadcast(&j->kt_cv);
+	pthread_mutex_unlock(&j->kt_mu);
+}
+
+/*
+ * The request's key and its CSR (the key stays in pki/). A new key is
+ * made in memory, its CSR posted, and only then stored: the store's
+ * syncs do not hold up the finalize that waits for the CSR. 0 once the
+ * key is stored, -1 with "e" set.
+ */
+static int
+job_csr(struct acme_job *j, struct err *e)
+{
+	enum key_type type;
+	EVP_PKEY *pk = NULL;
+	int bits, rc;
+
+	if (enroll_key_plan(&j->c, j->regen, j->key, sizeof(j->key), &type,
+	    &bits) == 0) {
+		rc = job_csr_make(j, NULL, e);
+		job_csr_post(j, rc, e);
+		return rc;
+	}
+	if ((pk = key_new(type, bits, e)) == NULL) {
+		job_csr_post(j, -1, e);
+		return -1;
+	}
+	rc = job_csr_make(j, pk, e);
+	job_csr_post(j, rc, e);
+	/* as on the ASA, a key made for an ACME trustpoint is exportable */
+	if (key_store_new(j->key, pk, 1, e) == -1) {
+		j->key[0] = '\0';	/* nothing stored to remove */
+		rc = -1;
+	}
+	EVP_PKEY_free(pk);
+	return rc;
 }
 
 static void *
@@ -175,7 +227,8 @@ job_csr_thread(void *arg)
 	return NULL;
 }
 
-/* Wait for the key thread (if it runs); its result, "e" set on -1. */
+/* Wait for the key thread (if it runs): the key is stored; its result,
+ * "e" set on -1. */
 static int
 job_csr_join(struct acme_job *j, struct err *e)
 {
@@ -188,14 +241,22 @@ job_csr_join(struct acme_job *j, struct err *e)
 	return j->kt_rc;
 }
 
-/* acme_params.csr_get: the CSR once the key thread is done. */
+/* acme_params.csr_get: the CSR as soon as the key thread has made it. */
 static int
 job_csr_get(void *arg, const unsigned char **der, size_t *len,
     struct err *e)
 {
 	struct acme_job *j = arg;
+	int rc;
 
-	if (job_csr_join(j, e) < 0)
+	pthread_mutex_lock(&j->kt_mu);
+	while (!j->csr_done)
+		pthread_cond_wait(&j->kt_cv, &j->kt_mu);
+	rc = j->csr_rc;
+	if (rc < 0 && e != NULL)
+		*e = j->csr_err;
+	pthread_mutex_unlock(&j->kt_mu);
+	if (rc < 0)
 		return -1;
 	*der = j->csr;
 	*len = j->csr_len;
@@ -239,10 +300,24 @@ job_keys(struct acme_job *j, const struct enroll_ctx *x, struct err *e)
 	return 0;
 }
 
+static struct acme_job *
+job_new(void)
+{
+	struct acme_job *j = calloc(1, sizeof(*j));
+
+	if (j != NULL) {
+		pthread_mutex_init(&j->kt_mu, NULL);
+		pthread_cond_init(&j->kt_cv, NULL);
+	}
+	return j;
+}
+
 static void
 job_free(struct acme_job *j)
 {
 	job_csr_join(j, NULL);
+	pthread_mutex_destroy(&j->kt_mu);
+	pthread_cond_destroy(&j->kt_cv);
 	pki_signer_close(&j->asig);
 	free(j->csr);
 	free(j->pool);
@@ -299,7 +374,7 @@ fail_text(const char *what, struct err *e)
 int
 enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 {
-	struct acme_job *j = calloc(1, sizeof(*j));
+	struct acme_job *j = job_new();
 	struct acme_result res = { 0 };
 	int rc = -1;
 
@@ -312,6 +387,12 @@ enroll_acme(const char *tp, const struct enroll_ctx *x, struct err *e)
 	if (acme_directory_check(&j->p, e) < 0 || job_keys(j, x, e) < 0 ||
 	    acme_enroll(&j->p, &res, e) < 0) {
 		job_csr_join(j, NULL);
+		tp_set_status(tp, TP_ST_FAILED);
+		fail_text("ACME certificate enrollment failed", e);
+		goto out;
+	}
+	/* the key is stored before it is installed */
+	if (job_csr_join(j, e) < 0) {
 		tp_set_status(tp, TP_ST_FAILED);
 		fail_text("ACME certificate enrollment failed", e);
 		goto out;
@@ -337,7 +418,7 @@ out:
 int
 revoke_acme(const char *tp, int reason, struct err *e)
 {
-	struct acme_job *j = calloc(1, sizeof(*j));
+	struct acme_job *j = job_new();
 	struct tp_certs certs = { 0 };
 	int rc = -1;
 

@@ -61,28 +61,36 @@ enroll_csr_params(const struct tp_cfg *c, const struct enroll_ctx *x,
 }
 
 int
-enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
-    size_t len, int *generated, struct err *e)
+enroll_key_plan(const struct tp_cfg *c, int regenerate, char *tmp,
+    size_t len, enum key_type *type, int *bits)
 {
 	char label[160];
-	int ec, bits;
-	/* As on the ASA, a key pkish makes for an ACME trustpoint can be
-	 * exported (PKCS#12 before a downgrade); IOS keys stay put. */
-	int exp = c->enroll == TP_EN_ACME;
+	int ec;
 
 	tp_key_label(c, label, sizeof(label));
-	tp_key_spec(c, &ec, &bits);
-	*generated = 0;
+	tp_key_spec(c, &ec, bits);
+	*type = ec ? KEY_EC : KEY_RSA;
 	if (regenerate && key_exists(label)) {
 		static _Atomic unsigned seq;
 		snprintf(tmp, len, "%s.new%ld-%u", label, (long)clock_now(),
 		    ++seq);
-		*generated = 1;
-		return key_generate(tmp, ec ? KEY_EC : KEY_RSA, bits, exp, e);
+		return 1;
 	}
 	snprintf(tmp, len, "%s", label);
-	if (key_exists(label))
+	return !key_exists(label);
+}
+
+int
+enroll_prepare_key(const struct tp_cfg *c, int regenerate, char *tmp,
+    size_t len, int *generated, struct err *e)
+{
+	enum key_type type;
+	int bits;
+
+	*generated = enroll_key_plan(c, regenerate, tmp, len, &type, &bits);
+	if (!*generated)
 		return 0;
-	*generated = 1;
-	return key_generate(label, ec ? KEY_EC : KEY_RSA, bits, exp, e);
+	/* As on the ASA, a key pkish makes for an ACME trustpoint can be
+	 * exported (PKCS#12 before a downgrade); IOS keys stay put. */
+	return key_generate(tmp, type, bits, c->enroll == TP_EN_ACME, e);
 }

@@ -3,6 +3,7 @@
 #include "acme/acme.h"
 #include "lib/log.h"
 #include "pki/pki.h"
+#include "pki/key.h"
 #include "pki/renew.h"
 #include "scep/scep.h"
 
@@ -35,6 +36,7 @@ pkish_shutdown(void)
 	ca_shutdown();
 	acme_cleanup();
 	scep_cleanup();
+	key_zeroize_drain();	/* replaced keys wiped before exit */
 	log_shutdown();
 }
 

@@ -130,6 +130,7 @@ key_store_init(const char *dir, struct err *e)
 	pthread_mutex_lock(&ks_mu);
 	snprintf(ks_dir, sizeof(ks_dir), "%s", dir);
 	key_cache_drop_locked(NULL);		/* other directory, other keys */
+	key_wipe_sweep_locked(ks_dir);		/* a dead process's wipes */
 	pthread_mutex_unlock(&ks_mu);
 	return 0;
 }
@@ -413,6 +414,46 @@ store(const char *label, EVP_PKEY *pk, int exportable, int cache,
 }
 
 /*
+ * A new RSA (1024..4096 bits) or EC (256/384/521) key pair, in memory
+ * only (key_store_new() stores it). NULL with "e" set.
+ */
+EVP_PKEY *
+key_new(enum key_type type, int bits, struct err *e)
+{
+	EVP_PKEY *pk = NULL;
+	const char *curve;
+
+	if (type == KEY_RSA) {
+		if (bits < 1024 || bits > 4096)
+			return err_set(e, E_INVAL, "RSA key size must be "
+			    "between 1024 and 4096 bits"), NULL;
+		pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+	} else if (type == KEY_EC) {
+		curve = bits == 256 ? "P-256" : bits == 384 ? "P-384" :
+		    bits == 521 ? "P-521" : NULL;
+		if (curve == NULL)
+			return err_set(e, E_INVAL,
+			    "EC key size must be 256, 384 or 521"), NULL;
+		pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	} else
+		return err_set(e, E_INVAL, "unknown key type"), NULL;
+	if (pk == NULL)
+		err_ssl(e, "key generation failed");
+	return pk;
+}
+
+/* Store pk (from key_new) as label, replacing any key of that name; it
+ * is also the cached key of label. Returns 0 or -1. */
+int
+key_store_new(const char *label, EVP_PKEY *pk, int exportable,
+    struct err *e)
+{
+	if (key_label_valid(label, e) == -1)
+		return -1;
+	return store(label, pk, exportable, 1, e);
+}
+
+/*
  * Generate an RSA (1024..4096 bits) or EC (256/384/521) key pair and store
  * it under label, replacing any key of that name. Returns 0 or -1.
  */
@@ -420,28 +461,12 @@ int
 key_generate(const char *label, enum key_type type, int bits, int exportable,
     struct err *e)
 {
-	EVP_PKEY *pk = NULL;
-	const char *curve;
+	EVP_PKEY *pk;
 	int rc;
 
-	if (key_label_valid(label, e) == -1)
+	if (key_label_valid(label, e) == -1 ||
+	    (pk = key_new(type, bits, e)) == NULL)
 		return -1;
-	if (type == KEY_RSA) {
-		if (bits < 1024 || bits > 4096)
-			return err_set(e, E_INVAL, "RSA key size must be "
-			    "between 1024 and 4096 bits");
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
-	} else if (type == KEY_EC) {
-		curve = bits == 256 ? "P-256" : bits == 384 ? "P-384" :
-		    bits == 521 ? "P-521" : NULL;
-		if (curve == NULL)
-			return err_set(e, E_INVAL,
-			    "EC key size must be 256, 384 or 521");
-		pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
-	} else
-		return err_set(e, E_INVAL, "unknown key type");
-	if (pk == NULL)
-		return err_ssl(e, "key generation failed");
 	rc = store(label, pk, exportable, 1, e);
 	EVP_PKEY_free(pk);
 	return rc;

@@ -22,11 +22,21 @@ struct key_info {
 int	 key_store_init(const char *dir, struct err *);	/* creates dir 0700 */
 int	 key_generate(const char *label, enum key_type, int bits, int exportable,
 	    struct err *);		/* replaces an existing label */
+/* A key pair in memory only, and storing it (for a caller that uses the
+ * key while it is written: the store's syncs off its path). */
+EVP_PKEY *key_new(enum key_type, int bits, struct err *);
+int	 key_store_new(const char *label, EVP_PKEY *, int exportable,
+	    struct err *);
 int	 key_exists(const char *label);
 int	 key_info(const char *label, struct key_info *, struct err *);
 /* All keys sorted by label; *out malloc'd (free()). */
 int	 key_list(struct key_info **out, size_t *n, struct err *);
 int	 key_zeroize(const char *label, struct err *);
+/* key_zeroize, but only the removal from the store happens before it
+ * returns; the overwrite, its sync and the unlink run on a background
+ * thread (a replaced key). key_zeroize_drain() waits for them. */
+int	 key_zeroize_bg(const char *label, struct err *);
+void	 key_zeroize_drain(void);
 int	 key_rename(const char *from, const char *to, struct err *);
 EVP_PKEY *key_get1(const char *label, struct err *);	/* private handle */
 EVP_PKEY *key_get1_public(const char *label, struct err *);

@@ -85,30 +85,6 @@ key_list(struct key_info **out, size_t *n, struct err *e)
 	return rc;
 }
 
-/* Overwrite a file with zeros before it is unlinked. */
-static void
-wipe_file(const char *path)
-{
-	static const char zero[512];
-	struct stat st;
-	off_t left;
-	ssize_t w;
-	int fd;
-
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return;
-	if (fstat(fd, &st) == 0) {
-		for (left = st.st_size; left > 0; left -= w) {
-			w = write(fd, zero, left < (off_t)sizeof(zero) ?
-			    (size_t)left : sizeof(zero));
-			if (w <= 0)
-				break;
-		}
-		fsync(fd);
-	}
-	close(fd);
-}
-
 /* Remove key and metadata (the key file is overwritten first). */
 int
 key_zeroize(const char *label, struct err *e)
@@ -128,7 +104,7 @@ key_zeroize(const char *label, struct err *e)
 		goto out;
 	}
 	key_cache_drop_locked(label);
-	wipe_file(pem);
+	key_wipe_file(pem);
 	if (unlink(pem) == -1) {
 		err_set(e, E_IO, "%s: %s", pem, strerror(errno));
 		goto out;

@@ -17,4 +17,10 @@ void	 key_cache_drop_locked(const char *label);
 /* key_info() for a caller that holds the lock. */
 int	 key_info_locked(const char *label, struct key_info *, struct err *);
 
+/* Overwrite path with zeros and sync it (before it is unlinked). */
+void	 key_wipe_file(const char *path);
+/* Wipe the hidden files background wipes left in dir (pki/key_wipe.c);
+ * caller holds the lock. */
+void	 key_wipe_sweep_locked(const char *dir);
+
 #endif

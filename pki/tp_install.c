@@ -106,7 +106,7 @@ tp_install(const char *name, X509 *cert, STACK_OF(X509) *chain,
 	t->status = TP_ST_GRANTED;
 	pthread_mutex_unlock(&tp_mu);
 	if (bak[0])
-		key_zeroize(bak, NULL);	/* the replaced key */
+		key_zeroize_bg(bak, NULL);	/* the replaced key */
 	return 0;
 }
 

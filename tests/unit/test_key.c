@@ -2,7 +2,9 @@
  * export refusal, rename/zeroize, import, PEM helpers and the mypubkey
  * display, cross-checked with the openssl CLI and python3. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -234,6 +236,56 @@ t_list_rename_zeroize(void)
 	    "key_info derives metadata when the meta file is missing");
 }
 
+/* Hidden ".wipe-" files in the key directory. */
+static int
+wipe_files(void)
+{
+	struct dirent *de;
+	DIR *d = opendir(kdir);
+	int n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, ".wipe-", 6) == 0;
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+static void
+t_zeroize_bg(void)
+{
+	struct err e = { 0 };
+	struct key_info *v = NULL;
+	char path[600];
+	size_t n = 0, i;
+	int listed = 0;
+	FILE *f;
+
+	check(key_generate("bgk", KEY_EC, 256, 0, &e) == 0, "bgk made %s",
+	    e.msg);
+	check(key_zeroize_bg("bgk", &e) == 0 && !key_exists("bgk"),
+	    "key_zeroize_bg: the label is gone when it returns");
+	check(key_list(&v, &n, &e) == 0, "key_list after key_zeroize_bg");
+	for (i = 0; i < n; i++)
+		listed |= strstr(v[i].label, "bgk") != NULL;
+	free(v);
+	check(!listed, "a key being wiped is not listed");
+	snprintf(path, sizeof(path), "%s/bgk.meta", kdir);
+	check(access(path, F_OK) == -1, "its meta file is removed at once");
+	key_zeroize_drain();
+	check(wipe_files() == 0, "drained: no hidden wipe file left");
+	e.code = E_OK;
+	check(key_zeroize_bg("bgk", &e) == -1 && e.code == E_NOTFOUND,
+	    "key_zeroize_bg of a missing key: E_NOTFOUND");
+	snprintf(path, sizeof(path), "%s/.wipe-7-dead.pem", kdir);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("-----BEGIN PRIVATE KEY-----\n", f);
+		fclose(f);
+	}
+	check(wipe_files() == 1 && key_store_init(kdir, &e) == 0 &&
+	    wipe_files() == 0, "a dead process's wipe file goes at store init");
+}
+
 static void
 t_import_and_pem(void)
 {
@@ -385,6 +437,7 @@ main(void)
 	t_get_and_der();
 	t_export();
 	t_list_rename_zeroize();
+	t_zeroize_bg();
 	t_import_and_pem();
 	t_mypubkey();
 	t_threads();
