@@ -78,8 +78,8 @@ static int
 pick_signer(const struct scep_req *rq, struct exchange *x, struct err *e)
 {
 	if (rq->signer_cert == NULL) {
-		x->sign_cert = scep_transient_make(rq->key,
-		    X509_REQ_get_subject_name(x->csr), scep_nokey_ctx(), e);
+		x->sign_cert = scep_transient_get(rq->key,
+		    X509_REQ_get_subject_name(x->csr), e);
 		x->tx.signer = rq->key;
 		return x->sign_cert ? 0 : -1;
 	}

@@ -111,11 +111,13 @@ scep_legacy_ctx(void)
 	return legacy_ctx;
 }
 
-/* At shutdown: the console thread's connection is closed. */
+/* At shutdown: the console thread's connection is closed and the kept
+ * transient certificates go. */
 void
 scep_cleanup(void)
 {
 	scep_http_release();
+	scep_transient_flush();
 }
 
 /*

@@ -59,6 +59,12 @@ int		 scep_certs_pick_spki(const unsigned char *der, size_t len,
  * request only; NULL: a complete certificate). */
 X509		*scep_transient_make(const struct signer *,
 		    const X509_NAME *subject, OSSL_LIB_CTX *ctx, struct err *);
+/* scep_transient_make in scep_nokey_ctx(), reusing the certificate made
+ * for the same key and subject while it is fresh; up-ref'd. */
+X509		*scep_transient_get(const struct signer *,
+		    const X509_NAME *subject, struct err *);
+/* Drops the certificates scep_transient_get keeps (scep_cleanup). */
+void		 scep_transient_flush(void);
 
 /* GET base?operation=op[&message=msg] or, with body, POST it as
  * application/x-pki-message. Any HTTP status other than 200 is an

@@ -6,6 +6,7 @@
  * together here as DER and its signature comes from signer->sign.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -224,4 +225,119 @@ scep_transient_cert(const struct signer *sg, const X509_NAME *subject,
     struct err *e)
 {
 	return scep_transient_make(sg, subject, NULL, e);
+}
+
+/*
+ * Transient certificates made before, one per key and subject, for the
+ * requests of a client (parsed in scep_nokey_ctx()). RFC 8894 section
+ * 2.3 asks for a self-signed certificate over the key being certified,
+ * not a new one per message, so a CertPoll or another request over the
+ * same key reuses the one made first while it has most of its day left:
+ * no signature. Public data only; the oldest entry makes room.
+ */
+#define TC_MAX		16
+#define TC_REUSE	(12 * 3600)	/* seconds a certificate is reused */
+
+struct tc_ent {
+	unsigned char	*id;		/* SubjectPublicKeyInfo || subject */
+	size_t		 idlen;
+	X509		*x;
+	time_t		 made;		/* real clock, as its validity */
+};
+static pthread_mutex_t	tc_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct tc_ent	tc[TC_MAX];	/* guarded by tc_mu */
+static unsigned		tc_next;	/* the slot to reuse next */
+
+/* The cache key of sg's key and subject (malloc'd), or NULL. */
+static unsigned char *
+tc_id(const struct signer *sg, const X509_NAME *subject, size_t *len)
+{
+	unsigned char *name = NULL, *id = NULL;
+	int n = i2d_X509_NAME(subject, &name);
+
+	if (n > 0 && (id = malloc(sg->pub_len + (size_t)n)) != NULL) {
+		memcpy(id, sg->pub_der, sg->pub_len);
+		memcpy(id + sg->pub_len, name, (size_t)n);
+		*len = sg->pub_len + (size_t)n;
+	}
+	OPENSSL_free(name);
+	return id;
+}
+
+/* The cached certificate for id (up-ref'd) when still fresh, or NULL. */
+static X509 *
+tc_find(const unsigned char *id, size_t len, time_t now)
+{
+	X509 *x = NULL;
+
+	pthread_mutex_lock(&tc_mu);
+	for (int i = 0; i < TC_MAX && x == NULL; i++)
+		if (tc[i].x != NULL && tc[i].idlen == len &&
+		    memcmp(tc[i].id, id, len) == 0 && now >= tc[i].made &&
+		    now - tc[i].made < TC_REUSE && X509_up_ref(tc[i].x))
+			x = tc[i].x;
+	pthread_mutex_unlock(&tc_mu);
+	return x;
+}
+
+/* Keep x (a reference taken) under id (taken). */
+static void
+tc_put(unsigned char *id, size_t len, X509 *x, time_t now)
+{
+	struct tc_ent *t;
+
+	if (!X509_up_ref(x)) {
+		free(id);
+		return;
+	}
+	pthread_mutex_lock(&tc_mu);
+	for (t = tc; t < tc + TC_MAX; t++)	/* a stale one for the id */
+		if (t->x != NULL && t->idlen == len &&
+		    memcmp(t->id, id, len) == 0)
+			break;
+	if (t == tc + TC_MAX)
+		t = &tc[tc_next++ % TC_MAX];
+	free(t->id);
+	X509_free(t->x);
+	*t = (struct tc_ent){ id, len, x, now };
+	pthread_mutex_unlock(&tc_mu);
+}
+
+/*
+ * The transient certificate that signs a client's request for sg's key
+ * and subject: the one made before when fresh, else a new one (kept).
+ */
+X509 *
+scep_transient_get(const struct signer *sg, const X509_NAME *subject,
+    struct err *e)
+{
+	time_t now = time(NULL);
+	unsigned char *id;
+	size_t len = 0;
+	X509 *x;
+
+	if ((id = tc_id(sg, subject, &len)) != NULL &&
+	    (x = tc_find(id, len, now)) != NULL) {
+		free(id);
+		return x;
+	}
+	if ((x = scep_transient_make(sg, subject, scep_nokey_ctx(), e)) !=
+	    NULL && id != NULL)
+		tc_put(id, len, x, now);
+	else
+		free(id);
+	return x;
+}
+
+/* At shutdown: the cached certificates go. */
+void
+scep_transient_flush(void)
+{
+	pthread_mutex_lock(&tc_mu);
+	for (int i = 0; i < TC_MAX; i++) {
+		free(tc[i].id);
+		X509_free(tc[i].x);
+		tc[i] = (struct tc_ent){ 0 };
+	}
+	pthread_mutex_unlock(&tc_mu);
 }
