@@ -35,8 +35,12 @@ struct bnode {
 };
 
 /* Build nodes live in chunks large enough for malloc to map them apart
- * from the heap, so that freeing them returns the memory. */
+ * from the heap, so that freeing them returns the memory. So do the
+ * syntax expansions (one command's at a time): expanded into the heap,
+ * the any-order commands' thousands of short-lived sequences left it
+ * full of holes below the graph and whatever came after it. */
 static struct arena	 scratch = { NULL, 256 * 1024 - 64 };
+static struct arena	 expand = { NULL, 256 * 1024 - 64 };
 static struct arena	 graph = { NULL, 16 * 1024 - 64 };
 static struct bnode	*broots[MODE__MAX];
 static const struct node *roots[MODE__MAX];
@@ -231,20 +235,17 @@ insert(struct bnode *root, struct tspec *const *t, size_t n,
 static struct tspec no_tok = { T_KW, "no", NULL, 0, 0, NULL, 0 };
 
 /* The expansion, its `no` form and `no` + its leading keywords, each
- * with its own walk. */
+ * with its own walk; buf has room for s->n + 1 tokens. */
 static void
 insert_forms(struct bnode *root, const struct tseq *s,
-    const struct cmd_def *d, struct walk w[3])
+    const struct cmd_def *d, struct walk w[3], struct tspec **buf)
 {
-	struct tspec **buf;
 	size_t k = 1;
 
 	if (!(d->flags & CMD_NOONLY))
 		insert(root, s->t, s->n, d, &w[0]);
 	if (!(d->flags & (CMD_NO | CMD_NOONLY)))
 		return;
-	if ((buf = malloc((s->n + 1) * sizeof(*buf))) == NULL)
-		abort();
 	buf[0] = &no_tok;
 	memcpy(buf + 1, s->t, s->n * sizeof(*buf));
 	insert(root, buf, s->n + 1, d, &w[1]);
@@ -252,26 +253,26 @@ insert_forms(struct bnode *root, const struct tseq *s,
 		k++;
 	if (d->flags & CMD_NO)
 		insert(root, buf, k, d, &w[2]);
-	free(buf);
 }
 
 static void
 install_one(const struct cmd_def *d)
 {
 	struct tseq *seqs;
-	struct tspec **toks;
+	struct tspec **buf;
 	struct walk w[3];
-	size_t nseq, ntok, max = 0;
+	size_t nseq, max = 0;
 
-	syntax_expand(d->syntax, &seqs, &nseq, &toks, &ntok);
+	syntax_expand(d->syntax, &expand, &seqs, &nseq);
 	no_tok.help_set = 0;	/* its help is this command's */
 	for (size_t i = 0; i < nseq; i++)
 		if (seqs[i].n > max)
 			max = seqs[i].n;
 	for (int f = 0; f < 3; f++) {
-		w[f].tok = arena_alloc(&scratch, (max + 1) * sizeof(*w->tok));
-		w[f].node = arena_alloc(&scratch, (max + 1) * sizeof(*w->node));
+		w[f].tok = arena_alloc(&expand, (max + 1) * sizeof(*w->tok));
+		w[f].node = arena_alloc(&expand, (max + 1) * sizeof(*w->node));
 	}
+	buf = arena_alloc(&expand, (max + 1) * sizeof(*buf));
 	for (int m = 0; m < MODE__MAX; m++) {
 		if (!(d->modes & M(m)))
 			continue;
@@ -282,14 +283,9 @@ install_one(const struct cmd_def *d)
 		}
 		w[0].n = w[1].n = w[2].n = 0;
 		for (size_t i = 0; i < nseq; i++)
-			insert_forms(broots[m], &seqs[i], d, w);
+			insert_forms(broots[m], &seqs[i], d, w, buf);
 	}
-	for (size_t i = 0; i < nseq; i++)
-		free(seqs[i].t);
-	free(seqs);
-	for (size_t i = 0; i < ntok; i++)
-		free(toks[i]);
-	free(toks);
+	arena_reset(&expand);
 }
 
 /* ---- thawing: the frozen graph back into build nodes ---- */
@@ -418,6 +414,7 @@ cmd_freeze(void)
 	memset(&cons, 0, sizeof(cons));
 	memset(&kids, 0, sizeof(kids));
 	arena_free(&scratch);
+	arena_free(&expand);
 	str_index_drop();
 	dirty = 0;
 }

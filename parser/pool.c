@@ -52,9 +52,26 @@ arena_free(struct arena *a)
 	a->head = NULL;
 }
 
+void
+arena_reset(struct arena *a)
+{
+	struct chunk *keep = a->head;
+
+	if (keep == NULL)
+		return;
+	a->head = keep->next;
+	arena_free(a);
+	keep->next = NULL;
+	keep->used = 0;
+	a->head = keep;
+}
+
 /* Strings are packed end to end in the pool's chunks; the index is an
- * open-addressing set of pointers into them. */
+ * open-addressing set of pointers into them, in chunks of its own that
+ * malloc maps apart from the heap (the outgrown tables stay there until
+ * str_index_drop()), so dropping it leaves no hole among the strings. */
 static struct arena strs = { NULL, 8192 - 64 };
+static struct arena idxmem = { NULL, 256 * 1024 - 64 };
 static const char **idx;
 static size_t idx_cap, idx_n;
 
@@ -85,12 +102,10 @@ idx_grow(void)
 	size_t ocap = idx_cap;
 
 	idx_cap = idx_cap ? 2 * idx_cap : 1024;
-	if ((idx = calloc(idx_cap, sizeof(*idx))) == NULL)
-		abort();
+	idx = arena_alloc(&idxmem, idx_cap * sizeof(*idx));
 	for (size_t i = 0; i < ocap; i++)
 		if (old[i])
 			*slot(old[i], strlen(old[i])) = old[i];
-	free(old);
 }
 
 /* After str_index_drop(): index the strings already in the pool. */
@@ -132,7 +147,7 @@ str_intern(const char *s, size_t n)
 void
 str_index_drop(void)
 {
-	free(idx);
+	arena_free(&idxmem);
 	idx = NULL;
 	idx_cap = idx_n = 0;
 }

@@ -13,6 +13,8 @@ struct arena {
 
 void		*arena_alloc(struct arena *, size_t);	/* zeroed, aligned */
 void		 arena_free(struct arena *);
+/* Everything handed out is dropped; the newest chunk is kept for reuse. */
+void		 arena_reset(struct arena *);
 
 /* The pooled copy of s[0..n) (NUL-terminated); equal strings get the same
  * pointer, so the graph compares them by address. */

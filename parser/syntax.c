@@ -11,74 +11,69 @@ struct seqlist {
 	size_t		 n;
 };
 
-/* The array doubles when n reaches a power of two (0, 1, 2, 4 ...). */
+/* Everything below is allocated from the caller's arena (the parser's
+ * "mem") and released with it: no frees here. */
+
+/* The array doubles when n reaches a power of two (0, 1, 2, 4 ...); the
+ * outgrown copy stays in the arena. */
 static void
-sl_add(struct seqlist *l, struct tseq s)
+sl_add(struct arena *mem, struct seqlist *l, struct tseq s)
 {
-	if ((l->n & (l->n - 1)) == 0)
-		l->v = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof(*l->v));
+	if ((l->n & (l->n - 1)) == 0) {
+		struct tseq *v = arena_alloc(mem,
+		    (l->n ? 2 * l->n : 1) * sizeof(*v));
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v;
+	}
 	l->v[l->n++] = s;
 }
 
 static struct tseq
-seq_cat(const struct tseq *a, const struct tseq *b)
+seq_cat(struct arena *mem, const struct tseq *a, const struct tseq *b)
 {
 	struct tseq s;
 
 	s.n = a->n + b->n;
-	s.t = malloc((s.n + 1) * sizeof(*s.t));
+	s.t = arena_alloc(mem, (s.n + 1) * sizeof(*s.t));
 	memcpy(s.t, a->t, a->n * sizeof(*s.t));
 	memcpy(s.t + a->n, b->t, b->n * sizeof(*s.t));
 	return s;
 }
 
-static void
-sl_free(struct seqlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].t);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 /* l := l x r (cartesian concatenation) */
 static void
-sl_product(struct seqlist *l, struct seqlist *r)
+sl_product(struct arena *mem, struct seqlist *l, const struct seqlist *r)
 {
 	struct seqlist out = { 0 };
 
 	for (size_t i = 0; i < l->n; i++)
 		for (size_t j = 0; j < r->n; j++)
-			sl_add(&out, seq_cat(&l->v[i], &r->v[j]));
-	sl_free(l);
+			sl_add(mem, &out, seq_cat(mem, &l->v[i], &r->v[j]));
 	*l = out;
 }
 
 static void
-sl_union(struct seqlist *l, struct seqlist *r)
+sl_union(struct arena *mem, struct seqlist *l, const struct seqlist *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		sl_add(l, r->v[i]);
-	free(r->v);
-	r->v = NULL;
-	r->n = 0;
+		sl_add(mem, l, r->v[i]);
 }
 
 static struct seqlist
-sl_unit(void)
+sl_unit(struct arena *mem)
 {
 	struct seqlist l = { 0 };
-	struct tseq s = { malloc(sizeof(struct tspec *)), 0 };
+	struct tseq s = { arena_alloc(mem, sizeof(struct tspec *)), 0 };
 
-	sl_add(&l, s);
+	sl_add(mem, &l, s);
 	return l;
 }
 
 static struct tspec *
-tok_new(const char *w, size_t len)
+tok_new(struct arena *mem, const char *w, size_t len)
 {
-	struct tspec *t = calloc(1, sizeof(*t));
+	struct tspec *t = arena_alloc(mem, sizeof(*t));
 	const char *dollar = memchr(w, '$', len);
 	size_t tl = dollar ? (size_t)(dollar - w) : len;
 
@@ -108,8 +103,7 @@ tok_new(const char *w, size_t len)
 
 struct parser {
 	const char	*p;
-	struct tspec	**all;		/* every token, for freeing */
-	size_t		 nall;
+	struct arena	*mem;
 };
 
 static struct seqlist parse_seq(struct parser *, const char *stops);
@@ -142,8 +136,8 @@ parse_anyorder(struct parser *ps)
 	/* all ordered subsets of the groups */
 	struct frame { struct tseq s; unsigned used; } stack[512];
 	int sp = 0;
-	stack[sp++] = (struct frame){ { malloc(sizeof(struct tspec *)), 0 },
-	    0 };
+	stack[sp++] = (struct frame){
+	    { arena_alloc(ps->mem, sizeof(struct tspec *)), 0 }, 0 };
 	while (sp > 0) {
 		struct frame f = stack[--sp];
 		for (size_t g = 0; g < ng; g++) {
@@ -152,13 +146,12 @@ parse_anyorder(struct parser *ps)
 			for (size_t k = 0; k < groups[g].n; k++)
 				if (sp < 512)
 					stack[sp++] = (struct frame){
-					    seq_cat(&f.s, &groups[g].v[k]),
+					    seq_cat(ps->mem, &f.s,
+					    &groups[g].v[k]),
 					    f.used | (1u << g) };
 		}
-		sl_add(&out, f.s);
+		sl_add(ps->mem, &out, f.s);
 	}
-	for (size_t g = 0; g < ng; g++)
-		sl_free(&groups[g]);
 	return out;
 }
 
@@ -176,8 +169,8 @@ parse_elem(struct parser *ps)
 		ps->p++;
 		l = parse_seq(ps, "]");
 		ps->p++;
-		r = sl_unit();
-		sl_union(&l, &r);
+		r = sl_unit(ps->mem);
+		sl_union(ps->mem, &l, &r);
 		return l;
 	}
 	if (*ps->p == '{') {
@@ -186,7 +179,7 @@ parse_elem(struct parser *ps)
 		while (*ps->p == '|') {
 			ps->p++;
 			r = parse_seq(ps, "|}");
-			sl_union(&l, &r);
+			sl_union(ps->mem, &l, &r);
 		}
 		ps->p++;
 		return l;
@@ -194,18 +187,16 @@ parse_elem(struct parser *ps)
 	for (s = ps->p; *ps->p && *ps->p != ' ' && !strchr("[]{}|", *ps->p);
 	    ps->p++)
 		;
-	l = sl_unit();
-	l.v[0].t[0] = tok_new(s, (size_t)(ps->p - s));
+	l = sl_unit(ps->mem);
+	l.v[0].t[0] = tok_new(ps->mem, s, (size_t)(ps->p - s));
 	l.v[0].n = 1;
-	ps->all = realloc(ps->all, (ps->nall + 1) * sizeof(*ps->all));
-	ps->all[ps->nall++] = l.v[0].t[0];
 	return l;
 }
 
 static struct seqlist
 parse_seq(struct parser *ps, const char *stops)
 {
-	struct seqlist l = sl_unit(), e;
+	struct seqlist l = sl_unit(ps->mem), e;
 
 	for (;;) {
 		skip_ws(ps);
@@ -213,21 +204,18 @@ parse_seq(struct parser *ps, const char *stops)
 		    strncmp(ps->p, "*}", 2) == 0)
 			return l;
 		e = parse_elem(ps);
-		sl_product(&l, &e);
-		sl_free(&e);
+		sl_product(ps->mem, &l, &e);
 	}
 }
 
 int
-syntax_expand(const char *syntax, struct tseq **out, size_t *n,
-    struct tspec ***toks, size_t *ntoks)
+syntax_expand(const char *syntax, struct arena *mem, struct tseq **out,
+    size_t *n)
 {
-	struct parser ps = { syntax, NULL, 0 };
+	struct parser ps = { syntax, mem };
 	struct seqlist l = parse_seq(&ps, "");
 
 	*out = l.v;
 	*n = l.n;
-	*toks = ps.all;
-	*ntoks = ps.nall;
 	return 0;
 }

@@ -16,14 +16,16 @@ struct tspec {
 };
 
 struct tseq {
-	struct tspec	**t;		/* borrowed from the token list */
+	struct tspec	**t;		/* in the expansion's arena */
 	size_t		 n;
 };
 
-/* Expand; *out (array of sequences, each t[] malloc'd) and *toks (every
- * token, owned by the caller) are malloc'd. The tokens' strings are in
- * the string pool (parser/pool.h) and outlive them. */
-int	syntax_expand(const char *, struct tseq **out, size_t *n,
-	    struct tspec ***toks, size_t *ntoks);
+struct arena;
+
+/* Expand; *out (the array of sequences), their token arrays and the tokens
+ * are allocated from mem and live as long as it does. The tokens' strings
+ * are in the string pool (parser/pool.h) and outlive them. */
+int	syntax_expand(const char *, struct arena *mem, struct tseq **out,
+	    size_t *n);
 
 #endif
