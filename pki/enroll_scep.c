@@ -247,28 +247,18 @@ job_ca(struct scep_job *j, const char *tp, struct err *e)
 	return 0;
 }
 
-/* The CSR (DER) and the signer over the key it certifies. */
-static int
-job_csr(struct scep_job *j, struct err *e)
-{
-	if (csr_build_der(j->key, &j->r.p, &j->csr, &j->q.csr_len, e) < 0 ||
-	    pki_signer_open(j->key, &j->ksig, e) < 0)
-		return -1;
-	return 0;
-}
-
 /*
- * The engine request over the CSR and its signer (made here unless
- * job_csr ran already); it borrows both. A renewal is signed by the
- * identity certificate and its key, when that key is still the
- * trustpoint's.
+ * The CSR (DER) and the signer over the key it certifies; the engine
+ * request borrows both. A renewal is signed by the identity certificate
+ * and its key, when that key is still the trustpoint's.
  */
 static int
 job_req(struct scep_job *j, int renewal, struct err *e)
 {
 	EVP_PKEY *pub;
 
-	if (j->csr == NULL && job_csr(j, e) < 0)
+	if (csr_build_der(j->key, &j->r.p, &j->csr, &j->q.csr_len, e) < 0 ||
+	    pki_signer_open(j->key, &j->ksig, e) < 0)
 		return -1;
 	j->q.url = j->c.url;
 	j->q.caps = &j->caps;
@@ -288,79 +278,6 @@ job_req(struct scep_job *j, int renewal, struct err *e)
 	return 0;
 }
 
-/* 1 when the identity certificate is still valid: a renewal. */
-static int
-job_renews(const struct scep_job *j)
-{
-	return j->k.cert && cert_not_after(j->k.cert) > clock_now();
-}
-
-/* The CA's side: job_ca, then the rollover CA of a SHADOW renewal. */
-static int
-job_ca_side(struct scep_job *j, const char *tp, int automatic,
-    struct err *e)
-{
-	if (job_ca(j, tp, e) < 0)
-		return -1;
-	if (automatic && job_renews(j) && j->k.cert_rollover == NULL &&
-	    scep_renew_is_shadow(j->k.ca, j->k.cert) &&
-	    (j->next = scep_shadow_ca(tp, j->c.url, j->caps.raw, e)) == NULL)
-		return -1;
-	return 0;
-}
-
-/* job_ca_side on a thread of its own; its connection is handed back. */
-struct ca_side {
-	struct scep_job		*j;
-	const char		*tp;
-	int			 automatic;
-	int			 rc;
-	struct err		 e;
-	struct http_client	*hc;
-};
-
-static void *
-ca_side_run(void *arg)
-{
-	struct ca_side *s = arg;
-
-	s->rc = job_ca_side(s->j, s->tp, s->automatic, &s->e);
-	s->hc = scep_http_detach();
-	return NULL;
-}
-
-/*
- * The CA's answers (GetCACaps, GetCACert when due) and the CSR (its
- * signature is the costliest step) need nothing from each other, so the
- * CA's side runs on a second thread while this one signs the CSR; the
- * request is put together once both are done. While they run, j->k, the
- * caps, the RA certificates and j->next are the CA side's, the key
- * label, CSR and signer this thread's. A CA failure is reported first,
- * as when the CA was asked first. For a key that exists already.
- */
-static int
-job_overlap(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
-    struct err *e)
-{
-	struct ca_side s = { .j = j, .tp = tp, .automatic = x->automatic };
-	pthread_t t;
-	int lrc;
-
-	snprintf(j->key, sizeof(j->key), "%s", j->label);
-	if (pthread_create(&t, NULL, ca_side_run, &s) != 0)
-		return job_ca_side(j, tp, x->automatic, e) < 0 ? -1 :
-		    job_req(j, job_renews(j), e);
-	lrc = job_csr(j, e);
-	pthread_join(t, NULL);
-	scep_http_attach(s.hc);
-	if (s.rc < 0) {
-		if (e)
-			*e = s.e;
-		return -1;
-	}
-	return lrc < 0 ? -1 : job_req(j, job_renews(j), e);
-}
-
 static int
 job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
     struct err *e)
@@ -372,17 +289,18 @@ job_setup(struct scep_job *j, const char *tp, const struct enroll_ctx *x,
 	if (j->k.ca == NULL)
 		return err_set(e, E_INVAL, "You must authenticate the "
 		    "Certificate Authority before you can enroll with it.");
-	tp_key_label(&j->c, j->label, sizeof(j->label));
-	enroll_csr_params(&j->c, x, &j->r);
-	if (!x->regenerate && key_exists(j->label))
-		return job_overlap(j, tp, x, e);
-	/* a key to generate: only once the CA has answered */
-	if (job_ca_side(j, tp, x->automatic, e) < 0)
+	if (job_ca(j, tp, e) < 0)
 		return -1;
-	renew = job_renews(j);
+	renew = j->k.cert && cert_not_after(j->k.cert) > clock_now();
+	if (x->automatic && renew && j->k.cert_rollover == NULL &&
+	    scep_renew_is_shadow(j->k.ca, j->k.cert) &&
+	    (j->next = scep_shadow_ca(tp, j->c.url, j->caps.raw, e)) == NULL)
+		return -1;
+	tp_key_label(&j->c, j->label, sizeof(j->label));
 	if (enroll_prepare_key(&j->c, x->regenerate && renew, j->key,
 	    sizeof(j->key), &gen, e) < 0)
 		return -1;
+	enroll_csr_params(&j->c, x, &j->r);
 	return job_req(j, renew, e);
 }
 

@@ -28,12 +28,6 @@ void	 scep_cleanup(void);
 /* The requests of one operation share this thread's kept connection to
  * the CA; close it when the operation (authenticate, enroll, poll) ends. */
 void	 scep_http_release(void);
-/* An operation moving to another thread takes the connection along:
- * detach it on the first thread (NULL when there is none), attach it on
- * the next (that thread's own is closed first). */
-struct http_client;
-struct http_client *scep_http_detach(void);
-void	 scep_http_attach(struct http_client *);
 
 /* GetCACaps (RFC 8894 section 3.5.2). */
 struct scep_caps {

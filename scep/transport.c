@@ -11,10 +11,8 @@
  * thread keeps one client, so the requests of one operation (GetCACaps,
  * GetCACert, PKIOperation) share a kept-alive connection;
  * scep_http_release() closes it when the operation is over, and a thread
- * that ends without that frees it through the key's destructor; an
- * operation whose requests start on one thread and end on another hands
- * the client over (scep_http_detach, scep_http_attach). The functions
- * are thread-safe.
+ * that ends without that frees it through the key's destructor. The
+ * functions are thread-safe.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -73,31 +71,6 @@ scep_http_release(void)
 		pthread_setspecific(hc_key, NULL);
 		http_client_free(hc);
 	}
-}
-
-/*
- * The calling thread's kept client (and its connection) taken away, or
- * NULL; another thread continues the operation with scep_http_attach.
- */
-struct http_client *
-scep_http_detach(void)
-{
-	struct http_client *hc = NULL;
-
-	pthread_once(&hc_once, hc_init);
-	if (hc_ok && (hc = pthread_getspecific(hc_key)) != NULL)
-		pthread_setspecific(hc_key, NULL);
-	return hc;
-}
-
-/* hc (from scep_http_detach; NULL is fine) becomes this thread's client,
- * replacing and freeing the one it kept. */
-void
-scep_http_attach(struct http_client *hc)
-{
-	scep_http_release();
-	if (hc != NULL && (!hc_ok || pthread_setspecific(hc_key, hc) != 0))
-		http_client_free(hc);
 }
 
 /*
