@@ -467,7 +467,7 @@ key_generate(const char *label, enum key_type type, int bits, int exportable,
 	if (key_label_valid(label, e) == -1 ||
 	    (pk = key_new(type, bits, e)) == NULL)
 		return -1;
-	rc = store(label, pk, exportable, 1, e);
+	rc = key_store_new(label, pk, exportable, e);
 	EVP_PKEY_free(pk);
 	return rc;
 }
